@@ -1,0 +1,16 @@
+from django.shortcuts import render
+
+from tenants import selectors as tenant_selectors
+from tenants.models import Process
+from tenants.views import BrainView
+
+
+class BrainHomeView(BrainView):
+    """The brain's front page: who is in it, its process catalogue, the user's place in it."""
+
+    def get(self, request, brain_slug):
+        return render(request, "brain/home.html", {
+            "summary": tenant_selectors.brain_summary(brain=self.brain),
+            "processes": Process.objects.in_brain(self.brain),
+            "unread": tenant_selectors.unread_notification_count(brain=self.brain, user=request.user),
+        })

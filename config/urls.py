@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+import brain.urls
+import tenants.api.urls
+import tenants.urls
+
+# Every app adds its brain pages to `brain_pages` and its brain API to `brain_api`; the brain slug is
+# resolved by tenants.middleware.BrainMiddleware before any view runs.
+brain_pages = [*brain.urls.urlpatterns, *tenants.urls.brain_urlpatterns]
+brain_api = [*tenants.api.urls.brain_urlpatterns]
+
+urlpatterns = [
+    path("", include(tenants.urls.urlpatterns)),
+    path("b/<slug:brain_slug>/", include(brain_pages)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(tenants.api.urls.urlpatterns)),
+    path("api/v1/brains/<slug:brain_slug>/", include(brain_api)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "tenants.views.not_found"
+handler500 = "tenants.views.server_error"

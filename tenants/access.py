@@ -1,0 +1,57 @@
+"""What a user may do in one brain, decided once per request."""
+
+from dataclasses import dataclass
+
+from tenants.models import Brain, BrainStaff, Membership, User
+
+
+@dataclass(frozen=True)
+class BrainAccess:
+    brain: Brain
+    membership: Membership | None  # the user's enterprise's membership, in any status
+    staff_role: str | None
+    is_platform_admin: bool
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None and self.membership.status == Membership.Status.ACTIVE
+
+    @property
+    def is_operator(self) -> bool:
+        return self.staff_role == BrainStaff.Role.OPERATOR or self.is_platform_admin
+
+    @property
+    def can_enter(self) -> bool:
+        return self.is_member or self.staff_role is not None or self.is_platform_admin
+
+    @property
+    def read_only(self) -> bool:
+        """A suspended brain is read-only for everyone but platform administrators."""
+        return not self.brain.is_active and not self.is_platform_admin
+
+    @property
+    def staff_role_label(self) -> str:
+        return str(BrainStaff.Role(self.staff_role).label) if self.staff_role else ""
+
+    def has_role(self, role: str) -> bool:
+        return self.is_member and role in self.membership.roles
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self.membership.roles) if self.is_member else []
+
+
+def brain_access(*, user: User, brain: Brain) -> BrainAccess:
+    membership = staff_role = None
+    if user.is_authenticated:
+        if user.enterprise_id:
+            membership = Membership.objects.in_brain(brain).filter(enterprise_id=user.enterprise_id).first()
+        staff_role = (
+            BrainStaff.objects.in_brain(brain).filter(user=user).values_list("role", flat=True).first()
+        )
+    return BrainAccess(
+        brain=brain,
+        membership=membership,
+        staff_role=staff_role,
+        is_platform_admin=bool(getattr(user, "is_platform_admin", False)),
+    )

@@ -1,0 +1,49 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions
+
+from tenants.access import brain_access
+from tenants.context import set_identity
+
+
+def resolve_access(request):
+    """Compute (once) what the authenticated user may do in the request's brain."""
+    if getattr(request, "brain_access", None) is None:
+        user = request.user
+        # An API-key user is only known now; the middleware set the session user's identity.
+        set_identity(user_id=user.pk, enterprise_id=user.enterprise_id)
+        request._request.brain_access = brain_access(user=user, brain=request.brain)
+    return request._request.brain_access
+
+
+class BrainMember(permissions.BasePermission):
+    """Members, staff and platform administrators may enter a brain; anyone else gets a 404.
+
+    API keys are confined to the brains and the read/write scope they were issued for. A suspended
+    brain is read-only.
+    """
+
+    def has_permission(self, request, view):
+        api_key = request.auth if hasattr(request.auth, "brain_ids") else None
+        if api_key is not None and request.brain.pk not in api_key.brain_ids:
+            raise exceptions.NotFound()
+        access = resolve_access(request)
+        if not getattr(view, "open_to_non_members", False) and not access.can_enter:
+            raise exceptions.NotFound()
+        if request.method not in permissions.SAFE_METHODS:
+            if api_key is not None and api_key.scope != "write":
+                raise exceptions.PermissionDenied(_("This API key is read-only."), code="read_only_key")
+            if access.read_only:
+                raise exceptions.PermissionDenied(
+                    _("This brain is suspended and read-only."), code="brain_suspended"
+                )
+        return True
+
+
+class GlobalReadWrite(permissions.BasePermission):
+    """Endpoints outside a brain: API keys with read scope may only read."""
+
+    def has_permission(self, request, view):
+        api_key = request.auth if hasattr(request.auth, "brain_ids") else None
+        if api_key is not None and request.method not in permissions.SAFE_METHODS and api_key.scope != "write":
+            raise exceptions.PermissionDenied(_("This API key is read-only."), code="read_only_key")
+        return True

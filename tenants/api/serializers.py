@@ -1,0 +1,108 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from tenants.models import ApiKey, Brain, Enterprise, Membership, Notification, Process, User
+
+
+class BrainSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Brain
+        fields = ["id", "slug", "name_zh", "name_en", "sector", "region_code", "status", "suspended_reason"]
+        read_only_fields = fields
+
+
+class BrainCreateSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=40)
+    name_zh = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200)
+    sector = serializers.CharField(max_length=60)
+    region_code = serializers.RegexField(r"^\d{6}$", required=False, allow_blank=True)
+
+
+class BrainSuspendSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = ["id", "credit_code", "legal_name", "short_name", "region_code", "address", "verified"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer):
+    enterprise = EnterpriseSerializer(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "mobile", "email", "enterprise", "enterprise_role",
+                  "is_platform_admin"]
+        read_only_fields = fields
+
+
+class ProcessSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Process
+        fields = ["id", "code", "name_zh", "name_en", "sort_order"]
+
+    def validate_code(self, value):
+        existing = Process.objects.in_brain(self.context["brain"]).filter(code=value)
+        if self.instance is not None:
+            existing = existing.exclude(pk=self.instance.pk)
+        if existing.exists():
+            raise serializers.ValidationError(_("This code is already in the catalogue."), code="duplicate")
+        return value
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    enterprise = EnterpriseSerializer(read_only=True)
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Membership.Role.choices), min_length=1)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "enterprise", "roles", "status", "note", "applied_at", "decided_at"]
+        read_only_fields = ["id", "enterprise", "status", "applied_at", "decided_at"]
+
+
+class MembershipDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "link", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class ApiKeySerializer(serializers.ModelSerializer):
+    brains = serializers.SerializerMethodField(help_text=_("Slugs of the brains the key may reach."))
+
+    class Meta:
+        model = ApiKey
+        fields = ["id", "name", "prefix", "scope", "brains", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+    def get_brains(self, instance) -> list[str]:
+        slugs = self.context.get("brain_slugs")  # id -> slug, given by the view for a whole page at once
+        if slugs is None:
+            slugs = dict(Brain.objects.filter(pk__in=instance.brain_ids).values_list("pk", "slug"))
+        return [slugs[pk] for pk in instance.brain_ids if pk in slugs]
+
+
+class ApiKeyCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    scope = serializers.ChoiceField(choices=ApiKey.Scope.choices, default=ApiKey.Scope.READ)
+    brains = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Brain.objects.all())
+
+
+class IssuedApiKeySerializer(ApiKeySerializer):
+    secret = serializers.CharField(read_only=True, help_text=_("Shown once; store it now."))
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [*ApiKeySerializer.Meta.fields, "secret"]
+        read_only_fields = fields

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from tenants.api import views
+
+router = SimpleRouter()
+router.register("brains", views.BrainViewSet, basename="brain")
+router.register("api-keys", views.ApiKeyViewSet, basename="api-key")
+
+brain_router = SimpleRouter()
+brain_router.register("processes", views.ProcessViewSet, basename="process")
+brain_router.register("memberships", views.MembershipViewSet, basename="membership")
+brain_router.register("notifications", views.NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]
+brain_urlpatterns = brain_router.urls

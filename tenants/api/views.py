@@ -1,0 +1,184 @@
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import RetrieveAPIView
+from rest_framework.response import Response
+
+from tenants import selectors, services
+from tenants.api import serializers
+from tenants.api.base import BrainScopedViewSet
+from tenants.api.permissions import GlobalReadWrite
+from tenants.errors import NotAllowed
+from tenants.models import ApiKey, Brain, Membership, Notification, Process
+
+
+class MeView(RetrieveAPIView):
+    """The authenticated user and their enterprise."""
+
+    serializer_class = serializers.MeSerializer
+
+    def get_object(self):
+        return self.request.user
+
+
+class BrainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Brains the user can enter; platform administrators see all and create or suspend them."""
+
+    serializer_class = serializers.BrainSerializer
+    lookup_field = "slug"
+    permission_classes = [permissions.IsAuthenticated, GlobalReadWrite]
+
+    def get_queryset(self):
+        return selectors.brains_for_user(user=self.request.user)
+
+    @extend_schema(request=serializers.BrainCreateSerializer, responses={201: serializers.BrainSerializer})
+    def create(self, request):
+        data = self._valid(serializers.BrainCreateSerializer)
+        brain = services.brain_create(**data, by=request.user)
+        return Response(serializers.BrainSerializer(brain).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.BrainSuspendSerializer, responses=serializers.BrainSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, slug=None):
+        data = self._valid(serializers.BrainSuspendSerializer)
+        brain = services.brain_suspend(brain=self.get_object(), reason=data["reason"], by=request.user)
+        return Response(serializers.BrainSerializer(brain).data)
+
+    @extend_schema(request=None, responses=serializers.BrainSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, slug=None):
+        brain = services.brain_reactivate(brain=self.get_object(), by=request.user)
+        return Response(serializers.BrainSerializer(brain).data)
+
+    def _valid(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class ProcessViewSet(BrainScopedViewSet, viewsets.ModelViewSet):
+    """The brain's process catalogue: members read it, operators edit it."""
+
+    queryset = Process.objects.all()
+    serializer_class = serializers.ProcessSerializer
+    filterset_fields = ["code"]
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.method not in permissions.SAFE_METHODS and not self.access.is_operator:
+            raise NotAllowed(_("Only an operator of this brain may edit the process catalogue."))
+
+
+class MembershipViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Members of the brain. Operators see every application; members see active members."""
+
+    queryset = Membership.objects.select_related("enterprise")
+    serializer_class = serializers.MembershipSerializer
+    filterset_fields = ["status"]
+    open_to_non_members = True  # an enterprise applies before it is a member
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.access.is_operator:
+            return queryset
+        if self.access.can_enter:
+            return queryset.filter(Q(status=Membership.Status.ACTIVE) | Q(enterprise_id=self.request.user.enterprise_id))
+        return queryset.filter(enterprise_id=self.request.user.enterprise_id)
+
+    @extend_schema(request=serializers.MembershipSerializer, responses={201: serializers.MembershipSerializer})
+    def create(self, request, brain_slug=None):
+        """Apply to join this brain (enterprise administrators)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if request.user.enterprise is None:
+            raise NotAllowed(_("Only an administrator of the enterprise may apply for it."))
+        membership = services.membership_apply(
+            brain=request.brain, enterprise=request.user.enterprise, by=request.user,
+            roles=serializer.validated_data["roles"], note=serializer.validated_data.get("note", ""),
+        )
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, decision):
+        serializer = serializers.MembershipDecisionSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_decide(
+            membership=self.get_object(), decision=decision, note=serializer.validated_data["note"],
+            by=self.request.user,
+        )
+        return Response(self.get_serializer(membership).data)
+
+    @extend_schema(request=serializers.MembershipDecisionSerializer, responses=serializers.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def admit(self, request, brain_slug=None, pk=None):
+        return self._decide("admit")
+
+    @extend_schema(request=serializers.MembershipDecisionSerializer, responses=serializers.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, brain_slug=None, pk=None):
+        return self._decide("reject")
+
+    @extend_schema(request=serializers.MembershipDecisionSerializer, responses=serializers.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, brain_slug=None, pk=None):
+        return self._decide("suspend")
+
+    @extend_schema(request=serializers.MembershipDecisionSerializer, responses=serializers.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, brain_slug=None, pk=None):
+        return self._decide("reinstate")
+
+    @extend_schema(request=None, responses=serializers.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, brain_slug=None, pk=None):
+        membership = self.get_object()
+        services.enterprise_verify(membership=membership, by=request.user)
+        membership.enterprise.refresh_from_db()
+        return Response(self.get_serializer(membership).data)
+
+
+class NotificationViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The user's own notifications in this brain."""
+
+    queryset = Notification.objects.all()
+    serializer_class = serializers.NotificationSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().filter(user=self.request.user)
+
+    @extend_schema(request=serializers.MarkReadSerializer, responses={200: None})
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request, brain_slug=None):
+        serializer = serializers.MarkReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = services.notifications_mark_read(
+            brain=request.brain, user=request.user, ids=serializer.validated_data.get("ids")
+        )
+        return Response({"marked": count})
+
+
+class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                    viewsets.GenericViewSet):
+    """The enterprise's API keys. Create returns the secret once; delete revokes."""
+
+    serializer_class = serializers.ApiKeySerializer
+    permission_classes = [permissions.IsAuthenticated, GlobalReadWrite]
+
+    def get_queryset(self):
+        return ApiKey.objects.filter(enterprise_id=self.request.user.enterprise_id or 0)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "brain_slugs": dict(Brain.objects.values_list("pk", "slug"))}
+
+    @extend_schema(request=serializers.ApiKeyCreateSerializer, responses={201: serializers.IssuedApiKeySerializer})
+    def create(self, request):
+        serializer = serializers.ApiKeyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issued = services.api_key_create(by=request.user, **serializer.validated_data)
+        issued.api_key.secret = issued.secret
+        data = serializers.IssuedApiKeySerializer(issued.api_key, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.api_key_revoke(api_key=instance, by=self.request.user)

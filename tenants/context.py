@@ -1,0 +1,60 @@
+"""The tenant context of the current transaction: which brain, which user and enterprise.
+
+Settings are made with set_config(..., true), so they end with the transaction; every entry point
+(request, Celery task, Channels consumer, command) opens a transaction and enters a brain explicitly.
+"""
+
+import contextlib
+import logging
+
+from django.db import connection, transaction
+
+audit_log = logging.getLogger("industry_brain.audit")
+
+
+def _set(name: str, value) -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("the tenant context is transaction-local: open transaction.atomic() first")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, "" if value is None else str(value)])
+
+
+def enter_brain(brain_id: int | None) -> None:
+    _set("app.brain_id", brain_id)
+
+
+def set_identity(*, user_id: int | None, enterprise_id: int | None) -> None:
+    _set("app.user_id", user_id)
+    _set("app.enterprise_id", enterprise_id)
+
+
+def current_brain_id() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT NULLIF(current_setting('app.brain_id', true), '')::bigint")
+        return cursor.fetchone()[0]
+
+
+@contextlib.contextmanager
+def brain_context(brain_id: int):
+    """Run the block in a transaction with `brain_id` entered (restored afterwards if nested)."""
+    with transaction.atomic():
+        previous = current_brain_id()
+        enter_brain(brain_id)
+        try:
+            yield
+        finally:
+            if connection.in_atomic_block and not connection.needs_rollback:
+                enter_brain(previous)
+
+
+@contextlib.contextmanager
+def cross_brain(*, reason: str, user=None):
+    """The one explicit path that may read and write across brains. Every use is logged."""
+    audit_log.info("cross-brain access: %s (user=%s)", reason, getattr(user, "pk", None))
+    with transaction.atomic():
+        _set("app.cross_brain", "on")
+        try:
+            yield
+        finally:
+            if connection.in_atomic_block and not connection.needs_rollback:
+                _set("app.cross_brain", "")

@@ -1,0 +1,45 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import ApiKey, Brain, Membership
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label=_("Username or mobile number"), max_length=150)
+
+
+class ApplyForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles in this brain"), choices=Membership.Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note to the operator"), max_length=300, required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[(d, d) for d in ("admit", "reject", "suspend", "reinstate", "verify")])
+    note = forms.CharField(max_length=300, required=False)
+
+
+class BrainCreateForm(forms.Form):
+    slug = forms.SlugField(label=_("Slug"), max_length=40)
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200)
+    name_en = forms.CharField(label=_("English name"), max_length=200)
+    sector = forms.CharField(label=_("Sector"), max_length=60)
+    region_code = forms.RegexField(label=_("Region code"), regex=r"^\d{6}$", required=False)
+
+
+class BrainSuspendForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    scope = forms.ChoiceField(label=_("Scope"), choices=ApiKey.Scope.choices)
+    brains = forms.ModelMultipleChoiceField(
+        label=_("Brains"), queryset=Brain.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, brains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["brains"].queryset = brains

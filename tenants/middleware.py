@@ -1,0 +1,43 @@
+"""Resolve the brain named in the URL and run the rest of the request in its tenant context."""
+
+import re
+
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+
+from tenants.context import enter_brain, set_identity
+from tenants.models import Brain
+
+# /b/<slug>/… (web), /api/v1/brains/<slug>/… (API), /ws/b/<slug>/… (WebSocket, see consumers)
+BRAIN_IN_PATH = re.compile(r"^/(?:b|api/v1/brains)/(?P<slug>[-a-z0-9]+)(?:/|$)")
+
+
+class BrainMiddleware:
+    """Opens the request's transaction and sets the tenant context in it.
+
+    The whole view runs inside, so `set_config(..., true)` covers every query it makes. Membership is
+    checked by the base views (tenants.views.BrainView, tenants.api.views.BrainScopedViewSet), which
+    know the authenticated user also for API keys.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.brain = None
+        match = BRAIN_IN_PATH.match(request.path_info)
+        with transaction.atomic():
+            user = request.user
+            if user.is_authenticated:
+                set_identity(user_id=user.pk, enterprise_id=user.enterprise_id)
+            if match:
+                request.brain = Brain.objects.filter(slug=match["slug"]).first()
+                if request.brain is None:
+                    if request.path_info.startswith("/api/"):
+                        return JsonResponse(
+                            {"code": "not_found", "detail": _("Not found."), "fields": {}}, status=404
+                        )
+                    raise Http404(_("No such brain."))
+                enter_brain(request.brain.pk)
+            return self.get_response(request)

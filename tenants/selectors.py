@@ -1,0 +1,48 @@
+"""Reads shared by views, API and tasks. Tenant-owned reads take `brain=` explicitly."""
+
+from django.db.models import Count, Q
+
+from tenants.models import Brain, BrainStaff, Membership, Notification, User
+
+
+def brains_for_user(*, user: User):
+    """Brains the user can enter: as an active member's user, as staff, or all for platform admins.
+
+    Runs outside any brain: memberships and staff rows are visible here through their RLS clauses for
+    the user's own enterprise and user.
+    """
+    if user.is_platform_admin:
+        return Brain.objects.all()
+    member_of = Membership.objects.filter(enterprise_id=user.enterprise_id, status=Membership.Status.ACTIVE)
+    staff_of = BrainStaff.objects.filter(user=user)
+    return Brain.objects.filter(
+        Q(pk__in=member_of.values("brain_id")) | Q(pk__in=staff_of.values("brain_id"))
+    ).distinct()
+
+
+def memberships_of_enterprise(*, enterprise_id: int | None):
+    """Every membership of an enterprise, in any status (its own view, across brains)."""
+    if enterprise_id is None:
+        return Membership.objects.none()
+    return Membership.objects.filter(enterprise_id=enterprise_id).select_related("brain")
+
+
+def membership_list(*, brain: Brain, status: str | None = None):
+    queryset = Membership.objects.in_brain(brain).select_related("enterprise", "decided_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def brain_summary(*, brain: Brain) -> dict:
+    counts = Membership.objects.in_brain(brain).aggregate(
+        active=Count("pk", filter=Q(status=Membership.Status.ACTIVE)),
+        applied=Count("pk", filter=Q(status=Membership.Status.APPLIED)),
+        buyers=Count("pk", filter=Q(status=Membership.Status.ACTIVE, roles__contains=["buyer"])),
+        suppliers=Count("pk", filter=Q(status=Membership.Status.ACTIVE, roles__contains=["supplier"])),
+    )
+    return counts
+
+
+def unread_notification_count(*, brain: Brain, user: User) -> int:
+    return Notification.objects.in_brain(brain).filter(user=user, read_at__isnull=True).count()

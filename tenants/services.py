@@ -1,0 +1,269 @@
+"""Every write of the tenants app: one function per use case, transactional, raising domain errors."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from tenants.context import brain_context
+from tenants.errors import DomainError, NotAllowed
+from tenants.models import (
+    ApiKey, Brain, BrainStaff, Enterprise, Membership, Notification, OutboxEvent, Process, User,
+)
+from tenants.outbox import event_record
+
+# --- Brains (platform administrators) -------------------------------------------------------
+
+
+def _require_platform_admin(by: User) -> None:
+    if not by.is_platform_admin:
+        raise NotAllowed(_("Only platform administrators may do this."))
+
+
+@transaction.atomic
+def brain_create(
+    *, slug: str, name_zh: str, name_en: str, sector: str, region_code: str = "",
+    processes: list[tuple[str, str, str]] = (), by: User,
+) -> Brain:
+    """Create a brain with its process catalogue [(code, name_zh, name_en), …]."""
+    _require_platform_admin(by)
+    if Brain.objects.filter(slug=slug).exists():
+        raise DomainError(_("A brain with this slug already exists."), code="duplicate", field="slug")
+    brain = Brain(slug=slug, name_zh=name_zh, name_en=name_en, sector=sector, region_code=region_code)
+    brain.full_clean()
+    brain.save()
+    with brain_context(brain.pk):
+        Process.objects.bulk_create(
+            Process(brain=brain, code=code, name_zh=zh, name_en=en, sort_order=index * 10)
+            for index, (code, zh, en) in enumerate(processes)
+        )
+        event_record(brain_id=brain.pk, name="brain.created", payload={"slug": slug, "by": by.pk})
+    return brain
+
+
+@transaction.atomic
+def brain_suspend(*, brain: Brain, reason: str, by: User) -> Brain:
+    _require_platform_admin(by)
+    brain = Brain.objects.select_for_update().get(pk=brain.pk)
+    if not reason.strip():
+        raise DomainError(_("Give a reason for the suspension."), code="required", field="reason")
+    if not brain.is_active:
+        raise DomainError(_("This brain is already suspended."), code="invalid_state")
+    brain.suspend(reason=reason.strip())
+    brain.save()
+    with brain_context(brain.pk):
+        event_record(brain_id=brain.pk, name="brain.suspended", payload={"reason": brain.suspended_reason})
+    return brain
+
+
+@transaction.atomic
+def brain_reactivate(*, brain: Brain, by: User) -> Brain:
+    _require_platform_admin(by)
+    brain = Brain.objects.select_for_update().get(pk=brain.pk)
+    if brain.is_active:
+        raise DomainError(_("This brain is already active."), code="invalid_state")
+    brain.reactivate()
+    brain.save()
+    with brain_context(brain.pk):
+        event_record(brain_id=brain.pk, name="brain.reactivated", payload={})
+    return brain
+
+
+def _require_brain_active(brain: Brain) -> None:
+    if not brain.is_active:
+        raise NotAllowed(_("This brain is suspended and read-only."), code="brain_suspended")
+
+
+# --- Memberships ----------------------------------------------------------------------------
+
+
+def _clean_roles(roles) -> list[str]:
+    valid = set(Membership.Role.values)
+    cleaned = sorted(set(roles))
+    if not cleaned:
+        raise DomainError(_("Choose at least one role."), code="required", field="roles")
+    unknown = [r for r in cleaned if r not in valid]
+    if unknown:
+        raise DomainError(
+            _("Unknown role: %(roles)s.") % {"roles": ", ".join(unknown)}, code="invalid", field="roles"
+        )
+    return cleaned
+
+
+@transaction.atomic
+def membership_apply(*, brain: Brain, enterprise: Enterprise, roles: list[str], note: str = "", by: User) -> Membership:
+    """An enterprise administrator applies to join `brain` (or re-applies after a rejection)."""
+    _require_brain_active(brain)
+    if by.enterprise_id != enterprise.pk or not by.is_enterprise_admin:
+        raise NotAllowed(_("Only an administrator of the enterprise may apply for it."))
+    roles = _clean_roles(roles)
+    membership = (
+        Membership.objects.in_brain(brain).select_for_update().filter(enterprise=enterprise).first()
+    )
+    if membership is None:
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(brain=brain, enterprise=enterprise, roles=roles, note=note)
+        except IntegrityError:  # a concurrent application won the race
+            raise DomainError(_("This enterprise has already applied to this brain."), code="duplicate")
+    elif membership.status == Membership.Status.REJECTED:
+        membership.reapply()
+        membership.roles, membership.note, membership.applied_at = roles, note, timezone.now()
+        membership.decided_at = membership.decided_by = None
+        membership.save()
+    else:
+        raise DomainError(_("This enterprise has already applied to this brain."), code="duplicate")
+    event_record(
+        brain_id=brain.pk, name="membership.applied",
+        payload={"membership": membership.pk, "enterprise": enterprise.pk, "roles": roles},
+    )
+    return membership
+
+
+def _require_operator(brain: Brain, by: User) -> None:
+    if by.is_platform_admin:
+        return
+    if not BrainStaff.objects.in_brain(brain).filter(user=by, role=BrainStaff.Role.OPERATOR).exists():
+        raise NotAllowed(_("Only an operator of this brain may do this."))
+
+
+# What each operator decision does: the FSM transition and the event it records.
+MEMBERSHIP_DECISIONS = {
+    "admit": ("admit", "membership.admitted"),
+    "reject": ("reject", "membership.rejected"),
+    "suspend": ("suspend", "membership.suspended"),
+    "reinstate": ("reinstate", "membership.reinstated"),
+}
+
+
+@transaction.atomic
+def membership_decide(*, membership: Membership, decision: str, note: str = "", by: User) -> Membership:
+    """An operator admits, rejects, suspends or reinstates a member. Locks the row: one decision wins."""
+    brain = membership.brain
+    _require_operator(brain, by)
+    _require_brain_active(brain)
+    transition_name, event_name = MEMBERSHIP_DECISIONS[decision]
+    membership = Membership.objects.in_brain(brain).select_for_update().get(pk=membership.pk)
+    if not can_proceed(getattr(membership, transition_name)):
+        raise DomainError(
+            _("A membership that is “%(status)s” cannot be changed this way.")
+            % {"status": membership.get_status_display()},
+            code="invalid_state",
+        )
+    getattr(membership, transition_name)()
+    membership.decided_at, membership.decided_by = timezone.now(), by
+    if note:
+        membership.note = note
+    membership.save()
+    event_record(
+        brain_id=brain.pk, name=event_name,
+        payload={"membership": membership.pk, "enterprise": membership.enterprise_id, "note": note},
+    )
+    return membership
+
+
+@transaction.atomic
+def enterprise_verify(*, membership: Membership, by: User) -> Enterprise:
+    """An operator has checked the member's identity (licence, credit code): mark the enterprise verified."""
+    _require_operator(membership.brain, by)
+    enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
+    if not enterprise.verified:
+        enterprise.verified, enterprise.verified_at = True, timezone.now()
+        enterprise.save(update_fields=["verified", "verified_at"])
+        event_record(
+            brain_id=membership.brain_id, name="enterprise.verified",
+            payload={"membership": membership.pk, "enterprise": enterprise.pk},
+        )
+    return enterprise
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    secret: str  # shown once, never stored
+
+
+def api_key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(*, by: User, name: str, scope: str, brains: list[Brain]) -> IssuedKey:
+    """An enterprise administrator issues a key for brains the enterprise is an active member of."""
+    if not by.is_enterprise_admin:
+        raise NotAllowed(_("Only an enterprise administrator may create API keys."))
+    if not name.strip():
+        raise DomainError(_("Give the key a name."), code="required", field="name")
+    if scope not in ApiKey.Scope.values:
+        raise DomainError(_("Unknown scope."), code="invalid", field="scope")
+    if not brains:
+        raise DomainError(_("Choose at least one brain."), code="required", field="brains")
+    active = set(
+        Membership.objects.filter(enterprise_id=by.enterprise_id, status=Membership.Status.ACTIVE)
+        .values_list("brain_id", flat=True)
+    )
+    outside = [b.slug for b in brains if b.pk not in active]
+    if outside:
+        raise DomainError(
+            _("Your enterprise is not an active member of: %(brains)s.") % {"brains": ", ".join(outside)},
+            code="invalid", field="brains",
+        )
+    prefix = secrets.token_hex(4)
+    secret = f"ib_{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        enterprise_id=by.enterprise_id, name=name.strip(), prefix=prefix, secret_hash=api_key_hash(secret),
+        scope=scope, brain_ids=sorted(b.pk for b in brains), created_by=by,
+    )
+    return IssuedKey(api_key=api_key, secret=secret)
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, by: User) -> ApiKey:
+    if not by.is_enterprise_admin or by.enterprise_id != api_key.enterprise_id:
+        raise NotAllowed(_("Only an administrator of the key's enterprise may revoke it."))
+    api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+def notifications_from_event(*, event_id: int) -> list[Notification]:
+    """Make the in-app notifications an event calls for. Safe to run twice (one per event and user)."""
+    event = OutboxEvent.objects.select_related("brain").get(pk=event_id)
+    if event.name not in Notification.TITLES:
+        return []
+    brain = event.brain
+    membership = Membership.objects.in_brain(brain).select_related("enterprise").get(pk=event.payload["membership"])
+    if event.name == "membership.applied":
+        recipients = User.objects.filter(
+            brain_staff__brain=brain, brain_staff__role=BrainStaff.Role.OPERATOR, is_active=True
+        )
+        link = f"/b/{brain.slug}/operator/members/"
+    else:
+        recipients = User.objects.filter(enterprise_id=membership.enterprise_id, is_active=True)
+        link = f"/b/{brain.slug}/"
+    params = {"enterprise": str(membership.enterprise), "note": event.payload.get("note", "")}
+    notifications = [
+        Notification(brain=brain, user=user, event=event, kind=event.name, params=params, link=link)
+        for user in recipients
+    ]
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return list(Notification.objects.in_brain(brain).filter(event=event))
+
+
+@transaction.atomic
+def notifications_mark_read(*, brain: Brain, user: User, ids: list[int] | None = None) -> int:
+    unread = Notification.objects.in_brain(brain).filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

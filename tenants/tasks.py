@@ -1,0 +1,22 @@
+"""Celery tasks of the tenants app: thin, take ids, call services."""
+
+from celery import shared_task
+
+from tenants import outbox, services
+from tenants.context import brain_context
+from tenants.live import push_notifications
+
+
+@shared_task(acks_late=True)
+def drain_outbox() -> int:
+    """Beat: publish events left pending (the broker was down at commit time)."""
+    return outbox.outbox_dispatch()
+
+
+@shared_task(acks_late=True)
+def notify_event(brain_id: int, event_id: int) -> int:
+    """Event handler: in-app notifications for the people an event concerns, pushed live."""
+    with brain_context(brain_id):
+        notifications = services.notifications_from_event(event_id=event_id)
+    push_notifications(notifications)
+    return len(notifications)
