@@ -120,7 +120,7 @@ class Brain(Bilingual):
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     sector = models.CharField(_("sector"), max_length=60)
     region_code = models.CharField(_("region code"), max_length=6, validators=[region_validator], blank=True)
-    status = FSMField(_("status"), default=Status.ACTIVE, choices=Status.choices, protected=True)
+    status = FSMField(_("status"), default=Status.ACTIVE, choices=Status.choices)
     suspended_reason = models.CharField(_("reason for suspension"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -232,7 +232,7 @@ class Membership(BrainOwned):
         Enterprise, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("enterprise")
     )
     roles = ArrayField(models.CharField(max_length=10, choices=Role.choices), verbose_name=_("roles"))
-    status = FSMField(_("status"), default=Status.APPLIED, choices=Status.choices, protected=True)
+    status = FSMField(_("status"), default=Status.APPLIED, choices=Status.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

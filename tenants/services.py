@@ -1,4 +1,8 @@
-"""Every write of the tenants app: one function per use case, transactional, raising domain errors."""
+"""Every write of the tenants app: one function per use case, transactional, raising domain errors.
+
+A service that works inside a brain enters that brain itself, so a view, a task, a command or a test
+can call it alike.
+"""
 
 import hashlib
 import secrets
@@ -74,7 +78,8 @@ def brain_reactivate(*, brain: Brain, by: User) -> Brain:
 
 
 def _require_brain_active(brain: Brain) -> None:
-    if not brain.is_active:
+    # Read afresh: the caller's object may predate a suspension.
+    if Brain.objects.values_list("status", flat=True).get(pk=brain.pk) != Brain.Status.ACTIVE:
         raise NotAllowed(_("This brain is suspended and read-only."), code="brain_suspended")
 
 
@@ -101,6 +106,11 @@ def membership_apply(*, brain: Brain, enterprise: Enterprise, roles: list[str], 
     if by.enterprise_id != enterprise.pk or not by.is_enterprise_admin:
         raise NotAllowed(_("Only an administrator of the enterprise may apply for it."))
     roles = _clean_roles(roles)
+    with brain_context(brain.pk):
+        return _membership_apply(brain, enterprise, roles, note)
+
+
+def _membership_apply(brain, enterprise, roles, note) -> Membership:
     membership = (
         Membership.objects.in_brain(brain).select_for_update().filter(enterprise=enterprise).first()
     )
@@ -144,8 +154,13 @@ MEMBERSHIP_DECISIONS = {
 def membership_decide(*, membership: Membership, decision: str, note: str = "", by: User) -> Membership:
     """An operator admits, rejects, suspends or reinstates a member. Locks the row: one decision wins."""
     brain = membership.brain
-    _require_operator(brain, by)
-    _require_brain_active(brain)
+    with brain_context(brain.pk):
+        _require_operator(brain, by)
+        _require_brain_active(brain)
+        return _membership_decide(brain, membership, decision, note, by)
+
+
+def _membership_decide(brain, membership, decision, note, by) -> Membership:
     transition_name, event_name = MEMBERSHIP_DECISIONS[decision]
     membership = Membership.objects.in_brain(brain).select_for_update().get(pk=membership.pk)
     if not can_proceed(getattr(membership, transition_name)):
@@ -169,16 +184,17 @@ def membership_decide(*, membership: Membership, decision: str, note: str = "", 
 @transaction.atomic
 def enterprise_verify(*, membership: Membership, by: User) -> Enterprise:
     """An operator has checked the member's identity (licence, credit code): mark the enterprise verified."""
-    _require_operator(membership.brain, by)
-    enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
-    if not enterprise.verified:
-        enterprise.verified, enterprise.verified_at = True, timezone.now()
-        enterprise.save(update_fields=["verified", "verified_at"])
-        event_record(
-            brain_id=membership.brain_id, name="enterprise.verified",
-            payload={"membership": membership.pk, "enterprise": enterprise.pk},
-        )
-    return enterprise
+    with brain_context(membership.brain_id):
+        _require_operator(membership.brain, by)
+        enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
+        if not enterprise.verified:
+            enterprise.verified, enterprise.verified_at = True, timezone.now()
+            enterprise.save(update_fields=["verified", "verified_at"])
+            event_record(
+                brain_id=membership.brain_id, name="enterprise.verified",
+                payload={"membership": membership.pk, "enterprise": enterprise.pk},
+            )
+        return enterprise
 
 
 # --- API keys -------------------------------------------------------------------------------
@@ -205,11 +221,7 @@ def api_key_create(*, by: User, name: str, scope: str, brains: list[Brain]) -> I
         raise DomainError(_("Unknown scope."), code="invalid", field="scope")
     if not brains:
         raise DomainError(_("Choose at least one brain."), code="required", field="brains")
-    active = set(
-        Membership.objects.filter(enterprise_id=by.enterprise_id, status=Membership.Status.ACTIVE)
-        .values_list("brain_id", flat=True)
-    )
-    outside = [b.slug for b in brains if b.pk not in active]
+    outside = [brain.slug for brain in brains if not _is_active_member(brain, by.enterprise_id)]
     if outside:
         raise DomainError(
             _("Your enterprise is not an active member of: %(brains)s.") % {"brains": ", ".join(outside)},
@@ -222,6 +234,13 @@ def api_key_create(*, by: User, name: str, scope: str, brains: list[Brain]) -> I
         scope=scope, brain_ids=sorted(b.pk for b in brains), created_by=by,
     )
     return IssuedKey(api_key=api_key, secret=secret)
+
+
+def _is_active_member(brain: Brain, enterprise_id: int) -> bool:
+    with brain_context(brain.pk):
+        return Membership.objects.in_brain(brain).filter(
+            enterprise_id=enterprise_id, status=Membership.Status.ACTIVE
+        ).exists()
 
 
 @transaction.atomic
@@ -239,7 +258,7 @@ def api_key_revoke(*, api_key: ApiKey, by: User) -> ApiKey:
 
 def notifications_from_event(*, event_id: int) -> list[Notification]:
     """Make the in-app notifications an event calls for. Safe to run twice (one per event and user)."""
-    event = OutboxEvent.objects.select_related("brain").get(pk=event_id)
+    event = OutboxEvent.objects.select_related("brain").get(pk=event_id)  # the caller entered its brain
     if event.name not in Notification.TITLES:
         return []
     brain = event.brain
@@ -263,7 +282,8 @@ def notifications_from_event(*, event_id: int) -> list[Notification]:
 
 @transaction.atomic
 def notifications_mark_read(*, brain: Brain, user: User, ids: list[int] | None = None) -> int:
-    unread = Notification.objects.in_brain(brain).filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    with brain_context(brain.pk):
+        unread = Notification.objects.in_brain(brain).filter(user=user, read_at__isnull=True)
+        if ids is not None:
+            unread = unread.filter(pk__in=ids)
+        return unread.update(read_at=timezone.now())

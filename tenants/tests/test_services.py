@@ -1,0 +1,160 @@
+import pytest
+from django.db import connection
+
+from conftest import join, make_user
+from tenants import services
+from tenants.errors import DomainError, NotAllowed
+from tenants.models import ApiKey, Brain, Enterprise, Membership, OutboxEvent, Process
+
+
+def events(everywhere, name):
+    with everywhere():
+        return list(OutboxEvent.objects.filter(name=name))
+
+
+class TestMembership:
+    def test_it_applies_admits_suspends_and_reinstates(self, mould, charlie, charlie_ent, olga, in_brain, everywhere):
+        membership = services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["supplier"], by=charlie)
+        assert membership.status == Membership.Status.APPLIED
+        assert [e.payload["membership"] for e in events(everywhere, "membership.applied")] == [membership.pk]
+
+        with in_brain(mould):
+            membership = services.membership_decide(membership=membership, decision="admit", by=olga)
+            assert membership.status == Membership.Status.ACTIVE and membership.decided_by == olga
+            membership = services.membership_decide(membership=membership, decision="suspend", note="逾期", by=olga)
+            assert membership.status == Membership.Status.SUSPENDED and membership.note == "逾期"
+            membership = services.membership_decide(membership=membership, decision="reinstate", by=olga)
+            assert membership.status == Membership.Status.ACTIVE
+        assert len(events(everywhere, "membership.admitted")) == 1
+
+    def test_it_refuses_a_second_application(self, mould, charlie, charlie_ent):
+        services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["supplier"], by=charlie)
+        with pytest.raises(DomainError) as error:
+            services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["buyer"], by=charlie)
+        assert error.value.code == "duplicate"
+
+    def test_it_lets_a_rejected_enterprise_apply_again(self, mould, charlie, charlie_ent, olga, in_brain):
+        membership = services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["supplier"], by=charlie)
+        with in_brain(mould):
+            services.membership_decide(membership=membership, decision="reject", by=olga)
+        again = services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["buyer"], by=charlie)
+        assert again.pk == membership.pk and again.status == Membership.Status.APPLIED and again.roles == ["buyer"]
+
+    @pytest.mark.parametrize("roles", [[], ["owner"]])
+    def test_it_rejects_bad_roles_and_writes_nothing(self, mould, charlie, charlie_ent, roles, everywhere):
+        with pytest.raises(DomainError) as error:
+            services.membership_apply(brain=mould, enterprise=charlie_ent, roles=roles, by=charlie)
+        assert error.value.field == "roles"
+        with everywhere():
+            assert not Membership.objects.filter(brain=mould, enterprise=charlie_ent).exists()
+
+    def test_only_an_enterprise_admin_applies(self, mould, charlie_ent):
+        clerk = make_user("clerk", enterprise=charlie_ent, role="member")
+        with pytest.raises(NotAllowed):
+            services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["buyer"], by=clerk)
+
+    def test_nobody_applies_for_another_enterprise(self, mould, alice, charlie_ent):
+        with pytest.raises(NotAllowed):
+            services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["buyer"], by=alice)
+
+    def test_only_operators_decide(self, mould, alice, alice_ent, in_brain):
+        with in_brain(mould):
+            membership = Membership.objects.get(enterprise=alice_ent)
+            with pytest.raises(NotAllowed):
+                services.membership_decide(membership=membership, decision="suspend", by=alice)
+
+    def test_an_operator_of_another_brain_may_not_decide(self, mould, pump, alice_ent, in_brain):
+        from tenants.models import BrainStaff
+
+        pump_operator = make_user("pumpop")
+        with in_brain(pump):
+            BrainStaff.objects.create(brain=pump, user=pump_operator, role=BrainStaff.Role.OPERATOR)
+        with in_brain(mould):
+            membership = Membership.objects.get(enterprise=alice_ent)
+            with pytest.raises(NotAllowed):
+                services.membership_decide(membership=membership, decision="suspend", by=pump_operator)
+
+    def test_an_impossible_transition_is_refused(self, mould, alice_ent, olga, in_brain):
+        with in_brain(mould):
+            membership = Membership.objects.get(enterprise=alice_ent)  # active
+            with pytest.raises(DomainError) as error:
+                services.membership_decide(membership=membership, decision="admit", by=olga)
+            assert error.value.code == "invalid_state"
+            membership.refresh_from_db()
+            assert membership.status == Membership.Status.ACTIVE
+
+    def test_verify_marks_the_enterprise_once(self, mould, alice_ent, olga, in_brain, everywhere):
+        with in_brain(mould):
+            membership = Membership.objects.get(enterprise=alice_ent)
+            services.enterprise_verify(membership=membership, by=olga)
+            services.enterprise_verify(membership=membership, by=olga)
+        alice_ent.refresh_from_db()
+        assert alice_ent.verified and alice_ent.verified_at is not None
+        assert len(events(everywhere, "enterprise.verified")) == 1
+
+
+class TestBrains:
+    def test_a_platform_admin_creates_a_brain_with_its_catalogue(self, root, in_brain):
+        brain = services.brain_create(
+            slug="sewing", name_zh="缝制设备产业大脑", name_en="Sewing Equipment Brain", sector="缝制",
+            processes=[("CUT", "裁剪", "Cutting"), ("SEW", "缝制", "Sewing")], by=root,
+        )
+        with in_brain(brain):
+            assert list(Process.objects.in_brain(brain).values_list("code", flat=True)) == ["CUT", "SEW"]
+
+    def test_nobody_else_creates_brains(self, alice):
+        with pytest.raises(NotAllowed):
+            services.brain_create(slug="x", name_zh="x", name_en="x", sector="x", by=alice)
+        assert not Brain.objects.filter(slug="x").exists()
+
+    def test_a_duplicate_slug_is_a_field_error(self, root, mould):
+        with pytest.raises(DomainError) as error:
+            services.brain_create(slug="mould", name_zh="x", name_en="x", sector="x", by=root)
+        assert error.value.field == "slug"
+
+    def test_a_suspended_brain_takes_no_applications(self, root, mould, charlie, charlie_ent):
+        services.brain_suspend(brain=mould, reason="年度评价未通过", by=root)
+        with pytest.raises(NotAllowed) as error:
+            services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["buyer"], by=charlie)
+        assert error.value.code == "brain_suspended"
+        services.brain_reactivate(brain=mould, by=root)
+        services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["buyer"], by=charlie)
+
+    def test_suspension_needs_a_reason(self, root, mould):
+        with pytest.raises(DomainError):
+            services.brain_suspend(brain=mould, reason="  ", by=root)
+        mould.refresh_from_db()
+        assert mould.is_active
+
+
+class TestApiKeys:
+    def test_the_secret_is_shown_once_and_stored_hashed(self, alice, mould):
+        issued = services.api_key_create(by=alice, name="ERP 金蝶", scope="write", brains=[mould])
+        assert issued.secret.startswith(f"ib_{issued.api_key.prefix}_")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT secret_hash FROM tenants_apikey")
+            (stored,) = cursor.fetchone()
+        assert issued.secret not in stored and len(stored) == 64
+        assert stored == services.api_key_hash(issued.secret)
+
+    def test_keys_reach_only_brains_the_enterprise_is_an_active_member_of(self, alice, mould, pump):
+        with pytest.raises(DomainError) as error:
+            services.api_key_create(by=alice, name="ERP", scope="read", brains=[mould, pump])
+        assert error.value.field == "brains" and "pump-valve" in error.value.detail
+        assert not ApiKey.objects.exists()
+
+    def test_members_of_the_enterprise_who_are_not_admins_cannot_make_keys(self, bob, mould):
+        with pytest.raises(NotAllowed):
+            services.api_key_create(by=bob, name="ERP", scope="read", brains=[mould])
+
+    def test_only_the_keys_enterprise_revokes_it(self, alice, charlie, mould):
+        issued = services.api_key_create(by=alice, name="ERP", scope="read", brains=[mould])
+        with pytest.raises(NotAllowed):
+            services.api_key_revoke(api_key=issued.api_key, by=charlie)
+        assert services.api_key_revoke(api_key=issued.api_key, by=alice).revoked_at is not None
+
+
+def test_a_credit_code_with_a_wrong_check_character_cannot_be_saved(db):
+    enterprise = Enterprise(credit_code="91110000802100433C", legal_name="错误", region_code="110000")
+    with pytest.raises(Exception):
+        enterprise.full_clean()
