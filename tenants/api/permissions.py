@@ -27,7 +27,7 @@ class BrainMember(permissions.BasePermission):
         if api_key is not None and request.brain.pk not in api_key.brain_ids:
             raise exceptions.NotFound()
         access = resolve_access(request)
-        if not getattr(view, "open_to_non_members", False) and not access.can_enter:
+        if not access.can_enter and getattr(view, "action", None) not in getattr(view, "open_to_non_members", ()):
             raise exceptions.NotFound()
         if request.method not in permissions.SAFE_METHODS:
             if api_key is not None and api_key.scope != "write":

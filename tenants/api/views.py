@@ -77,15 +77,13 @@ class MembershipViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retrie
     queryset = Membership.objects.select_related("enterprise")
     serializer_class = serializers.MembershipSerializer
     filterset_fields = ["status"]
-    open_to_non_members = True  # an enterprise applies before it is a member
+    open_to_non_members = ("create",)  # an enterprise applies before it is a member
 
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.access.is_operator:
             return queryset
-        if self.access.can_enter:
-            return queryset.filter(Q(status=Membership.Status.ACTIVE) | Q(enterprise_id=self.request.user.enterprise_id))
-        return queryset.filter(enterprise_id=self.request.user.enterprise_id)
+        return queryset.filter(Q(status=Membership.Status.ACTIVE) | Q(enterprise_id=self.request.user.enterprise_id))
 
     @extend_schema(request=serializers.MembershipSerializer, responses={201: serializers.MembershipSerializer})
     def create(self, request, brain_slug=None):

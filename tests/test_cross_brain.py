@@ -1,0 +1,149 @@
+"""The cross-brain suite, run on every tenant-owned endpoint (NetBox-style generic test case).
+
+Each case names an endpoint and how to make one of its objects in a brain. Alice (a member of the
+mould brain) must never see, change or delete the pump-valve brain's object, not even by asking for it
+under her own brain's URL: the answer is 404, never 403 and never the object.
+"""
+
+import pytest
+from django.urls import reverse
+
+from conftest import api_as, make_user
+from tenants.context import brain_context
+from tenants.models import BrainStaff, Membership, Notification, Process
+
+
+class CrossBrainCase:
+    basename: str  # the router basename of the endpoint
+    update_payload: dict = {}
+    writable = True
+
+    def make_object(self, brain, *, owner):
+        raise NotImplementedError
+
+    @pytest.fixture
+    def setup(self, mould, pump, alice, charlie, charlie_ent):
+        # alice is an operator of the mould brain too, so every method is open to her there.
+        with brain_context(mould.pk):
+            BrainStaff.objects.create(brain=mould, user=alice, role=BrainStaff.Role.OPERATOR)
+        mine = self.make_object(mould, owner=alice)
+        theirs = self.make_object(pump, owner=charlie)
+        return api_as(alice), mine, theirs, mould, pump
+
+    def url(self, brain, pk=None):
+        if pk is None:
+            return reverse(f"{self.basename}-list", kwargs={"brain_slug": brain.slug})
+        return reverse(f"{self.basename}-detail", kwargs={"brain_slug": brain.slug, "pk": pk})
+
+    def test_list_shows_only_this_brains_objects(self, setup):
+        client, mine, theirs, mould, pump = setup
+        response = client.get(self.url(mould))
+        assert response.status_code == 200
+        ids = [row["id"] for row in response.json()["results"]]
+        assert mine.pk in ids and theirs.pk not in ids
+
+    def test_detail_of_another_brains_object_is_404(self, setup):
+        client, mine, theirs, mould, pump = setup
+        assert client.get(self.url(mould, mine.pk)).status_code == 200
+        response = client.get(self.url(mould, theirs.pk))
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+    def test_the_other_brains_url_is_404_for_a_non_member(self, setup):
+        client, mine, theirs, mould, pump = setup
+        assert client.get(self.url(pump)).status_code == 404
+        assert client.get(self.url(pump, theirs.pk)).status_code == 404
+
+    def test_update_and_delete_of_another_brains_object_are_404_and_change_nothing(self, setup):
+        client, mine, theirs, mould, pump = setup
+        if not self.writable:
+            return
+        before = self.snapshot(theirs)
+        assert client.patch(self.url(mould, theirs.pk), self.update_payload, format="json").status_code == 404
+        assert client.delete(self.url(mould, theirs.pk)).status_code == 404
+        assert client.patch(self.url(pump, theirs.pk), self.update_payload, format="json").status_code == 404
+        assert client.delete(self.url(pump, theirs.pk)).status_code == 404
+        assert self.snapshot(theirs) == before
+
+    def snapshot(self, obj):
+        with brain_context(obj.brain_id):
+            return type(obj).objects.filter(pk=obj.pk).values().first()
+
+
+class TestProcesses(CrossBrainCase):
+    basename = "process"
+    update_payload = {"name_zh": "改名"}
+
+    def make_object(self, brain, *, owner):
+        with brain_context(brain.pk):
+            return Process.objects.create(brain=brain, code=f"X{brain.pk}", name_zh="特种加工", name_en="Special")
+
+
+class TestMemberships(CrossBrainCase):
+    basename = "membership"
+    writable = False  # decisions are actions; see test_membership_actions_cross_brain below
+
+    def make_object(self, brain, *, owner):
+        with brain_context(brain.pk):
+            return Membership.objects.get(brain=brain, enterprise=owner.enterprise)
+
+
+class TestNotifications(CrossBrainCase):
+    basename = "notification"
+    writable = False
+
+    def make_object(self, brain, *, owner):
+        with brain_context(brain.pk):
+            return Notification.objects.create(brain=brain, user=owner, kind="membership.admitted")
+
+
+def test_membership_actions_on_another_brains_membership_are_404(mould, pump, olga, charlie_ent):
+    with brain_context(pump.pk):
+        theirs = Membership.objects.get(enterprise=charlie_ent)
+    client = api_as(olga)
+    for action in ("admit", "reject", "suspend", "reinstate", "verify"):
+        url = reverse(f"membership-{action}", kwargs={"brain_slug": mould.slug, "pk": theirs.pk})
+        assert client.post(url, {}, format="json").status_code == 404, action
+    with brain_context(pump.pk):
+        theirs.refresh_from_db()
+    assert theirs.status == Membership.Status.ACTIVE
+
+
+def test_marking_another_brains_notifications_read_touches_nothing(mould, pump, alice, charlie):
+    with brain_context(pump.pk):
+        theirs = Notification.objects.create(brain=pump, user=charlie, kind="membership.admitted")
+    response = api_as(alice).post(
+        reverse("notification-mark-read", kwargs={"brain_slug": mould.slug}), {"ids": [theirs.pk]}, format="json"
+    )
+    assert response.status_code == 200 and response.json() == {"marked": 0}
+    with brain_context(pump.pk):
+        theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_an_unknown_brain_is_404_in_the_api_format(alice):
+    response = api_as(alice).get("/api/v1/brains/no-such-brain/processes/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": response.json()["detail"], "fields": {}}
+
+
+def test_a_brain_page_of_another_brain_is_404(client, alice, pump):
+    client.force_login(alice)
+    assert client.get(f"/b/{pump.slug}/").status_code == 404
+    assert client.get(f"/b/{pump.slug}/notifications/").status_code == 404
+
+
+def test_an_operator_of_one_brain_is_a_stranger_in_another(client, olga, pump):
+    client.force_login(olga)
+    assert client.get(f"/b/{pump.slug}/operator/members/").status_code == 404
+
+
+def test_api_keys_of_another_enterprise_are_404(alice, charlie, mould, pump):
+    from tenants import services
+
+    theirs = services.api_key_create(by=charlie, name="ERP", scope="read", brains=[pump]).api_key
+    client = api_as(alice)
+    assert client.get(f"/api/v1/api-keys/{theirs.pk}/").status_code == 404
+    assert client.delete(f"/api/v1/api-keys/{theirs.pk}/").status_code == 404
+    assert theirs.pk not in [k["id"] for k in client.get("/api/v1/api-keys/").json()["results"]]
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
