@@ -30,7 +30,11 @@ class BrainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_field = "slug"
     permission_classes = [permissions.IsAuthenticated, GlobalReadWrite]
 
+    queryset = Brain.objects.none()  # the schema's model; requests get get_queryset()
+
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         return selectors.brains_for_user(user=self.request.user)
 
     @extend_schema(request=serializers.BrainCreateSerializer, responses={201: serializers.BrainSerializer})
@@ -163,7 +167,11 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
     serializer_class = serializers.ApiKeySerializer
     permission_classes = [permissions.IsAuthenticated, GlobalReadWrite]
 
+    queryset = ApiKey.objects.none()
+
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         return ApiKey.objects.filter(enterprise_id=self.request.user.enterprise_id or 0)
 
     def get_serializer_context(self):
