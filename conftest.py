@@ -124,3 +124,60 @@ def in_brain():
 def everywhere():
     """`with everywhere():` read across brains (the audited path), for assertions."""
     return lambda: cross_brain(reason="test assertion")
+
+
+# --- Real servers for flows that cross processes -------------------------------------------------
+
+
+@pytest.fixture
+def live_server_url(transactional_db):
+    """The ASGI app (HTTP + WebSocket) served by uvicorn on a free port, in a thread of this process."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from config.asgi import application
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (threads pool) consuming every queue from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
+                      queues=["matching", "sync", "webhooks", "default"], shutdown_timeout=10) as worker:
+        yield worker
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05):
+    """Poll until predicate() is truthy (for effects of another process or thread); return its value."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
