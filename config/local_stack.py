@@ -170,20 +170,32 @@ def services():
             stop_postgres(started_pg)
 
 
+def interrupt_on_sigterm() -> None:
+    """Treat SIGTERM like Ctrl-C, so `finally` blocks stop what was started."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def run(command: list[str]) -> int:
-    """Run a child command; forward Ctrl-C to it and wait, so services stop after it does."""
+    """Run a child command; on Ctrl-C or SIGTERM let it finish, so services stop after it does."""
     process = subprocess.Popen(command)
     while True:
         try:
             return process.wait()
         except KeyboardInterrupt:
-            continue  # the child got the same SIGINT from the terminal; wait for it to finish
+            # From a terminal the child got the same SIGINT; from SIGTERM it did not: tell it.
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
 
 
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
         return 2
+    interrupt_on_sigterm()
     verb, rest = argv[0], argv[1:]
     if rest[:1] == ["--"]:
         rest = rest[1:]

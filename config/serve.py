@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from config.local_stack import DATA, ROOT, log
+from config.local_stack import DATA, ROOT, interrupt_on_sigterm, log
 
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
@@ -20,6 +20,7 @@ def manage(*args: str) -> None:
 
 
 def main() -> int:
+    interrupt_on_sigterm()
     manage("migrate", "--noinput")
     manage("load_demo")
     python = sys.executable
@@ -33,6 +34,10 @@ def main() -> int:
         processes.append(subprocess.Popen(
             [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
              "--schedule", str(DATA / "celerybeat-schedule")], cwd=ROOT))
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        django.setup()
         from tenants.demo import LOGINS, PASSWORD
 
         time.sleep(2)
