@@ -12,20 +12,29 @@ from django.db import connection, transaction
 audit_log = logging.getLogger("industry_brain.audit")
 
 
-def _set(name: str, value) -> None:
+UNSET = object()
+
+
+def set_context(*, brain_id=UNSET, user_id=UNSET, enterprise_id=UNSET) -> None:
+    """Set the given parts of the tenant context in one statement (None clears a part)."""
     if not connection.in_atomic_block:
         raise RuntimeError("the tenant context is transaction-local: open transaction.atomic() first")
+    values = {
+        name: value
+        for name, value in (("app.brain_id", brain_id), ("app.user_id", user_id), ("app.enterprise_id", enterprise_id))
+        if value is not UNSET
+    }
+    params = [item for name, value in values.items() for item in (name, "" if value is None else str(value))]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, true)", [name, "" if value is None else str(value)])
+        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(values)), params)
 
 
 def enter_brain(brain_id: int | None) -> None:
-    _set("app.brain_id", brain_id)
+    set_context(brain_id=brain_id)
 
 
 def set_identity(*, user_id: int | None, enterprise_id: int | None) -> None:
-    _set("app.user_id", user_id)
-    _set("app.enterprise_id", enterprise_id)
+    set_context(user_id=user_id, enterprise_id=enterprise_id)
 
 
 def current_brain_id() -> int | None:
@@ -52,9 +61,14 @@ def cross_brain(*, reason: str, user=None):
     """The one explicit path that may read and write across brains. Every use is logged."""
     audit_log.info("cross-brain access: %s (user=%s)", reason, getattr(user, "pk", None))
     with transaction.atomic():
-        _set("app.cross_brain", "on")
+        _set_cross_brain("on")
         try:
             yield
         finally:
             if connection.in_atomic_block and not connection.needs_rollback:
-                _set("app.cross_brain", "")
+                _set_cross_brain("")
+
+
+def _set_cross_brain(value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.cross_brain', %s, true)", [value])

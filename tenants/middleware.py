@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
-from tenants.context import enter_brain, set_identity
+from tenants.context import set_context
 from tenants.models import Brain
 
 # /b/<slug>/… (web), /api/v1/brains/<slug>/… (API), /ws/b/<slug>/… (WebSocket, see consumers)
@@ -29,8 +29,7 @@ class BrainMiddleware:
         match = BRAIN_IN_PATH.match(request.path_info)
         with transaction.atomic():
             user = request.user
-            if user.is_authenticated:
-                set_identity(user_id=user.pk, enterprise_id=user.enterprise_id)
+            identity = {"user_id": user.pk, "enterprise_id": user.enterprise_id} if user.is_authenticated else {}
             if match:
                 request.brain = Brain.objects.filter(slug=match["slug"]).first()
                 if request.brain is None:
@@ -39,10 +38,11 @@ class BrainMiddleware:
                             {"code": "not_found", "detail": _("Not found."), "fields": {}}, status=404
                         )
                     raise Http404(_("No such brain."))
-                enter_brain(request.brain.pk)
+                set_context(brain_id=request.brain.pk, **identity)
+            elif identity:
+                set_context(**identity)
             response = self.get_response(request)
             # Leave no context behind for whatever shares this transaction (in tests, the test's own).
-            if not connection.needs_rollback:
-                enter_brain(None)
-                set_identity(user_id=None, enterprise_id=None)
+            if not connection.needs_rollback and (match or identity):
+                set_context(brain_id=None, user_id=None, enterprise_id=None)
             return response

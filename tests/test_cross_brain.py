@@ -147,3 +147,28 @@ def test_api_keys_of_another_enterprise_are_404(alice, charlie, mould, pump):
     assert theirs.pk not in [k["id"] for k in client.get("/api/v1/api-keys/").json()["results"]]
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/brains/mould/processes/", "/api/v1/brains/mould/memberships/", "/api/v1/brains/mould/notifications/",
+])
+def test_list_endpoints_do_not_grow_queries_with_rows(url, alice, olga, mould, django_assert_max_num_queries):
+    """N+1 guard: ten more rows cost no more queries."""
+    from conftest import join, make_enterprise
+
+    def add_rows(start, count):
+        for index in range(start, start + count):
+            join(mould, make_enterprise(50 + index, f"测试企业{index}"))
+            with brain_context(mould.pk):
+                Process.objects.create(brain=mould, code=f"P{index}", name_zh="工序", name_en="p")
+                Notification.objects.create(brain=mould, user=olga, kind="membership.applied",
+                                            params={"enterprise": "x"})
+
+    client = api_as(olga)
+    add_rows(0, 1)
+    client.get(url)
+    with django_assert_max_num_queries(10) as before:
+        client.get(url)
+    add_rows(1, 10)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(url).status_code == 200

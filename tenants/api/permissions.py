@@ -9,8 +9,9 @@ def resolve_access(request):
     """Compute (once) what the authenticated user may do in the request's brain."""
     if getattr(request, "brain_access", None) is None:
         user = request.user
-        # An API-key user is only known now; the middleware set the session user's identity.
-        set_identity(user_id=user.pk, enterprise_id=user.enterprise_id)
+        if request.auth is not None and hasattr(request.auth, "brain_ids"):
+            # An API-key user is only known now; the middleware set a session user's identity already.
+            set_identity(user_id=user.pk, enterprise_id=user.enterprise_id)
         request._request.brain_access = brain_access(user=user, brain=request.brain)
     return request._request.brain_access
 
