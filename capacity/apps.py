@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CapacityConfig(AppConfig):
     name = "capacity"
     verbose_name = _("Capacity sharing")
+
+    def ready(self) -> None:
+        from capacity.services import notifications  # noqa: F401  (registers notification titles)
+        from tenants.outbox import subscribe
+
+        subscribe("rfq.published", "capacity.tasks.run_matching", queue="matching")
+        subscribe("rfq.recommendation_requested", "capacity.tasks.compute_recommendation", queue="matching")
+        for event_name in ("rfq.matched", "quote.submitted", "rfq.awarded", "rfq.recommendation_ready"):
+            subscribe(event_name, "capacity.tasks.notify_capacity_event")

@@ -55,3 +55,20 @@ def brain_access(*, user: User, brain: Brain) -> BrainAccess:
         staff_role=staff_role,
         is_platform_admin=bool(getattr(user, "is_platform_admin", False)),
     )
+
+
+def require_member_role(*, brain: Brain, user: User, role: str) -> Membership:
+    """The user's enterprise's active membership with `role` in `brain`, or NotAllowed."""
+    from django.utils.translation import gettext as _
+
+    from tenants.errors import NotAllowed
+
+    membership = None
+    if user.enterprise_id:
+        membership = Membership.objects.in_brain(brain).filter(
+            enterprise_id=user.enterprise_id, status=Membership.Status.ACTIVE, roles__contains=[role]
+        ).first()
+    if membership is None:
+        label = Membership.Role(role).label
+        raise NotAllowed(_("Only a %(role)s member of this brain may do this.") % {"role": label})
+    return membership

@@ -317,6 +317,16 @@ class OutboxEvent(BrainOwned):
         return f"{self.name}#{self.pk}"
 
 
+# kind -> title template (with %(name)s from the notification's params). Apps add their own kinds.
+NOTIFICATION_TITLES = {
+    "membership.applied": _("%(enterprise)s applied to join this brain"),
+    "membership.admitted": _("Your enterprise was admitted to this brain"),
+    "membership.rejected": _("Your application to this brain was not accepted"),
+    "membership.suspended": _("Your membership of this brain was suspended"),
+    "membership.reinstated": _("Your membership of this brain was reinstated"),
+}
+
+
 class Notification(BrainOwned):
     """An in-app message to one user, made from a domain event (at most once per event and user)."""
 
@@ -338,19 +348,22 @@ class Notification(BrainOwned):
             models.UniqueConstraint(fields=["event", "user"], name="one_notification_per_event_and_user")
         ]
 
-    TITLES = {
-        "membership.applied": _("%(enterprise)s applied to join this brain"),
-        "membership.admitted": _("Your enterprise was admitted to this brain"),
-        "membership.rejected": _("Your application to this brain was not accepted"),
-        "membership.suspended": _("Your membership of this brain was suspended"),
-        "membership.reinstated": _("Your membership of this brain was reinstated"),
-    }
-
     @property
     def title(self) -> str:
-        template = self.TITLES.get(self.kind)
+        template = NOTIFICATION_TITLES.get(self.kind)
         return str(template) % self.params if template else self.kind
 
     @property
     def body(self) -> str:
         return self.params.get("note", "")
+
+
+class Counter(BrainOwned):
+    """Per-brain running numbers for documents (RFQ-2026-000001, PO-2026-000001, …)."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brain", "prefix", "year"], name="one_counter_per_prefix")]

@@ -254,12 +254,29 @@ def api_key_revoke(*, api_key: ApiKey, by: User) -> ApiKey:
     return api_key
 
 
+# --- Document numbers -----------------------------------------------------------------------
+
+
+def next_number(*, brain_id: int, prefix: str) -> str:
+    """The next number of a brain's document series, gap-free: the counter row is locked until commit."""
+    from django.db.models import F
+
+    from tenants.models import Counter
+
+    year = timezone.localdate().year
+    with brain_context(brain_id):
+        Counter.objects.get_or_create(brain_id=brain_id, prefix=prefix, year=year)
+        counter = Counter.objects.select_for_update().get(brain_id=brain_id, prefix=prefix, year=year)
+        Counter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
+        return f"{prefix}-{year}-{counter.value + 1:06d}"
+
+
 # --- Notifications --------------------------------------------------------------------------
 
 def notifications_from_event(*, event_id: int) -> list[Notification]:
     """Make the in-app notifications an event calls for. Safe to run twice (one per event and user)."""
     event = OutboxEvent.objects.select_related("brain").get(pk=event_id)  # the caller entered its brain
-    if event.name not in Notification.TITLES:
+    if not event.name.startswith("membership."):
         return []
     brain = event.brain
     membership = Membership.objects.in_brain(brain).select_related("enterprise").get(pk=event.payload["membership"])
@@ -272,12 +289,17 @@ def notifications_from_event(*, event_id: int) -> list[Notification]:
         recipients = User.objects.filter(enterprise_id=membership.enterprise_id, is_active=True)
         link = f"/b/{brain.slug}/"
     params = {"enterprise": str(membership.enterprise), "note": event.payload.get("note", "")}
-    notifications = [
-        Notification(brain=brain, user=user, event=event, kind=event.name, params=params, link=link)
-        for user in recipients
-    ]
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    return list(Notification.objects.in_brain(brain).filter(event=event))
+    return notify(event=event, users=recipients, params=params, link=link)
+
+
+def notify(*, event: OutboxEvent, users, params: dict, link: str = "", kind: str | None = None) -> list[Notification]:
+    """One notification per user for this event (a second run adds none); returns them all."""
+    Notification.objects.bulk_create(
+        [Notification(brain_id=event.brain_id, user=user, event=event, kind=kind or event.name, params=params,
+                      link=link) for user in users],
+        ignore_conflicts=True,
+    )
+    return list(Notification.objects.in_brain(event.brain_id).filter(event=event))
 
 
 @transaction.atomic

@@ -1,0 +1,100 @@
+"""Matching: which suppliers can make an RFQ line, and how well they fit. Pure functions over plain data,
+so the service loads everything in a few queries and the ranking can be tested and benchmarked alone."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+DEFAULT_RATING = Decimal("3.50")  # of 5: a supplier with no record yet is ranked as average
+DEFAULT_ON_TIME = Decimal("0.900")
+
+
+@dataclass(frozen=True)
+class MachineSpec:
+    process: int
+    envelope: tuple[int, int, int]  # sorted descending
+    max_weight_kg: Decimal
+    tolerance_mm: Decimal
+
+
+@dataclass
+class SupplierSpec:
+    enterprise: int
+    free_hours: dict[int, Decimal]  # process -> free hours per week
+    machines: list[MachineSpec] = field(default_factory=list)
+    materials: frozenset[str] = frozenset()
+    rating: Decimal | None = None
+    on_time_rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    line: int
+    processes: tuple[int, ...]  # every process the line needs
+    dimensions: tuple[Decimal, ...] | None  # sorted descending, or None if unknown
+    weight_kg: Decimal | None
+    tolerance_mm: Decimal | None
+    material: str
+
+
+@dataclass(frozen=True)
+class Match:
+    supplier: int
+    score: float
+    reasons: tuple[str, ...]  # codes rendered on the page: process, envelope, tolerance, material, capacity
+
+
+def _machine_fits(machine: MachineSpec, line: LineSpec) -> bool:
+    if line.dimensions and any(need > have for need, have in zip(line.dimensions, machine.envelope)):
+        return False
+    if line.weight_kg is not None and line.weight_kg > machine.max_weight_kg:
+        return False
+    if line.tolerance_mm is not None and machine.tolerance_mm > line.tolerance_mm:
+        return False
+    return True
+
+
+def match_line(line: LineSpec, supplier: SupplierSpec) -> Match | None:
+    """A match if the supplier offers every process with free hours, has a machine that fits for each,
+    and handles the material (when it lists materials); None otherwise."""
+    reasons = []
+    for process in line.processes:
+        if supplier.free_hours.get(process, 0) <= 0:
+            return None
+        machines = [m for m in supplier.machines if m.process == process]
+        if machines and not any(_machine_fits(m, line) for m in machines):
+            return None
+    reasons.append("process")
+    if any(m.process in line.processes for m in supplier.machines):
+        reasons.append("envelope")
+        if line.tolerance_mm is not None:
+            reasons.append("tolerance")
+    if line.material and supplier.materials:
+        if line.material.upper() not in supplier.materials:
+            return None
+        reasons.append("material")
+    hours = min((supplier.free_hours[p] for p in line.processes), default=Decimal(0))
+    reasons.append(f"capacity:{hours.normalize():f}")
+    rating = supplier.rating if supplier.rating is not None else DEFAULT_RATING
+    on_time = supplier.on_time_rate if supplier.on_time_rate is not None else DEFAULT_ON_TIME
+    fit = len([r for r in reasons if r in ("envelope", "tolerance", "material")]) / 3
+    headroom = min(float(hours) / 40.0, 1.0)  # a free working week counts as full headroom
+    score = 0.35 * fit + 0.25 * float(rating) / 5 + 0.25 * float(on_time) + 0.15 * headroom
+    return Match(supplier.enterprise, round(score, 3), tuple(reasons))
+
+
+def rank(lines: list[LineSpec], suppliers: list[SupplierSpec]) -> dict[int, list[Match]]:
+    """For every line, the matching suppliers best first. Suppliers are indexed by process first."""
+    by_process: dict[int, list[SupplierSpec]] = {}
+    for supplier in suppliers:
+        for process, hours in supplier.free_hours.items():
+            if hours > 0:
+                by_process.setdefault(process, []).append(supplier)
+    ranked = {}
+    for line in lines:
+        if not line.processes:
+            ranked[line.line] = []
+            continue
+        candidates = min((by_process.get(p, []) for p in line.processes), key=len)
+        matches = [m for m in (match_line(line, s) for s in candidates) if m is not None]
+        ranked[line.line] = sorted(matches, key=lambda m: (-m.score, m.supplier))
+    return ranked

@@ -1,0 +1,218 @@
+"""RFQs: create from parts or single operations, publish, answer questions, close; and quotes on them."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from capacity.models import Invitation, Operation, Part, Project, Question, Quote, QuoteLine, Rfq, RfqLine
+from capacity.services.projects import require_project_buyer
+from tenants.access import require_member_role
+from tenants.context import brain_context
+from tenants.errors import DomainError, NotAllowed
+from tenants.models import Membership, User
+from tenants.outbox import event_record
+from tenants.services import next_number
+
+MIN_QUOTING_TIME = timedelta(hours=1)
+
+
+def lock_rfq(rfq: Rfq) -> Rfq:
+    """The one lock of an RFQ aggregate: quotes, closing and awards on it take their turn here."""
+    return Rfq.objects.in_brain(rfq.brain_id).select_for_update().get(pk=rfq.pk)
+
+
+@transaction.atomic
+def rfq_create(*, project: Project, by: User, title: str, deadline, lines: list[dict],
+               invited: list[int] = (), open_to_all: bool = True, notes: str = "") -> Rfq:
+    """A draft RFQ. lines: [{"part": id, "operation": id or None, "quantity": int or None, "due_date"}]."""
+    with brain_context(project.brain_id):
+        require_project_buyer(project, by)
+        if not lines:
+            raise DomainError(_("Choose at least one part or operation."), field="lines")
+        parts = Part.objects.in_brain(project.brain_id).filter(project=project).in_bulk(
+            [line["part"] for line in lines])
+        operations = Operation.objects.in_brain(project.brain_id).filter(part__project=project).in_bulk(
+            [line["operation"] for line in lines if line.get("operation")])
+        keys = set()
+        for index, line in enumerate(lines):
+            part = parts.get(line["part"])
+            if part is None:
+                raise DomainError(_("Line %(n)s: no such part in this project.") % {"n": index + 1}, field="lines")
+            operation_id = line.get("operation")
+            if operation_id and (operation_id not in operations or operations[operation_id].part_id != part.pk):
+                raise DomainError(_("Line %(n)s: no such operation of this part.") % {"n": index + 1},
+                                  field="lines")
+            if (part.pk, operation_id) in keys:
+                raise DomainError(_("Line %(n)s is a duplicate.") % {"n": index + 1}, field="lines")
+            keys.add((part.pk, operation_id))
+        _check_deadline(deadline)
+        suppliers = _suppliers(project.brain_id, invited)
+        rfq = Rfq.objects.create(
+            brain_id=project.brain_id, project=project, buyer_id=project.buyer_id, title=title, deadline=deadline,
+            open_to_all=open_to_all, notes=notes, created_by=by,
+            number=next_number(brain_id=project.brain_id, prefix="RFQ"),
+        )
+        RfqLine.objects.bulk_create(
+            RfqLine(brain_id=project.brain_id, rfq=rfq, line_no=index + 1, part=parts[line["part"]],
+                    operation_id=line.get("operation"),
+                    quantity=line.get("quantity") or parts[line["part"]].quantity,
+                    due_date=line.get("due_date") or parts[line["part"]].due_date)
+            for index, line in enumerate(lines)
+        )
+        Invitation.objects.bulk_create(
+            Invitation(brain_id=project.brain_id, rfq=rfq, supplier_id=pk, source=Invitation.Source.BUYER)
+            for pk in suppliers
+        )
+        return rfq
+
+
+def _check_deadline(deadline) -> None:
+    if deadline is None or deadline < timezone.now() + MIN_QUOTING_TIME:
+        raise DomainError(_("The deadline must be at least an hour from now."), field="deadline")
+
+
+def _suppliers(brain_id: int, enterprise_ids) -> list[int]:
+    """Invited suppliers must be active supplier members of the brain."""
+    wanted = set(enterprise_ids)
+    valid = set(Membership.objects.in_brain(brain_id).filter(
+        enterprise_id__in=wanted, status=Membership.Status.ACTIVE, roles__contains=["supplier"]
+    ).values_list("enterprise_id", flat=True))
+    if wanted - valid:
+        raise DomainError(_("Only active suppliers of this brain can be invited."), field="invited")
+    return sorted(valid)
+
+
+@transaction.atomic
+def rfq_publish(*, rfq: Rfq, by: User) -> Rfq:
+    """Open the RFQ for quotes; matching then finds and invites capable suppliers (Celery)."""
+    with brain_context(rfq.brain_id):
+        require_project_buyer(rfq.project, by)
+        rfq = lock_rfq(rfq)
+        if rfq.status != Rfq.Status.DRAFT:
+            raise DomainError(_("Only a draft can be published."), code="invalid_state")
+        _check_deadline(rfq.deadline)
+        rfq.status, rfq.published_at = Rfq.Status.PUBLISHED, timezone.now()
+        rfq.save(update_fields=["status", "published_at"])
+        event_record(brain_id=rfq.brain_id, name="rfq.published", payload={"rfq": rfq.pk})
+        return rfq
+
+
+@transaction.atomic
+def rfq_close(*, rfq: Rfq, by: User) -> Rfq:
+    """Stop quoting now (before the deadline); the prices become visible to the buyer."""
+    with brain_context(rfq.brain_id):
+        require_project_buyer(rfq.project, by)
+        rfq = lock_rfq(rfq)
+        if rfq.status != Rfq.Status.PUBLISHED:
+            raise DomainError(_("Only an RFQ open for quotes can be closed."), code="invalid_state")
+        rfq.status, rfq.closed_at = Rfq.Status.CLOSED, timezone.now()
+        rfq.save(update_fields=["status", "closed_at"])
+        event_record(brain_id=rfq.brain_id, name="rfq.closed", payload={"rfq": rfq.pk})
+        return rfq
+
+
+@transaction.atomic
+def rfq_cancel(*, rfq: Rfq, by: User) -> Rfq:
+    with brain_context(rfq.brain_id):
+        require_project_buyer(rfq.project, by)
+        rfq = lock_rfq(rfq)
+        if rfq.status in (Rfq.Status.AWARDED, Rfq.Status.CANCELLED):
+            raise DomainError(_("This RFQ can no longer be cancelled."), code="invalid_state")
+        rfq.status = Rfq.Status.CANCELLED
+        rfq.save(update_fields=["status"])
+        event_record(brain_id=rfq.brain_id, name="rfq.cancelled", payload={"rfq": rfq.pk})
+        return rfq
+
+
+def may_quote(rfq: Rfq, enterprise_id: int) -> bool:
+    """Invited suppliers, and on an open RFQ every active supplier member of the brain."""
+    if Invitation.objects.in_brain(rfq.brain_id).filter(rfq=rfq, supplier_id=enterprise_id).exists():
+        return True
+    return rfq.open_to_all and Membership.objects.in_brain(rfq.brain_id).filter(
+        enterprise_id=enterprise_id, status=Membership.Status.ACTIVE, roles__contains=["supplier"]
+    ).exists()
+
+
+@transaction.atomic
+def quote_submit(*, rfq: Rfq, by: User, lines: list[dict], remarks: str = "") -> Quote:
+    """Submit or revise the supplier's one live quote, until the deadline by the server's clock.
+
+    lines: [{"rfq_line": id, "unit_price": Decimal, "vat_rate": Decimal, "lead_time_days": int,
+             "valid_until": date|None, "remarks": str}] — some lines only is fine. A revision replaces
+    the previous lines whole.
+    """
+    with brain_context(rfq.brain_id):
+        membership = require_member_role(brain=rfq.brain, user=by, role="supplier")
+        supplier_id = membership.enterprise_id
+        if supplier_id == rfq.buyer_id:
+            raise NotAllowed(_("You cannot quote on your own RFQ."))
+        rfq = lock_rfq(rfq)  # the deadline check and the write happen under the same lock as closing
+        if not rfq.is_open_at(timezone.now()):
+            raise DomainError(_("Quoting on this RFQ has ended."), code="deadline_passed")
+        if not may_quote(rfq, supplier_id):
+            raise NotAllowed(_("Your enterprise is not invited to this RFQ."))
+        if not lines:
+            raise DomainError(_("Quote at least one line."), field="lines")
+        rfq_lines = RfqLine.objects.in_brain(rfq.brain_id).filter(rfq=rfq).in_bulk()
+        seen = set()
+        for index, line in enumerate(lines):
+            if line["rfq_line"] not in rfq_lines:
+                raise DomainError(_("Line %(n)s is not a line of this RFQ.") % {"n": index + 1}, field="lines")
+            if line["rfq_line"] in seen:
+                raise DomainError(_("Line %(n)s is quoted twice.") % {"n": index + 1}, field="lines")
+            seen.add(line["rfq_line"])
+            if Decimal(line["unit_price"]) <= 0:
+                raise DomainError(_("Line %(n)s: the price must be above zero.") % {"n": index + 1}, field="lines")
+        now = timezone.now()
+        quote = Quote.objects.in_brain(rfq.brain_id).filter(rfq=rfq, supplier_id=supplier_id).first()
+        if quote is None:
+            quote = Quote.objects.create(brain_id=rfq.brain_id, rfq=rfq, supplier_id=supplier_id, remarks=remarks,
+                                         submitted_at=now, submitted_by=by)
+        else:
+            quote.revision += 1
+            quote.remarks, quote.submitted_at, quote.submitted_by = remarks, now, by
+            quote.save()
+            QuoteLine.objects.in_brain(rfq.brain_id).filter(quote=quote).delete()
+        QuoteLine.objects.bulk_create(
+            QuoteLine(brain_id=rfq.brain_id, quote=quote, rfq_line_id=line["rfq_line"],
+                      unit_price=Decimal(line["unit_price"]).quantize(Decimal("0.01")),
+                      vat_rate=line.get("vat_rate", Decimal("13.00")), lead_time_days=line["lead_time_days"],
+                      valid_until=line.get("valid_until"), remarks=line.get("remarks", ""))
+            for line in lines
+        )
+        # No price in the event: it reaches the buyer's open page, which must stay sealed.
+        event_record(brain_id=rfq.brain_id, name="quote.submitted",
+                     payload={"rfq": rfq.pk, "quote": quote.pk, "supplier": supplier_id,
+                              "revision": quote.revision})
+        return quote
+
+
+@transaction.atomic
+def question_ask(*, rfq: Rfq, by: User, text: str) -> Question:
+    with brain_context(rfq.brain_id):
+        membership = require_member_role(brain=rfq.brain, user=by, role="supplier")
+        if not may_quote(rfq, membership.enterprise_id):
+            raise NotAllowed(_("Your enterprise is not invited to this RFQ."))
+        if not text.strip():
+            raise DomainError(_("Write a question."), field="text")
+        question = Question.objects.create(brain_id=rfq.brain_id, rfq=rfq, asked_by_id=membership.enterprise_id,
+                                           text=text.strip())
+        event_record(brain_id=rfq.brain_id, name="rfq.question_asked", payload={"rfq": rfq.pk, "question": question.pk})
+        return question
+
+
+@transaction.atomic
+def question_answer(*, question: Question, by: User, answer: str) -> Question:
+    """The buyer's answer is visible to every supplier that may quote (the asker is not named)."""
+    with brain_context(question.brain_id):
+        require_project_buyer(question.rfq.project, by)
+        if not answer.strip():
+            raise DomainError(_("Write an answer."), field="answer")
+        question.answer, question.answered_at = answer.strip(), timezone.now()
+        question.save(update_fields=["answer", "answered_at"])
+        event_record(brain_id=question.brain_id, name="rfq.question_answered",
+                     payload={"rfq": question.rfq_id, "question": question.pk})
+        return question
