@@ -176,24 +176,6 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
     return len(created), len(to_update)
 
 
-def bom_rows(project: Project) -> list[dict]:
-    """The project's parts as BOM rows (canonical keys), for the XLSX export."""
-    codes = dict(Process.objects.in_brain(project.brain_id).values_list("pk", "code"))
-    routing = {}
-    for part_id, process_id in (Operation.objects.in_brain(project.brain_id).filter(part__project=project)
-                                .order_by("part_id", "sequence").values_list("part_id", "process_id")):
-        routing.setdefault(part_id, []).append(codes[process_id])
-    rows = []
-    for part in Part.objects.in_brain(project.brain_id).filter(project=project).select_related("parent"):
-        row = {name: getattr(part, name) for name in PART_FIELDS}
-        row.update(part_no=part.part_no, parent_no=part.parent.part_no if part.parent else "",
-                   processes=";".join(routing.get(part.pk, [])),
-                   standard_part="是" if part.standard_part else "否",
-                   due_date=part.due_date.isoformat() if part.due_date else "")
-        rows.append(row)
-    return rows
-
-
 DRAWING_TYPES = {
     "application/pdf": (b"%PDF",),
     "image/png": (b"\x89PNG",),

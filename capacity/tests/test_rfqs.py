@@ -1,0 +1,154 @@
+"""RFQs and quotes: sealed bids, deadlines on the server clock, revisions, eligibility, questions."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from capacity import selectors
+from capacity.models import Invitation, Quote, QuoteLine, Rfq
+from capacity.services import rfqs
+from capacity.tests.conftest import lines_of, operation_of, past_deadline, price
+from tenants.context import brain_context
+from tenants.errors import DomainError, NotAllowed
+
+
+class TestCreate:
+    def test_lines_from_parts_and_single_operations(self, open_rfq, parts):
+        cavity, pin = lines_of(open_rfq)
+        assert cavity.part_id == parts["cavity"].pk and cavity.operation_id is None and cavity.quantity == 1
+        assert pin.operation.process.code == "HT" and pin.quantity == 40
+        assert open_rfq.number.startswith("RFQ-") and open_rfq.status == Rfq.Status.PUBLISHED
+
+    def test_numbers_run_on(self, project, parts, alice):
+        deadline = timezone.now() + timedelta(days=1)
+        first = rfqs.rfq_create(project=project, by=alice, title="a", deadline=deadline, lines=[{"part": parts["pin"].pk}])
+        second = rfqs.rfq_create(project=project, by=alice, title="b", deadline=deadline, lines=[{"part": parts["pin"].pk}])
+        assert int(second.number[-6:]) == int(first.number[-6:]) + 1
+
+    @pytest.mark.parametrize("problem", ["no lines", "foreign part", "foreign operation", "duplicate", "deadline"])
+    def test_bad_requests_are_refused(self, project, parts, alice, problem, in_brain):
+        deadline = timezone.now() + timedelta(days=1)
+        lines = [{"part": parts["cavity"].pk}]
+        if problem == "no lines":
+            lines = []
+        elif problem == "foreign part":
+            lines = [{"part": 999999}]
+        elif problem == "foreign operation":
+            lines = [{"part": parts["cavity"].pk, "operation": operation_of(parts["pin"], "HT").pk}]
+        elif problem == "duplicate":
+            lines = lines * 2
+        elif problem == "deadline":
+            deadline = timezone.now() + timedelta(minutes=5)
+        with pytest.raises(DomainError):
+            rfqs.rfq_create(project=project, by=alice, title="x", deadline=deadline, lines=lines)
+        with in_brain(project.brain):
+            assert not Rfq.objects.exists()
+
+    def test_only_suppliers_of_the_brain_can_be_invited(self, project, parts, alice, charlie_ent):
+        with pytest.raises(DomainError):
+            rfqs.rfq_create(project=project, by=alice, title="x", deadline=timezone.now() + timedelta(days=1),
+                            lines=[{"part": parts["pin"].pk}], invited=[charlie_ent.pk])
+
+
+class TestQuotes:
+    def test_a_supplier_quotes_some_lines_and_revises(self, open_rfq, shop_a, in_brain):
+        cavity, pin = lines_of(open_rfq)
+        rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "18500.00", 20)])
+        quote = rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "17900"), price(pin, "35.5")])
+        with in_brain(open_rfq.brain):
+            assert Quote.objects.count() == 1 and quote.revision == 2
+            assert sorted(QuoteLine.objects.values_list("unit_price", flat=True)) == [Decimal("35.50"),
+                                                                                     Decimal("17900.00")]
+
+    def test_no_quote_after_the_deadline(self, open_rfq, shop_a):
+        past_deadline(open_rfq)
+        with pytest.raises(DomainError) as error:
+            rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(lines_of(open_rfq)[0], "1")])
+        assert error.value.code == "deadline_passed"
+
+    def test_no_quote_on_a_closed_or_draft_rfq(self, open_rfq, shop_a, alice):
+        rfqs.rfq_close(rfq=open_rfq, by=alice)
+        with pytest.raises(DomainError):
+            rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(lines_of(open_rfq)[0], "1")])
+
+    def test_an_invitation_only_rfq_refuses_others(self, project, parts, alice, shop_a, shop_b):
+        rfq = rfqs.rfq_create(project=project, by=alice, title="定向", deadline=timezone.now() + timedelta(days=1),
+                              lines=[{"part": parts["pin"].pk}], invited=[shop_a.enterprise_id], open_to_all=False)
+        rfqs.rfq_publish(rfq=rfq, by=alice)
+        rfqs.quote_submit(rfq=rfq, by=shop_a, lines=[price(lines_of(rfq)[0], "30")])
+        with pytest.raises(NotAllowed):
+            rfqs.quote_submit(rfq=rfq, by=shop_b, lines=[price(lines_of(rfq)[0], "29")])
+
+    @pytest.mark.parametrize("bad", ["foreign line", "twice", "zero price"])
+    def test_bad_lines_write_nothing(self, open_rfq, shop_a, bad, in_brain):
+        cavity = lines_of(open_rfq)[0]
+        lines = {"foreign line": [{**price(cavity, "1"), "rfq_line": 999999}],
+                 "twice": [price(cavity, "1"), price(cavity, "2")],
+                 "zero price": [price(cavity, "0")]}[bad]
+        with pytest.raises(DomainError):
+            rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=lines)
+        with in_brain(open_rfq.brain):
+            assert not Quote.objects.exists()
+
+    def test_buyers_do_not_quote_and_charlie_is_not_here(self, open_rfq, alice, charlie):
+        for user in (alice, charlie):
+            with pytest.raises(NotAllowed):
+                rfqs.quote_submit(rfq=open_rfq, by=user, lines=[price(lines_of(open_rfq)[0], "1")])
+
+
+class TestSealed:
+    def test_the_buyer_sees_no_price_before_the_deadline_and_all_after(self, open_rfq, shop_a, shop_b, in_brain):
+        cavity, pin = lines_of(open_rfq)
+        rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "18000"), price(pin, "30")])
+        rfqs.quote_submit(rfq=open_rfq, by=shop_b, lines=[price(cavity, "16500", 25)])
+        with in_brain(open_rfq.brain):
+            sealed = selectors.comparison(rfq=open_rfq)
+            assert sealed.sealed and sealed.quote_count == 2 and sealed.cells == {}
+            past_deadline(open_rfq)
+            table = selectors.comparison(rfq=open_rfq)
+        assert not table.sealed
+        assert table.cells[(cavity.pk, shop_b.enterprise_id)].unit_price == Decimal("16500.00")
+        assert table.lowest[cavity.pk] == shop_b.enterprise_id and table.fastest[cavity.pk] == shop_a.enterprise_id
+        assert table.totals[shop_a.enterprise_id] == Decimal("18000") + Decimal("30") * 40
+
+    def test_a_supplier_sees_only_its_own_quote(self, open_rfq, shop_a, shop_b, in_brain):
+        cavity = lines_of(open_rfq)[0]
+        rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "18000")])
+        rfqs.quote_submit(rfq=open_rfq, by=shop_b, lines=[price(cavity, "16500")])
+        with in_brain(open_rfq.brain):
+            mine = selectors.own_quote(rfq=open_rfq, supplier_id=shop_b.enterprise_id)
+            assert [ql.unit_price for ql in mine.lines.all()] == [Decimal("16500.00")]
+
+
+class TestQuestions:
+    def test_answers_are_visible_to_every_supplier_without_the_askers_name(self, open_rfq, shop_a, shop_b, alice,
+                                                                          in_brain):
+        question = rfqs.question_ask(rfq=open_rfq, by=shop_a, text="型腔是否需要氮化？")
+        rfqs.question_answer(question=question, by=alice, answer="不需要，调质即可。")
+        with in_brain(open_rfq.brain):
+            [answered] = selectors.answered_questions(rfq=open_rfq)
+        assert answered.answer == "不需要，调质即可。"
+
+    def test_only_the_buyer_answers(self, open_rfq, shop_a, shop_b):
+        question = rfqs.question_ask(rfq=open_rfq, by=shop_a, text="?")
+        with pytest.raises(NotAllowed):
+            rfqs.question_answer(question=question, by=shop_b, answer="是的")
+
+
+def test_matching_invites_the_suppliers_that_fit_and_says_why(open_rfq, profiled, in_brain):
+    from capacity.services.matching import matching_run
+
+    shop_a, shop_b = profiled
+    with in_brain(open_rfq.brain):
+        assert matching_run(rfq_id=open_rfq.pk) == 2
+        invitations = {i.supplier_id: i for i in Invitation.objects.filter(rfq=open_rfq)}
+        cavity, pin = lines_of(open_rfq)
+        # the cavity (600×400×180, ±0.01) fits only shop_a's big machine; the heat treatment fits both
+        assert [m["line"] for m in invitations[shop_a.enterprise_id].matched_lines] == [cavity.pk, pin.pk]
+        assert [m["line"] for m in invitations[shop_b.enterprise_id].matched_lines] == [pin.pk]
+        reasons = invitations[shop_a.enterprise_id].matched_lines[0]["reasons"]
+        assert {"process", "envelope", "tolerance", "material"} <= set(reasons)
+        assert matching_run(rfq_id=open_rfq.pk) == 2  # a re-run duplicates nothing
+        assert Invitation.objects.filter(rfq=open_rfq).count() == 2
