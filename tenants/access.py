@@ -46,9 +46,10 @@ def brain_access(*, user: User, brain: Brain) -> BrainAccess:
     if user.is_authenticated:
         if user.enterprise_id:
             membership = Membership.objects.in_brain(brain).filter(enterprise_id=user.enterprise_id).first()
-        staff_role = (
-            BrainStaff.objects.in_brain(brain).filter(user=user).values_list("role", flat=True).first()
-        )
+        if not getattr(user, "via_api_key", False):
+            staff_role = (
+                BrainStaff.objects.in_brain(brain).filter(user=user).values_list("role", flat=True).first()
+            )
     return BrainAccess(
         brain=brain,
         membership=membership,

@@ -8,8 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from tenants.models import ApiKey, Brain, Enterprise, User
 
 
+class NoDelete:
+    """Deleting cascades into tenant rows that RLS hides from a brainless admin request: not here."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NoDelete, BaseUserAdmin):
     list_display = ["username", "full_name", "mobile", "enterprise", "enterprise_role", "is_platform_admin", "is_active"]
     list_filter = ["is_platform_admin", "enterprise_role", "is_active"]
     search_fields = ["username", "full_name", "mobile", "enterprise__legal_name"]
@@ -21,19 +28,19 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["legal_name", "credit_code", "region_code", "verified", "created_at"]
     list_filter = ["verified", "region_code"]
     search_fields = ["legal_name", "short_name", "credit_code"]
 
 
 @admin.register(Brain)
-class BrainAdmin(admin.ModelAdmin):
+class BrainAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["slug", "name_zh", "name_en", "sector", "status"]
     readonly_fields = ["status", "suspended_reason"]  # suspend and reactivate from the console
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["name", "prefix", "enterprise", "scope", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "secret_hash", "brain_ids", "created_by", "created_at", "last_used_at"]

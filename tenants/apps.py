@@ -11,8 +11,9 @@ class TenantsConfig(AppConfig):
         from tenants import rls
 
         # After every migrate (and test-database creation), so a new tenant-owned model is covered
-        # without anyone remembering to write a policy for it.
-        post_migrate.connect(rls.apply_policies, dispatch_uid="tenants.rls.apply_policies")
+        # without anyone remembering to write a policy for it. Sent per app after all migrations ran:
+        # once, for this app, is enough.
+        post_migrate.connect(rls.apply_policies, sender=self, dispatch_uid="tenants.rls.apply_policies")
 
         from tenants.outbox import subscribe
 

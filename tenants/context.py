@@ -49,11 +49,8 @@ def brain_context(brain_id: int):
     with transaction.atomic():
         previous = current_brain_id()
         enter_brain(brain_id)
-        try:
-            yield
-        finally:
-            if connection.in_atomic_block and not connection.needs_rollback:
-                enter_brain(previous)
+        yield
+        enter_brain(previous)  # not on an exception: the block's savepoint rolls the setting back anyway
 
 
 @contextlib.contextmanager
@@ -62,11 +59,8 @@ def cross_brain(*, reason: str, user=None):
     audit_log.info("cross-brain access: %s (user=%s)", reason, getattr(user, "pk", None))
     with transaction.atomic():
         _set_cross_brain("on")
-        try:
-            yield
-        finally:
-            if connection.in_atomic_block and not connection.needs_rollback:
-                _set_cross_brain("")
+        yield
+        _set_cross_brain("")
 
 
 def _set_cross_brain(value: str) -> None:

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from tenants.models import ApiKey, Brain, Membership
+from tenants.models import ApiKey, Brain, Membership, slug_validator
+from tenants.services import MEMBERSHIP_DECISIONS
 
 
 class LoginForm(AuthenticationForm):
@@ -17,20 +18,23 @@ class ApplyForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[(d, d) for d in ("admit", "reject", "suspend", "reinstate", "verify")])
+    membership = forms.IntegerField(min_value=1)
+    decision = forms.ChoiceField(choices=[(d, d) for d in [*MEMBERSHIP_DECISIONS, "verify"]])
     note = forms.CharField(max_length=300, required=False)
 
 
+class BrainActionForm(forms.Form):
+    brain = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(choices=[("suspend", "suspend"), ("reactivate", "reactivate")])
+    reason = forms.CharField(max_length=300, required=False)
+
+
 class BrainCreateForm(forms.Form):
-    slug = forms.SlugField(label=_("Slug"), max_length=40)
+    slug = forms.CharField(label=_("Slug"), max_length=40, validators=[slug_validator])
     name_zh = forms.CharField(label=_("Chinese name"), max_length=200)
     name_en = forms.CharField(label=_("English name"), max_length=200)
     sector = forms.CharField(label=_("Sector"), max_length=60)
     region_code = forms.RegexField(label=_("Region code"), regex=r"^\d{6}$", required=False)
-
-
-class BrainSuspendForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 class ApiKeyForm(forms.Form):

@@ -10,7 +10,7 @@ from tenants.context import set_context
 from tenants.models import Brain
 
 # /b/<slug>/… (web), /api/v1/brains/<slug>/… (API), /ws/b/<slug>/… (WebSocket, see consumers)
-BRAIN_IN_PATH = re.compile(r"^/(?:b|api/v1/brains)/(?P<slug>[-a-z0-9]+)(?:/|$)")
+BRAIN_IN_PATH = re.compile(r"^/(?:b|api/v1/brains)/(?P<slug>[^/]+)/")
 
 
 class BrainMiddleware:

@@ -23,6 +23,9 @@ def validate_credit_code(value: str) -> None:
 
 
 mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number."))
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case letters, digits and single hyphens, e.g. pump-valve.")
+)
 region_validator = RegexValidator(r"^\d{6}$", _("Enter a 6-digit administrative region code (GB/T 2260)."))
 
 
@@ -117,7 +120,7 @@ class Brain(Bilingual):
         ACTIVE = "active", _("active")
         SUSPENDED = "suspended", _("suspended")
 
-    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True, validators=[slug_validator])
     sector = models.CharField(_("sector"), max_length=60)
     region_code = models.CharField(_("region code"), max_length=6, validators=[region_validator], blank=True)
     status = FSMField(_("status"), default=Status.ACTIVE, choices=Status.choices)

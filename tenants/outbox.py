@@ -31,7 +31,8 @@ def subscribe(event_name: str, task_name: str, *, queue: str = "default") -> Non
 def event_record(*, brain_id: int, name: str, payload: dict) -> OutboxEvent:
     """Record `name` in the current transaction; it is dispatched only if that transaction commits."""
     event = OutboxEvent.objects.create(brain_id=brain_id, name=name, payload=payload)
-    transaction.on_commit(lambda: outbox_dispatch(event_ids=[event.pk]))
+    # robust: the change is committed already; a failure here must not fail the request (beat retries)
+    transaction.on_commit(lambda: outbox_dispatch(event_ids=[event.pk]), robust=True)
     return event
 
 

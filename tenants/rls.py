@@ -1,9 +1,12 @@
 """PostgreSQL Row-Level Security for every tenant-owned table.
 
 Each table gets ENABLE + FORCE (the application role owns its tables, and owners bypass RLS unless
-forced) and one policy: a row is visible and writable only when its brain_id equals the
-transaction-local setting `app.brain_id`. With nothing set, nothing is visible (fail-closed).
-`app.cross_brain = 'on'` is the explicit, audited cross-brain path (tenants.context.cross_brain).
+forced) and two permissive policies: `brain_read` (SELECT) and `brain_write` (INSERT, UPDATE,
+DELETE). A row is readable and writable only when its brain_id equals the transaction-local setting
+`app.brain_id`; with nothing set, nothing is (fail-closed). A model's `rls_also_visible_when` widens
+reading only: writing always needs the row's brain entered, also for UPDATE and DELETE, whose USING
+clause is the write policy's. `app.cross_brain = 'on'` is the explicit, audited cross-brain path
+(tenants.context.cross_brain).
 """
 
 from django.apps import apps
@@ -11,7 +14,7 @@ from django.db import connection
 
 from tenants.models import BrainOwned
 
-POLICY = "brain_isolation"
+POLICIES = ("brain_read", "brain_write")
 IN_BRAIN = "brain_id = NULLIF(current_setting('app.brain_id', true), '')::bigint"
 CROSS_BRAIN = "current_setting('app.cross_brain', true) = 'on'"
 
@@ -31,8 +34,11 @@ def policy_sql(model) -> list[str]:
     return [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-        f"DROP POLICY IF EXISTS {POLICY} ON {table}",
-        f"CREATE POLICY {POLICY} ON {table} USING ({visible}) WITH CHECK ({writable})",
+        "DROP POLICY IF EXISTS brain_isolation ON " + table,  # the single policy of the first release
+        *(f"DROP POLICY IF EXISTS {name} ON {table}" for name in POLICIES),
+        f"CREATE POLICY brain_read ON {table} FOR SELECT USING ({visible})",
+        # FOR ALL covers SELECT too, but permissive policies are OR-ed, so reading stays as wide as brain_read.
+        f"CREATE POLICY brain_write ON {table} FOR ALL USING ({writable}) WITH CHECK ({writable})",
     ]
 
 

@@ -8,7 +8,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -35,11 +36,20 @@ def brain_create(
 ) -> Brain:
     """Create a brain with its process catalogue [(code, name_zh, name_en), …]."""
     _require_platform_admin(by)
+    duplicate = DomainError(_("A brain with this slug already exists."), code="duplicate", field="slug")
     if Brain.objects.filter(slug=slug).exists():
-        raise DomainError(_("A brain with this slug already exists."), code="duplicate", field="slug")
+        raise duplicate
     brain = Brain(slug=slug, name_zh=name_zh, name_en=name_en, sector=sector, region_code=region_code)
-    brain.full_clean()
-    brain.save()
+    try:
+        brain.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError(messages[0], field=field) from error
+    try:
+        with transaction.atomic():
+            brain.save()
+    except IntegrityError:  # created by a concurrent request since the check above
+        raise duplicate from None
     with brain_context(brain.pk):
         Process.objects.bulk_create(
             Process(brain=brain, code=code, name_zh=zh, name_en=en, sort_order=index * 10)
@@ -55,6 +65,8 @@ def brain_suspend(*, brain: Brain, reason: str, by: User) -> Brain:
     brain = Brain.objects.select_for_update().get(pk=brain.pk)
     if not reason.strip():
         raise DomainError(_("Give a reason for the suspension."), code="required", field="reason")
+    if len(reason.strip()) > 300:
+        raise DomainError(_("At most 300 characters."), code="max_length", field="reason")
     if not brain.is_active:
         raise DomainError(_("This brain is already suspended."), code="invalid_state")
     brain.suspend(reason=reason.strip())
@@ -78,9 +90,54 @@ def brain_reactivate(*, brain: Brain, by: User) -> Brain:
 
 
 def _require_brain_active(brain: Brain) -> None:
-    # Read afresh: the caller's object may predate a suspension.
-    if Brain.objects.values_list("status", flat=True).get(pk=brain.pk) != Brain.Status.ACTIVE:
+    # Read afresh and share-lock the brain row: a suspension waits for decisions under way, and a decision
+    # made after it sees it. Lock order everywhere: brain, then the brain's own rows.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT status FROM tenants_brain WHERE id = %s FOR SHARE", [brain.pk])
+        (status,) = cursor.fetchone()
+    if status != Brain.Status.ACTIVE:
         raise NotAllowed(_("This brain is suspended and read-only."), code="brain_suspended")
+
+
+# --- Process catalogue (operators) ---------------------------------------------------------
+
+
+@transaction.atomic
+def process_save(*, brain: Brain, by: User, process: Process | None = None, **fields) -> Process:
+    """Create a catalogue entry, or change `process`. fields: code, name_zh, name_en, sort_order."""
+    with brain_context(brain.pk):
+        _require_operator(brain, by)
+        _require_brain_active(brain)
+        code = fields.get("code", process.code if process else "")
+        clash = Process.objects.in_brain(brain).filter(code=code)
+        if process is not None:
+            clash = clash.exclude(pk=process.pk)
+        if clash.exists():
+            raise DomainError(_("This code is already in the catalogue."), code="duplicate", field="code")
+        process = process or Process(brain=brain)
+        for name, value in fields.items():
+            setattr(process, name, value)
+        try:
+            with transaction.atomic():
+                process.save()
+        except IntegrityError:
+            raise DomainError(_("This code is already in the catalogue."), code="duplicate", field="code") from None
+        event_record(brain_id=brain.pk, name="process.saved", payload={"process": process.pk, "code": code})
+        return process
+
+
+@transaction.atomic
+def process_delete(*, process: Process, by: User) -> None:
+    from django.db.models import ProtectedError
+
+    with brain_context(process.brain_id):
+        _require_operator(process.brain, by)
+        _require_brain_active(process.brain)
+        try:
+            with transaction.atomic():
+                process.delete()
+        except ProtectedError:
+            raise DomainError(_("This process is in use and cannot be deleted."), code="in_use") from None
 
 
 # --- Memberships ----------------------------------------------------------------------------
@@ -129,7 +186,7 @@ def _membership_apply(brain, enterprise, roles, note) -> Membership:
         raise DomainError(_("This enterprise has already applied to this brain."), code="duplicate")
     event_record(
         brain_id=brain.pk, name="membership.applied",
-        payload={"membership": membership.pk, "enterprise": enterprise.pk, "roles": roles},
+        payload={"membership": membership.pk, "enterprise": enterprise.pk, "roles": roles, "note": note},
     )
     return membership
 
@@ -137,7 +194,9 @@ def _membership_apply(brain, enterprise, roles, note) -> Membership:
 def _require_operator(brain: Brain, by: User) -> None:
     if by.is_platform_admin:
         return
-    if not BrainStaff.objects.in_brain(brain).filter(user=by, role=BrainStaff.Role.OPERATOR).exists():
+    if getattr(by, "via_api_key", False) or not BrainStaff.objects.in_brain(brain).filter(
+        user=by, role=BrainStaff.Role.OPERATOR
+    ).exists():
         raise NotAllowed(_("Only an operator of this brain may do this."))
 
 
@@ -154,6 +213,8 @@ MEMBERSHIP_DECISIONS = {
 def membership_decide(*, membership: Membership, decision: str, note: str = "", by: User) -> Membership:
     """An operator admits, rejects, suspends or reinstates a member. Locks the row: one decision wins."""
     brain = membership.brain
+    if decision not in MEMBERSHIP_DECISIONS:
+        raise DomainError(_("Unknown decision."), field="decision")
     with brain_context(brain.pk):
         _require_operator(brain, by)
         _require_brain_active(brain)
@@ -186,6 +247,10 @@ def enterprise_verify(*, membership: Membership, by: User) -> Enterprise:
     """An operator has checked the member's identity (licence, credit code): mark the enterprise verified."""
     with brain_context(membership.brain_id):
         _require_operator(membership.brain, by)
+        _require_brain_active(membership.brain)
+        membership = Membership.objects.in_brain(membership.brain_id).get(pk=membership.pk)
+        if membership.status not in (Membership.Status.APPLIED, Membership.Status.ACTIVE):
+            raise DomainError(_("Only applicants and members can be verified."), code="invalid_state")
         enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
         if not enterprise.verified:
             enterprise.verified, enterprise.verified_at = True, timezone.now()
@@ -275,7 +340,7 @@ def next_number(*, brain_id: int, prefix: str) -> str:
 
 def notifications_from_event(*, event_id: int) -> list[Notification]:
     """Make the in-app notifications an event calls for. Safe to run twice (one per event and user)."""
-    event = OutboxEvent.objects.select_related("brain").get(pk=event_id)  # the caller entered its brain
+    event = OutboxEvent.objects.select_related("brain").get(pk=event_id)  # in the brain the caller entered
     if not event.name.startswith("membership."):
         return []
     brain = event.brain

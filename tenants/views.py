@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from tenants import selectors, services
 from tenants.access import brain_access
 from tenants.errors import DomainError
-from tenants.forms import ApiKeyForm, ApplyForm, BrainCreateForm, BrainSuspendForm, DecisionForm, LoginForm
+from tenants.forms import ApiKeyForm, ApplyForm, BrainActionForm, BrainCreateForm, DecisionForm, LoginForm
 from tenants.models import ApiKey, Brain, Membership, Notification
 
 
@@ -111,22 +111,19 @@ class OperatorMembersView(BrainView):
 
     def post(self, request, brain_slug):
         form = DecisionForm(request.POST)
-        membership = get_object_or_404(Membership.objects.in_brain(self.brain), pk=request.POST.get("membership"))
         if not form.is_valid():
-            messages.error(request, _("Unknown decision."))
-        else:
-            try:
-                if form.cleaned_data["decision"] == "verify":
-                    services.enterprise_verify(membership=membership, by=request.user)
-                else:
-                    services.membership_decide(
-                        membership=membership, decision=form.cleaned_data["decision"],
-                        note=form.cleaned_data["note"], by=request.user,
-                    )
-            except DomainError as error:
-                messages.error(request, error.detail)
+            raise Http404
+        membership = get_object_or_404(Membership.objects.in_brain(self.brain), pk=form.cleaned_data["membership"])
+        try:
+            if form.cleaned_data["decision"] == "verify":
+                services.enterprise_verify(membership=membership, by=request.user)
             else:
-                messages.success(request, _("Saved: %(enterprise)s") % {"enterprise": membership.enterprise})
+                services.membership_decide(membership=membership, decision=form.cleaned_data["decision"],
+                                           note=form.cleaned_data["note"], by=request.user)
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, _("Saved: %(enterprise)s") % {"enterprise": membership.enterprise})
         return HttpResponseRedirect(request.get_full_path())
 
 
@@ -172,15 +169,16 @@ class ConsoleView(LoginRequiredMixin, View):
                     messages.success(request, _("Brain created."))
                     return HttpResponseRedirect(request.path)
             return self._render(form, status=400)
-        brain = get_object_or_404(Brain, pk=request.POST.get("brain"))
+        form = BrainActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(m for errors in form.errors.values() for m in errors))
+            return HttpResponseRedirect(request.path)
+        brain = get_object_or_404(Brain, pk=form.cleaned_data["brain"])
         try:
             if action == "suspend":
-                form = BrainSuspendForm(request.POST)
-                services.brain_suspend(
-                    brain=brain, reason=form.data.get("reason", ""), by=request.user
-                )
+                services.brain_suspend(brain=brain, reason=form.cleaned_data["reason"], by=request.user)
                 messages.success(request, _("Brain suspended: %(brain)s") % {"brain": brain})
-            elif action == "reactivate":
+            else:
                 services.brain_reactivate(brain=brain, by=request.user)
                 messages.success(request, _("Brain reactivated: %(brain)s") % {"brain": brain})
         except DomainError as error:
@@ -208,6 +206,8 @@ class ApiKeysView(LoginRequiredMixin, View):
 
     def post(self, request):
         if "revoke" in request.POST:
+            if not request.POST["revoke"].isdigit():
+                raise Http404
             api_key = get_object_or_404(ApiKey, pk=request.POST["revoke"], enterprise_id=request.user.enterprise_id)
             services.api_key_revoke(api_key=api_key, by=request.user)
             messages.success(request, _("Key revoked."))

@@ -13,10 +13,18 @@ from tenants.context import brain_context
 from tenants.models import BrainStaff, Membership, Notification, Process
 
 
+CASES = []
+
+
 class CrossBrainCase:
+    """Reads: list, detail, and the other brain's URL. Subclass CrossBrainWriteCase for writable endpoints."""
+
     basename: str  # the router basename of the endpoint
-    update_payload: dict = {}
-    writable = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "basename" in cls.__dict__:
+            CASES.append(cls.basename)
 
     def make_object(self, brain, *, owner):
         raise NotImplementedError
@@ -53,10 +61,16 @@ class CrossBrainCase:
         assert client.get(self.url(pump)).status_code == 404
         assert client.get(self.url(pump, theirs.pk)).status_code == 404
 
+    def snapshot(self, obj):
+        with brain_context(obj.brain_id):
+            return type(obj).objects.filter(pk=obj.pk).values().first()
+
+
+class CrossBrainWriteCase(CrossBrainCase):
+    update_payload: dict = {}
+
     def test_update_and_delete_of_another_brains_object_are_404_and_change_nothing(self, setup):
         client, mine, theirs, mould, pump = setup
-        if not self.writable:
-            return
         before = self.snapshot(theirs)
         assert client.patch(self.url(mould, theirs.pk), self.update_payload, format="json").status_code == 404
         assert client.delete(self.url(mould, theirs.pk)).status_code == 404
@@ -64,12 +78,22 @@ class CrossBrainCase:
         assert client.delete(self.url(pump, theirs.pk)).status_code == 404
         assert self.snapshot(theirs) == before
 
-    def snapshot(self, obj):
-        with brain_context(obj.brain_id):
-            return type(obj).objects.filter(pk=obj.pk).values().first()
+    def test_a_member_who_may_not_write_still_gets_404_for_the_other_brains_object(self, setup, charlie):
+        """Not 403: refusing before looking would tell that the object exists."""
+        client, mine, theirs, mould, pump = setup
+        bystander = api_as(self.plain_member(mould))
+        assert bystander.patch(self.url(mould, theirs.pk), self.update_payload, format="json").status_code == 404
+        assert bystander.delete(self.url(mould, theirs.pk)).status_code == 404
+
+    def plain_member(self, brain):
+        from conftest import join, make_enterprise
+
+        enterprise = make_enterprise(77, "台州市路桥明辉模具配件有限公司")
+        join(brain, enterprise, roles=("supplier",))
+        return make_user("minghui", enterprise=enterprise)
 
 
-class TestProcesses(CrossBrainCase):
+class TestProcesses(CrossBrainWriteCase):
     basename = "process"
     update_payload = {"name_zh": "改名"}
 
@@ -79,8 +103,7 @@ class TestProcesses(CrossBrainCase):
 
 
 class TestMemberships(CrossBrainCase):
-    basename = "membership"
-    writable = False  # decisions are actions; see test_membership_actions_cross_brain below
+    basename = "membership"  # decisions are actions: see test_membership_actions_on_another_brains_...
 
     def make_object(self, brain, *, owner):
         with brain_context(brain.pk):
@@ -89,7 +112,6 @@ class TestMemberships(CrossBrainCase):
 
 class TestNotifications(CrossBrainCase):
     basename = "notification"
-    writable = False
 
     def make_object(self, brain, *, owner):
         with brain_context(brain.pk):
@@ -172,3 +194,11 @@ def test_list_endpoints_do_not_grow_queries_with_rows(url, alice, olga, mould, d
     add_rows(1, 10)
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_every_brain_endpoint_has_a_cross_brain_case():
+    """A new tenant-owned endpoint without a case here fails, instead of leaking quietly."""
+    from config.urls import brain_api_routers
+
+    registered = {basename for router in brain_api_routers for _prefix, _viewset, basename in router.registry}
+    assert registered and registered <= set(CASES), sorted(registered - set(CASES))

@@ -34,8 +34,9 @@ def test_every_table_with_a_brain_column_has_rls_enabled_and_forced(db):
                 [model._meta.db_table],
             )
             assert cursor.fetchone() == (True, True), model._meta.db_table
-            cursor.execute("SELECT count(*) FROM pg_policies WHERE tablename = %s", [model._meta.db_table])
-            assert cursor.fetchone()[0] == 1
+            cursor.execute("SELECT policyname, cmd FROM pg_policies WHERE tablename = %s ORDER BY policyname",
+                           [model._meta.db_table])
+            assert cursor.fetchall() == [("brain_read", "SELECT"), ("brain_write", "ALL")]
 
 
 def _raw_count(table, brain_id=None):
@@ -100,3 +101,50 @@ def test_the_setting_ends_with_the_transaction(mould, alice_ent):
 def test_entering_a_brain_outside_a_transaction_is_refused(transactional_db):
     with pytest.raises(RuntimeError, match="transaction"):
         enter_brain(1)
+
+
+@pytest.mark.parametrize("statement", [
+    "DELETE FROM tenants_membership WHERE brain_id = %(pump)s",
+    "UPDATE tenants_membership SET note = 'x' WHERE brain_id = %(pump)s",
+    "UPDATE tenants_membership SET brain_id = %(mould)s WHERE brain_id = %(pump)s",
+])
+def test_rows_visible_through_ones_own_enterprise_are_still_not_writable(mould, pump, alice_ent, statement,
+                                                                         everywhere):
+    """alice's enterprise sees its pump-valve membership from anywhere, but may change it only in that brain."""
+    from conftest import join
+    from tenants.models import Membership
+
+    join(pump, alice_ent, roles=("supplier",))
+    with transaction.atomic(), connection.cursor() as cursor:
+        enter_brain(mould.pk)
+        set_identity(user_id=None, enterprise_id=alice_ent.pk)
+        cursor.execute("SELECT count(*) FROM tenants_membership WHERE brain_id = %s", [pump.pk])
+        assert cursor.fetchone()[0] == 1  # visible
+        cursor.execute(statement % {"pump": pump.pk, "mould": mould.pk})
+        assert cursor.rowcount == 0  # but not writable
+        enter_brain(None)
+        set_identity(user_id=None, enterprise_id=None)
+    with everywhere():
+        assert Membership.objects.get(brain=pump, enterprise=alice_ent).note == ""
+
+
+def test_a_users_own_notifications_elsewhere_cannot_be_deleted_from_here(mould, pump, alice, everywhere):
+    from tenants.models import Notification
+
+    with brain_context_of(pump):
+        Notification.objects.create(brain=pump, user=alice, kind="membership.admitted")
+    with transaction.atomic(), connection.cursor() as cursor:
+        enter_brain(mould.pk)
+        set_identity(user_id=alice.pk, enterprise_id=None)
+        cursor.execute("DELETE FROM tenants_notification")
+        assert cursor.rowcount == 0
+        enter_brain(None)
+        set_identity(user_id=None, enterprise_id=None)
+    with everywhere():
+        assert Notification.objects.filter(user=alice).count() == 1
+
+
+def brain_context_of(brain):
+    from tenants.context import brain_context
+
+    return brain_context(brain.pk)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from tenants.context import set_identity
 from tenants.models import ApiKey
 from tenants.services import api_key_hash
 
@@ -31,13 +32,19 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Unknown API key."), code="invalid_api_key")
         if api_key.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("This API key has been revoked."), code="revoked_api_key")
-        if not api_key.created_by.is_active:
-            raise exceptions.AuthenticationFailed(_("The user behind this API key is inactive."))
+        user = api_key.created_by
+        if not user.is_active or user.enterprise_id != api_key.enterprise_id or not user.is_enterprise_admin:
+            # The person who issued it left the enterprise or its administration: the key dies with that.
+            raise exceptions.AuthenticationFailed(_("This API key is no longer valid."), code="revoked_api_key")
         now = timezone.now()
         # One write a minute at most: a busy ERP must not turn every read into a write.
         if api_key.last_used_at is None or now - api_key.last_used_at > timedelta(minutes=1):
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        return api_key.created_by, api_key
+        # A key acts for its enterprise only: never with its issuer's operator or administrator powers.
+        user.is_platform_admin = user.is_staff = user.is_superuser = False
+        user.via_api_key = True
+        set_identity(user_id=user.pk, enterprise_id=user.enterprise_id)
+        return user, api_key
 
     def authenticate_header(self, request):
         return "Api-Key"

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
+from django.db import connection, transaction
 
 from tenants.errors import DomainError
 
@@ -29,6 +29,13 @@ def _messages(detail):
 
 def error_body(code: str, detail: str, fields: dict | None = None) -> dict:
     return {"code": code, "detail": detail, "fields": fields or {}}
+
+
+def set_rollback() -> None:
+    """Undo what the view wrote before failing. The request's transaction is BrainMiddleware's
+    (DRF's own set_rollback only acts with ATOMIC_REQUESTS, which this project does not use)."""
+    if connection.in_atomic_block:
+        transaction.set_rollback(True)
 
 
 def exception_handler(exc, context):

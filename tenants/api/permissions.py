@@ -2,17 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
 from tenants.access import brain_access
-from tenants.context import set_identity
 
 
 def resolve_access(request):
     """Compute (once) what the authenticated user may do in the request's brain."""
     if getattr(request, "brain_access", None) is None:
-        user = request.user
-        if request.auth is not None and hasattr(request.auth, "brain_ids"):
-            # An API-key user is only known now; the middleware set a session user's identity already.
-            set_identity(user_id=user.pk, enterprise_id=user.enterprise_id)
-        request._request.brain_access = brain_access(user=user, brain=request.brain)
+        request._request.brain_access = brain_access(user=request.user, brain=request.brain)
     return request._request.brain_access
 
 
@@ -48,3 +43,12 @@ class GlobalReadWrite(permissions.BasePermission):
         if api_key is not None and request.method not in permissions.SAFE_METHODS and api_key.scope != "write":
             raise exceptions.PermissionDenied(_("This API key is read-only."), code="read_only_key")
         return True
+
+
+class NoApiKey(permissions.BasePermission):
+    """Session users only: an API key may not manage keys or brains."""
+
+    message = _("This cannot be done with an API key.")
+
+    def has_permission(self, request, view):
+        return not hasattr(request.auth, "brain_ids")

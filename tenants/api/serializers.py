@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from tenants.models import ApiKey, Brain, Enterprise, Membership, Notification, Process, User
+from tenants.models import ApiKey, Brain, Enterprise, Membership, Notification, Process, User, slug_validator
 
 
 class BrainSerializer(serializers.ModelSerializer):
@@ -12,7 +12,7 @@ class BrainSerializer(serializers.ModelSerializer):
 
 
 class BrainCreateSerializer(serializers.Serializer):
-    slug = serializers.SlugField(max_length=40)
+    slug = serializers.CharField(max_length=40, validators=[slug_validator])
     name_zh = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=200)
     sector = serializers.CharField(max_length=60)
@@ -44,14 +44,6 @@ class ProcessSerializer(serializers.ModelSerializer):
     class Meta:
         model = Process
         fields = ["id", "code", "name_zh", "name_en", "sort_order"]
-
-    def validate_code(self, value):
-        existing = Process.objects.in_brain(self.context["brain"]).filter(code=value)
-        if self.instance is not None:
-            existing = existing.exclude(pk=self.instance.pk)
-        if existing.exists():
-            raise serializers.ValidationError(_("This code is already in the catalogue."), code="duplicate")
-        return value
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -16,4 +16,3 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("", include(router.urls)),
 ]
-brain_urlpatterns = brain_router.urls

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from tenants import selectors, services
 from tenants.api import serializers
 from tenants.api.base import BrainScopedViewSet
-from tenants.api.permissions import GlobalReadWrite
+from tenants.api.permissions import GlobalReadWrite, NoApiKey
 from tenants.errors import NotAllowed
 from tenants.models import ApiKey, Brain, Membership, Notification, Process
 
@@ -56,6 +56,11 @@ class BrainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         brain = services.brain_reactivate(brain=self.get_object(), by=request.user)
         return Response(serializers.BrainSerializer(brain).data)
 
+    def get_permissions(self):
+        if self.action in ("create", "suspend", "reactivate"):
+            return [permissions.IsAuthenticated(), NoApiKey()]
+        return super().get_permissions()
+
     def _valid(self, serializer_class):
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
@@ -69,10 +74,16 @@ class ProcessViewSet(BrainScopedViewSet, viewsets.ModelViewSet):
     serializer_class = serializers.ProcessSerializer
     filterset_fields = ["code"]
 
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if request.method not in permissions.SAFE_METHODS and not self.access.is_operator:
-            raise NotAllowed(_("Only an operator of this brain may edit the process catalogue."))
+    def perform_create(self, serializer):
+        serializer.instance = services.process_save(brain=self.request.brain, by=self.request.user,
+                                                    **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.process_save(brain=self.request.brain, by=self.request.user,
+                                                    process=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.process_delete(process=instance, by=self.request.user)
 
 
 class MembershipViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -165,7 +176,7 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
     """The enterprise's API keys. Create returns the secret once; delete revokes."""
 
     serializer_class = serializers.ApiKeySerializer
-    permission_classes = [permissions.IsAuthenticated, GlobalReadWrite]
+    permission_classes = [permissions.IsAuthenticated, NoApiKey]
 
     queryset = ApiKey.objects.none()
 

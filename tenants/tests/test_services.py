@@ -158,3 +158,54 @@ def test_a_credit_code_with_a_wrong_check_character_cannot_be_saved(db):
     enterprise = Enterprise(credit_code="91110000802100433C", legal_name="错误", region_code="110000")
     with pytest.raises(Exception):
         enterprise.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_deciding_at_once_decide_once(mould, charlie, charlie_ent, olga, in_brain):
+    import threading
+
+    from django.db import connections
+
+    from tenants.models import BrainStaff
+
+    second = make_user("oscar")
+    with in_brain(mould):
+        BrainStaff.objects.create(brain=mould, user=second, role=BrainStaff.Role.OPERATOR)
+    membership = services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["supplier"], by=charlie)
+    barrier, results = threading.Barrier(2), []
+
+    def decide(decision, by):
+        try:
+            barrier.wait()
+            services.membership_decide(membership=membership, decision=decision, by=by)
+            results.append(decision)
+        except DomainError as error:
+            results.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=("admit", olga)),
+               threading.Thread(target=decide, args=("reject", second))]
+    [t.start() for t in threads]
+    [t.join(20) for t in threads]
+    assert sorted(results) in (["admit", "invalid_state"], ["invalid_state", "reject"])
+    with in_brain(mould):
+        membership.refresh_from_db()
+    assert membership.status in ("active", "rejected")
+
+
+def test_an_unknown_decision_is_a_domain_error(mould, alice_ent, olga, in_brain):
+    with in_brain(mould):
+        membership = Membership.objects.get(enterprise=alice_ent)
+    with pytest.raises(DomainError):
+        services.membership_decide(membership=membership, decision="explode", by=olga)
+
+
+def test_a_rejected_applicant_cannot_be_verified(mould, charlie, charlie_ent, olga, in_brain):
+    membership = services.membership_apply(brain=mould, enterprise=charlie_ent, roles=["supplier"], by=charlie)
+    with in_brain(mould):
+        services.membership_decide(membership=membership, decision="reject", by=olga)
+    with pytest.raises(DomainError):
+        services.enterprise_verify(membership=membership, by=olga)
+    charlie_ent.refresh_from_db()
+    assert not charlie_ent.verified

@@ -42,7 +42,7 @@ class TestBrainHome:
         assert response.status_code == 200
         assert "CNC铣削" in response.content.decode() and response.context["summary"]["buyers"] == 1
 
-    def test_a_suspended_brain_shows_a_notice_and_refuses_writes(self, client, alice, mould, charlie):
+    def test_a_suspended_brain_shows_a_notice(self, client, alice, mould):
         mould.suspend(reason="年度评价整改")
         mould.save()
         client.force_login(alice)
@@ -137,3 +137,23 @@ class TestApiKeyPage:
     def test_members_who_are_not_admins_do_not_see_it(self, client, bob):
         client.force_login(bob)
         assert client.get(reverse("api-keys")).status_code == 404
+
+
+class TestBadInputIsNeverA500:
+    def test_operator_posts(self, client, olga, mould):
+        client.force_login(olga)
+        for data in ({"membership": "abc", "decision": "admit"}, {"membership": "1", "decision": "explode"}, {}):
+            assert client.post("/b/mould/operator/members/", data).status_code == 404
+
+    def test_console_posts(self, client, root, mould):
+        client.force_login(root)
+        assert client.post(reverse("console"), {"action": "suspend", "brain": "abc"}).status_code == 302
+        response = client.post(reverse("console"), {"action": "suspend", "brain": mould.pk, "reason": "长" * 301},
+                               follow=True)
+        assert response.status_code == 200
+        mould.refresh_from_db()
+        assert mould.is_active
+
+    def test_api_key_revoke(self, client, alice):
+        client.force_login(alice)
+        assert client.post(reverse("api-keys"), {"revoke": "abc"}).status_code == 404
