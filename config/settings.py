@@ -84,6 +84,8 @@ DATABASES = {
     )
 }
 DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
+if os.environ.get("DJANGO_TEST_DATABASE"):  # for two test runs side by side on one server
+    DATABASES["default"]["TEST"]["NAME"] = os.environ["DJANGO_TEST_DATABASE"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
