@@ -7,10 +7,12 @@ class CapacityConfig(AppConfig):
     verbose_name = _("Capacity sharing")
 
     def ready(self) -> None:
+        from capacity import live  # noqa: F401  (registers the "rfq" live topic)
         from capacity.services import notifications  # noqa: F401  (registers notification titles)
         from tenants.outbox import subscribe
 
         subscribe("rfq.published", "capacity.tasks.run_matching", queue="matching")
+        subscribe("project.bom_import_requested", "capacity.tasks.run_bom_import")
         subscribe("rfq.recommendation_requested", "capacity.tasks.compute_recommendation", queue="matching")
         for event_name in ("rfq.matched", "quote.submitted", "rfq.awarded", "rfq.recommendation_ready"):
             subscribe(event_name, "capacity.tasks.notify_capacity_event")

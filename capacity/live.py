@@ -4,11 +4,28 @@ its reader may see, so nothing sealed travels over the socket."""
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from tenants.consumers import live_topic
+
 
 def rfq_group(brain_id: int, rfq_id: int) -> str:
     return f"brain-{brain_id}.rfq-{rfq_id}"
 
 
 def push_rfq_update(brain_id: int, rfq_id: int, what: str) -> None:
-    async_to_sync(get_channel_layer().group_send)(rfq_group(brain_id, rfq_id),
-                                                  {"type": "rfq.update", "rfq": rfq_id, "what": what})
+    async_to_sync(get_channel_layer().group_send)(
+        rfq_group(brain_id, rfq_id), {"type": "live.update", "topic": "rfq", "id": rfq_id, "what": what}
+    )
+
+
+@live_topic("rfq")
+def rfq_followers(user, brain, rfq_id: int) -> str | None:
+    """The buyer's users and the suppliers that may quote follow an RFQ (they see only their own view)."""
+    from capacity.models import Rfq
+    from capacity.services.rfqs import may_quote
+
+    rfq = Rfq.objects.in_brain(brain).filter(pk=rfq_id).first()
+    if rfq is None or user.enterprise_id is None:
+        return None
+    if user.enterprise_id == rfq.buyer_id or (rfq.status != Rfq.Status.DRAFT and may_quote(rfq, user.enterprise_id)):
+        return rfq_group(brain.pk, rfq_id)
+    return None

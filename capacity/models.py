@@ -335,3 +335,26 @@ class Recommendation(BrainOwned):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class BomImport(BrainOwned):
+    """A BOM file uploaded on the web, imported by a Celery worker while the page shows progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        DONE = "done", _("imported")
+        REJECTED = "rejected", _("rejected")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    filename = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{"row", "column", "reason"}]
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]

@@ -28,6 +28,23 @@ def compute_recommendation(brain_id: int, event_id: int) -> str:
 
 
 @shared_task(acks_late=True)
+def run_bom_import(brain_id: int, event_id: int) -> str:
+    """Import an uploaded BOM; progress goes to the cache, where the import page reads it."""
+    from django.core.cache import cache
+
+    from capacity.services.projects import bom_import_run
+
+    with brain_context(brain_id):
+        import_id = OutboxEvent.objects.get(pk=event_id).payload["import"]
+
+    def progress(done, total):
+        cache.set(f"bom-import-{import_id}", {"done": done, "total": total}, timeout=3600)
+
+    with brain_context(brain_id):
+        return bom_import_run(import_id=import_id, progress=progress).status
+
+
+@shared_task(acks_late=True)
 def notify_capacity_event(brain_id: int, event_id: int) -> int:
     with brain_context(brain_id):
         made = notifications.notifications_from_event(event_id=event_id)

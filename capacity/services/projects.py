@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacity import bom
@@ -174,6 +175,50 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
     if progress:
         progress(len(rows), len(rows))
     return len(created), len(to_update)
+
+
+MAX_BOM_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def bom_import_start(*, project: Project, by: User, content: bytes, filename: str) -> "BomImport":
+    """Keep an uploaded BOM and hand it to a worker; the page follows its progress."""
+    from capacity.models import BomImport
+
+    with brain_context(project.brain_id):
+        require_project_buyer(project, by)
+        if not filename.lower().endswith((".csv", ".xlsx")):
+            raise DomainError(_("Upload a .csv or .xlsx file."), code="invalid_file", field="file")
+        if not content or len(content) > MAX_BOM_BYTES:
+            raise DomainError(_("The file must be between 1 byte and 20 MB."), code="invalid_file", field="file")
+        job = BomImport(brain_id=project.brain_id, project=project, filename=filename[:200], uploaded_by=by)
+        job.file.save(f"{project.brain_id}/{project.pk}/{filename[-60:]}", ContentFile(content), save=False)
+        job.save()
+        event_record(brain_id=project.brain_id, name="project.bom_import_requested", payload={"import": job.pk})
+        return job
+
+
+def bom_import_run(*, import_id: int, progress=None) -> "BomImport":
+    """Worker side of bom_import_start. Idempotent: a finished import is left as it is."""
+    from capacity.models import BomImport
+
+    job = BomImport.objects.select_related("project", "uploaded_by").get(pk=import_id)
+    if job.status != BomImport.Status.PENDING:
+        return job
+    with job.file.open("rb") as handle:
+        content = handle.read()
+    try:
+        report = bom_import(project=job.project, by=job.uploaded_by, content=content, filename=job.filename,
+                            progress=progress)
+    except DomainError as error:
+        job.status, job.errors = BomImport.Status.REJECTED, [{"row": 0, "column": "", "reason": error.detail}]
+    else:
+        job.status = BomImport.Status.DONE if report.ok else BomImport.Status.REJECTED
+        job.created, job.updated = report.created, report.updated
+        job.errors = [e.as_dict() for e in report.errors]
+    job.finished_at = timezone.now()
+    job.save()
+    return job
 
 
 DRAWING_TYPES = {

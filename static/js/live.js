@@ -5,11 +5,20 @@
   var delay = 1000;
   function connect() {
     var socket = new WebSocket(scheme + location.host + "/ws/b/" + brain + "/live/");
-    socket.onopen = function () { delay = 1000; document.body.dataset.live = "on"; };
+    socket.onopen = function () {
+      delay = 1000;
+      document.querySelectorAll("[data-live-topic]").forEach(function (element) {
+        socket.send(JSON.stringify({ subscribe: element.dataset.liveTopic, id: Number(element.dataset.liveId) }));
+      });
+      document.body.dataset.live = "on";
+    };
     socket.onmessage = function (event) {
       var message = JSON.parse(event.data);
       if (message.type === "notification") {
         document.body.dispatchEvent(new CustomEvent("live-notification", { detail: message }));
+      }
+      if (message.type === "update") {
+        document.body.dispatchEvent(new CustomEvent("live-update-" + message.topic, { detail: message }));
       }
       document.body.dispatchEvent(new CustomEvent("live-" + message.type, { detail: message }));
     };
