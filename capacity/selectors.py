@@ -4,8 +4,11 @@ a task has entered it) and take the brain or a brain-owned object explicitly."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import OuterRef, Q, Subquery
+
 from capacity.models import (
-    Award, Operation, Part, Project, Question, Quote, QuoteLine, Rfq, RfqLine, SupplierProfile,
+    Award, Invitation, Operation, Part, Project, PurchaseOrder, Question, Quote, QuoteLine, Rfq, RfqLine,
+    SupplierProfile,
 )
 from capacity.services.projects import PART_FIELDS
 from tenants.models import Enterprise, Process
@@ -86,3 +89,208 @@ def own_quote(*, rfq: Rfq, supplier_id: int) -> Quote | None:
 
 def answered_questions(*, rfq: Rfq):
     return Question.objects.in_brain(rfq.brain_id).filter(rfq=rfq).exclude(answer="")
+
+
+# --- Web pages -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TreeRow:
+    part: Part
+    depth: int
+    routing: list[Operation]
+
+
+def part_tree(*, project: Project) -> list[TreeRow]:
+    """The project's parts in tree order (assemblies before their children), each with its routing; 2 queries."""
+    parts = list(Part.objects.in_brain(project.brain_id).filter(project=project).order_by("part_no"))
+    routing: dict[int, list[Operation]] = {}
+    for operation in (Operation.objects.in_brain(project.brain_id).filter(part__project=project)
+                      .select_related("process").order_by("part_id", "sequence")):
+        routing.setdefault(operation.part_id, []).append(operation)
+    children: dict[int | None, list[Part]] = {}
+    for part in parts:
+        children.setdefault(part.parent_id, []).append(part)
+    rows, stack = [], [(part, 0) for part in reversed(children.get(None, []))]
+    while stack:
+        part, depth = stack.pop()
+        rows.append(TreeRow(part, depth, routing.get(part.pk, [])))
+        stack.extend((child, depth + 1) for child in reversed(children.get(part.pk, [])))
+    return rows
+
+
+def rfqs_to_quote(*, brain, supplier_id: int):
+    """Published and decided RFQs a supplier may quote on: invited ones and open ones, newest first."""
+    invited = Invitation.objects.in_brain(brain).filter(supplier_id=supplier_id).values("rfq_id")
+    own_quotes = Quote.objects.in_brain(brain).filter(rfq=OuterRef("pk"), supplier_id=supplier_id)
+    invitation = Invitation.objects.in_brain(brain).filter(rfq=OuterRef("pk"), supplier_id=supplier_id)
+    return (Rfq.objects.in_brain(brain)
+            .filter(status__in=[Rfq.Status.PUBLISHED, Rfq.Status.CLOSED, Rfq.Status.AWARDED])
+            .filter(Q(pk__in=invited) | Q(open_to_all=True)).exclude(buyer_id=supplier_id)
+            .select_related("buyer", "project")
+            .annotate(my_revision=Subquery(own_quotes.values("revision")[:1]),
+                      match_score=Subquery(invitation.values("score")[:1]))
+            .order_by("-published_at"))
+
+
+def purchase_order_sheet(*, order: PurchaseOrder) -> dict:
+    """A purchase order with its lines, amounts and tax (prices include VAT), for printing."""
+    awards = list(Award.objects.in_brain(order.brain_id).filter(purchase_order=order)
+                  .select_related("rfq_line__part", "rfq_line__operation__process").order_by("rfq_line__line_no"))
+    lines, total, tax = [], Decimal("0"), Decimal("0")
+    for award in awards:
+        amount = award.amount
+        line_tax = (amount - amount / (1 + award.vat_rate / 100)).quantize(Decimal("0.01"))
+        lines.append({"award": award, "amount": amount, "tax": line_tax})
+        total += amount
+        tax += line_tax
+    return {"order": order, "lines": lines, "total": total, "tax": tax, "net": total - tax}
+
+
+# --- Reads of the REST API: who sees what ----------------------------------------------------------
+# Each takes the brain explicitly and the caller's enterprise; "not yours" and "does not exist" are the
+# same empty result, so the API answers 404 for both.
+
+from decimal import ROUND_HALF_UP  # noqa: E402  (this section's own imports, kept beside it)
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q  # noqa: E402
+
+from capacity.models import Drawing, Machine, Recommendation, SupplierCapacity  # noqa: E402
+from tenants.models import Membership  # noqa: E402
+
+# A supplier sees an RFQ once it is published, and keeps seeing it after quoting ends; never a draft.
+RFQ_STATUSES_FOR_SUPPLIERS = (Rfq.Status.PUBLISHED, Rfq.Status.CLOSED, Rfq.Status.AWARDED)
+
+
+def _with_capability(profiles):
+    return profiles.select_related("enterprise").prefetch_related(
+        Prefetch("capacities", queryset=SupplierCapacity.objects.select_related("process")
+                 .order_by("process__sort_order", "process__code")),
+        Prefetch("machines", queryset=Machine.objects.select_related("process")),
+    )
+
+
+def supplier_profile_list(*, brain):
+    """Profiles of the brain's active suppliers, with their capacities and machines."""
+    active = Membership.objects.in_brain(brain).filter(status=Membership.Status.ACTIVE, roles__contains=["supplier"])
+    return _with_capability(SupplierProfile.objects.in_brain(brain)
+                            .filter(enterprise_id__in=active.values("enterprise_id"))
+                            .order_by("enterprise__legal_name", "pk"))
+
+
+def own_supplier_profile(*, brain, enterprise_id: int | None) -> SupplierProfile | None:
+    if enterprise_id is None:
+        return None
+    return _with_capability(SupplierProfile.objects.in_brain(brain).filter(enterprise_id=enterprise_id)).first()
+
+
+def project_list(*, brain, enterprise_id: int | None):
+    """A buyer's own projects: nobody else in the brain sees them."""
+    if enterprise_id is None:
+        return Project.objects.none()
+    return Project.objects.in_brain(brain).filter(buyer_id=enterprise_id).annotate(part_count=Count("parts"))
+
+
+def part_list(*, brain, enterprise_id: int | None):
+    """Parts of the buyer's own projects, each with its routing (operations in sequence)."""
+    if enterprise_id is None:
+        return Part.objects.none()
+    return (Part.objects.in_brain(brain).filter(project__buyer_id=enterprise_id).select_related("parent")
+            .prefetch_related(Prefetch("operations", queryset=Operation.objects.select_related("process")
+                                       .order_by("sequence"))))
+
+
+def rfqs_open_to_supplier(*, brain, enterprise_id: int | None):
+    """RFQs the enterprise may see as a supplier: published or later, and it is invited, or the RFQ is open
+    to all and the enterprise is an active supplier of the brain (capacity.services.rfqs.may_quote)."""
+    if enterprise_id is None:
+        return Rfq.objects.none()
+    invited = Exists(Invitation.objects.in_brain(brain).filter(rfq=OuterRef("pk"), supplier_id=enterprise_id))
+    active_supplier = Exists(Membership.objects.in_brain(brain).filter(
+        enterprise_id=enterprise_id, status=Membership.Status.ACTIVE, roles__contains=["supplier"]))
+    return Rfq.objects.in_brain(brain).filter(
+        Q(status__in=RFQ_STATUSES_FOR_SUPPLIERS) & ~Q(buyer_id=enterprise_id)
+        & (Q(invited) | Q(open_to_all=True) & Q(active_supplier))
+    )
+
+
+def rfq_list(*, brain, enterprise_id: int | None):
+    """The buyer's own RFQs in every status, and the RFQs the enterprise may quote on."""
+    if enterprise_id is None:
+        return Rfq.objects.none()
+    quotable = rfqs_open_to_supplier(brain=brain, enterprise_id=enterprise_id).values("pk")
+    return (Rfq.objects.in_brain(brain).filter(Q(buyer_id=enterprise_id) | Q(pk__in=quotable))
+            .select_related("buyer")
+            .prefetch_related(Prefetch("lines", queryset=RfqLine.objects.select_related("part", "operation__process")
+                                       .order_by("line_no"))))
+
+
+def drawing_list(*, brain, enterprise_id: int | None):
+    """Drawings of the buyer's own parts, and of parts in RFQs the enterprise may quote on."""
+    if enterprise_id is None:
+        return Drawing.objects.none()
+    quotable = RfqLine.objects.in_brain(brain).filter(
+        rfq__in=rfqs_open_to_supplier(brain=brain, enterprise_id=enterprise_id)).values("part_id")
+    return (Drawing.objects.in_brain(brain)
+            .filter(Q(part__project__buyer_id=enterprise_id) | Q(part_id__in=quotable))
+            .select_related("part"))
+
+
+def invitation_list(*, rfq: Rfq):
+    return (Invitation.objects.in_brain(rfq.brain_id).filter(rfq=rfq).select_related("supplier")
+            .order_by("-score", "supplier__legal_name", "pk"))
+
+
+def question_list(*, brain, enterprise_id: int | None, rfq: Rfq | None = None):
+    """The buyer sees every question on its RFQs; a supplier its own questions and every answered one on
+    RFQs it may quote on."""
+    if enterprise_id is None:
+        return Question.objects.none()
+    quotable = rfqs_open_to_supplier(brain=brain, enterprise_id=enterprise_id).values("pk")
+    questions = Question.objects.in_brain(brain).filter(
+        Q(rfq__buyer_id=enterprise_id)
+        | Q(rfq_id__in=quotable) & (Q(asked_by_id=enterprise_id) | ~Q(answer=""))
+    )
+    if rfq is not None:
+        questions = questions.filter(rfq=rfq)
+    return questions.select_related("rfq", "asked_by").order_by("asked_at", "pk")
+
+
+def quote_list(*, brain, enterprise_id: int | None):
+    """The enterprise's own quotes, as a supplier. Never another supplier's, never seen by the buyer here."""
+    if enterprise_id is None:
+        return Quote.objects.none()
+    return (Quote.objects.in_brain(brain).filter(supplier_id=enterprise_id).select_related("rfq")
+            .prefetch_related(Prefetch("lines", queryset=QuoteLine.objects.select_related("rfq_line")
+                                       .order_by("rfq_line__line_no"))))
+
+
+def purchase_order_list(*, brain, enterprise_id: int | None):
+    """POs of the buyer's RFQs and the supplier's own POs, each with its award lines."""
+    if enterprise_id is None:
+        return PurchaseOrder.objects.none()
+    awards = Award.objects.select_related("rfq_line__part", "rfq_line__operation__process").order_by(
+        "rfq_line__line_no")
+    return (PurchaseOrder.objects.in_brain(brain)
+            .filter(Q(rfq__buyer_id=enterprise_id) | Q(supplier_id=enterprise_id))
+            .select_related("rfq__buyer", "supplier")
+            .prefetch_related(Prefetch("awards", queryset=awards))
+            .order_by("-issued_at", "-pk"))
+
+
+def tax_included(amount: Decimal, vat_rate: Decimal) -> Decimal:
+    """The VAT inside a tax-included amount: amount − amount / (1 + rate/100), to the fen."""
+    return (amount - amount / (1 + vat_rate / 100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def latest_recommendation(*, rfq: Rfq) -> Recommendation | None:
+    return Recommendation.objects.in_brain(rfq.brain_id).filter(rfq=rfq).order_by("-created_at", "-pk").first()
+
+
+def recommendation_lines(*, recommendation: Recommendation) -> list[dict]:
+    """The recommended choice as award decisions [{rfq_line, quote_line, supplier}], in line order."""
+    choice = {int(line): quote_line for line, quote_line in recommendation.choice.items()}
+    rows = (QuoteLine.objects.in_brain(recommendation.brain_id).filter(pk__in=choice.values(), rfq_line_id__in=choice)
+            .order_by("rfq_line__line_no").values_list("rfq_line_id", "pk", "quote__supplier_id"))
+    return [{"rfq_line": line, "quote_line": quote_line, "supplier": supplier}
+            for line, quote_line, supplier in rows if choice.get(line) == quote_line]

@@ -3,4 +3,14 @@ from django.urls import path
 from capacity import views
 
 app_name = "capacity"
-urlpatterns = []
+urlpatterns = [
+    path("projects/", views.ProjectListView.as_view(), name="projects"),
+    path("projects/<int:pk>/", views.ProjectView.as_view(), name="project"),
+    path("projects/<int:pk>/rfqs/new/", views.RfqCreateView.as_view(), name="rfq-new"),
+    path("imports/<int:pk>/", views.BomImportView.as_view(), name="bom-import"),
+    path("rfqs/", views.RfqListView.as_view(), name="rfqs"),
+    path("rfqs/<int:pk>/", views.RfqView.as_view(), name="rfq"),
+    path("quote/<int:pk>/", views.QuoteView.as_view(), name="quote"),
+    path("purchase-orders/<int:pk>/", views.PurchaseOrderView.as_view(), name="purchase-order"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+]

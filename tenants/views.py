@@ -26,6 +26,7 @@ class BrainView(LoginRequiredMixin, View):
 
     open_to_non_members = False
     operators_only = False
+    member_role: str | None = None  # e.g. "buyer": only active members with that role
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -35,6 +36,8 @@ class BrainView(LoginRequiredMixin, View):
         if not (self.access.can_enter or self.open_to_non_members):
             raise Http404
         if self.operators_only and not self.access.is_operator:
+            raise Http404
+        if self.member_role and not self.access.has_role(self.member_role):
             raise Http404
         if request.method == "POST" and self.access.read_only:
             messages.error(request, _("This brain is suspended and read-only."))
