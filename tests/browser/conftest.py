@@ -2,6 +2,8 @@ import shutil
 
 import pytest
 
+from capacity.tests.conftest import profiled, project, shop_a, shop_b  # noqa: F401  (fixtures for journeys)
+
 
 @pytest.fixture(scope="session")
 def chromium():
