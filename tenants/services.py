@@ -358,13 +358,14 @@ def notifications_from_event(*, event_id: int) -> list[Notification]:
 
 
 def notify(*, event: OutboxEvent, users, params: dict, link: str = "", kind: str | None = None) -> list[Notification]:
-    """One notification per user for this event (a second run adds none); returns them all."""
+    """One notification per user for this event (a second run adds none); returns those users' ones."""
+    users = list(users)
     Notification.objects.bulk_create(
         [Notification(brain_id=event.brain_id, user=user, event=event, kind=kind or event.name, params=params,
                       link=link) for user in users],
         ignore_conflicts=True,
     )
-    return list(Notification.objects.in_brain(event.brain_id).filter(event=event))
+    return list(Notification.objects.in_brain(event.brain_id).filter(event=event, user__in=users))
 
 
 @transaction.atomic

@@ -24,9 +24,9 @@ def _users_of(enterprise_ids):
 def _email(users, kind: str, params: dict, link: str) -> None:
     with translation.override("zh-hans"):  # the cluster's language; the page itself follows the reader
         subject = str(NOTIFICATION_TITLES[kind]) % params
-    recipients = [u.email for u in users if u.email]
-    if recipients:
-        send_mail(subject, f"{subject}\n\n{link}", None, recipients, fail_silently=True)
+    for user in users:  # one message each: competing suppliers must not see each other's addresses
+        if user.email:
+            send_mail(subject, f"{subject}\n\n{link}", None, [user.email], fail_silently=True)
 
 
 def notifications_from_event(*, event_id: int) -> list:
