@@ -1,5 +1,7 @@
 """Who hears of what in capacity sharing: in-app notifications (and e-mail) made from domain events."""
 
+import logging
+
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from capacity.models import PurchaseOrder, Quote, Rfq
 from tenants.models import NOTIFICATION_TITLES, OutboxEvent, User
 from tenants.services import notify
+
+logger = logging.getLogger("industry_brain.mail")
 
 NOTIFICATION_TITLES.update({
     "rfq.matched": _("New RFQ %(rfq)s matches your capabilities"),
@@ -26,7 +30,10 @@ def _email(users, kind: str, params: dict, link: str) -> None:
         subject = str(NOTIFICATION_TITLES[kind]) % params
     for user in users:  # one message each: competing suppliers must not see each other's addresses
         if user.email:
-            send_mail(subject, f"{subject}\n\n{link}", None, [user.email], fail_silently=True)
+            try:
+                send_mail(subject, f"{subject}\n\n{link}", None, [user.email])
+            except Exception as error:  # the in-app notification stands; a mail server outage must not undo it
+                logger.warning("could not e-mail %s: %s", user.email, error)
 
 
 def notifications_from_event(*, event_id: int) -> list:
