@@ -13,4 +13,5 @@ urlpatterns = [
     path("quote/<int:pk>/", views.QuoteView.as_view(), name="quote"),
     path("purchase-orders/<int:pk>/", views.PurchaseOrderView.as_view(), name="purchase-order"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("suppliers/", views.SupplierDirectoryView.as_view(), name="suppliers"),
 ]

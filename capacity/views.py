@@ -345,3 +345,16 @@ class QuoteView(BrainView):
             "orders": PurchaseOrder.objects.in_brain(self.brain).filter(rfq=rfq, supplier_id=self.request.user.enterprise_id),
         }, status=status)
 
+
+
+class SupplierDirectoryView(BrainView):
+    """The cluster's capacity map: every supplier's processes, free hours, machines and materials."""
+
+    def get(self, request, brain_slug):
+        from capacity.api.filters import SupplierProfileFilter
+
+        found = SupplierProfileFilter(request.GET, queryset=selectors.supplier_profile_list(brain=self.brain))
+        return render(request, "capacity/suppliers.html", {
+            "filter": found, "profiles": found.qs.distinct() if found.is_valid() else [],
+            "processes": forms.processes_of(self.brain),
+        })

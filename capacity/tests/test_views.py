@@ -191,3 +191,13 @@ def test_the_purchase_order_is_for_its_buyer_and_supplier_only(client, alice, op
 @pytest.mark.parametrize("url", ["/b/mould/capacity/rfqs/", "/b/mould/capacity/projects/"])
 def test_pages_of_another_brain_are_404(client, charlie, mould, url):
     page(client, charlie, url, status=404)
+
+
+def test_buyers_see_the_capacity_map_filtered_by_process_and_material(client, alice, profiled, charlie):
+    shop_a, shop_b = profiled
+    everyone = page(client, alice, "/b/mould/capacity/suppliers/").context["profiles"]
+    assert {p.enterprise_id for p in everyone} == {shop_a.enterprise_id, shop_b.enterprise_id}
+    assert len(page(client, alice, "/b/mould/capacity/suppliers/?process=CNC&material=nak80").context["profiles"]) == 2
+    assert len(page(client, alice, "/b/mould/capacity/suppliers/?material=S136").context["profiles"]) == 0
+    assert "立式加工中心" in page(client, alice, "/b/mould/capacity/suppliers/").content.decode()
+    page(client, charlie, "/b/mould/capacity/suppliers/", status=404)
