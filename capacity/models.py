@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.models import BrainOwned, Enterprise, Process, User
 
@@ -70,8 +71,8 @@ class Machine(BrainOwned):
 
 class Project(BrainOwned):
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("project status", "open")
+        CLOSED = "closed", pgettext_lazy("project status", "closed")
 
     buyer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer"))
     code = models.CharField(_("project code"), max_length=40)
