@@ -188,7 +188,8 @@ def project_list(*, brain, enterprise_id: int | None):
     """A buyer's own projects: nobody else in the brain sees them."""
     if enterprise_id is None:
         return Project.objects.none()
-    return Project.objects.in_brain(brain).filter(buyer_id=enterprise_id).annotate(part_count=Count("parts"))
+    return (Project.objects.in_brain(brain).filter(buyer_id=enterprise_id).annotate(part_count=Count("parts"))
+            .order_by("-created_at", "-pk"))
 
 
 def part_list(*, brain, enterprise_id: int | None):
@@ -197,7 +198,8 @@ def part_list(*, brain, enterprise_id: int | None):
         return Part.objects.none()
     return (Part.objects.in_brain(brain).filter(project__buyer_id=enterprise_id).select_related("parent")
             .prefetch_related(Prefetch("operations", queryset=Operation.objects.select_related("process")
-                                       .order_by("sequence"))))
+                                       .order_by("sequence")))
+            .order_by("project_id", "part_no"))
 
 
 def rfqs_open_to_supplier(*, brain, enterprise_id: int | None):
@@ -222,7 +224,8 @@ def rfq_list(*, brain, enterprise_id: int | None):
     return (Rfq.objects.in_brain(brain).filter(Q(buyer_id=enterprise_id) | Q(pk__in=quotable))
             .select_related("buyer")
             .prefetch_related(Prefetch("lines", queryset=RfqLine.objects.select_related("part", "operation__process")
-                                       .order_by("line_no"))))
+                                       .order_by("line_no")))
+            .order_by("-created_at", "-pk"))
 
 
 def drawing_list(*, brain, enterprise_id: int | None):
@@ -233,7 +236,7 @@ def drawing_list(*, brain, enterprise_id: int | None):
         rfq__in=rfqs_open_to_supplier(brain=brain, enterprise_id=enterprise_id)).values("part_id")
     return (Drawing.objects.in_brain(brain)
             .filter(Q(part__project__buyer_id=enterprise_id) | Q(part_id__in=quotable))
-            .select_related("part"))
+            .select_related("part").order_by("part_id", "-version"))
 
 
 def invitation_list(*, rfq: Rfq):
@@ -262,7 +265,8 @@ def quote_list(*, brain, enterprise_id: int | None):
         return Quote.objects.none()
     return (Quote.objects.in_brain(brain).filter(supplier_id=enterprise_id).select_related("rfq")
             .prefetch_related(Prefetch("lines", queryset=QuoteLine.objects.select_related("rfq_line")
-                                       .order_by("rfq_line__line_no"))))
+                                       .order_by("rfq_line__line_no")))
+            .order_by("-submitted_at", "-pk"))
 
 
 def purchase_order_list(*, brain, enterprise_id: int | None):

@@ -202,3 +202,194 @@ def test_every_brain_endpoint_has_a_cross_brain_case():
 
     registered = {basename for router in brain_api_routers for _prefix, _viewset, basename in router.registry}
     assert registered and registered <= set(CASES), sorted(registered - set(CASES))
+
+
+# --- Capacity sharing ------------------------------------------------------------------------------
+# Alice buys in the mould brain; for the supplier-side endpoints her enterprise supplies there too. In
+# the pump-valve brain charlie's enterprise buys and supplies. Each brain gets one more buyer whose RFQ
+# the brain's own supplier quotes on.
+
+
+def _with_roles(brain, user, *roles):
+    with brain_context(brain.pk):
+        membership = Membership.objects.get(brain=brain, enterprise_id=user.enterprise_id)
+        membership.roles = sorted({*membership.roles, *roles})
+        membership.save(update_fields=["roles"])
+
+
+def _project_with_part(brain, owner):
+    from capacity.services import projects
+
+    _with_roles(brain, owner, "buyer")
+    project = projects.project_create(brain=brain, by=owner, code=f"P-{brain.slug}", name="跨脑测试项目")
+    process = "CNC" if brain.slug == "mould" else "CAST"
+    part = projects.part_save(project=project, by=owner, part_no="A-01", name="阀体", quantity=2, processes=[process])
+    return project, part
+
+
+def _tendered(brain, supplier, *, awarded=False):
+    """Another buyer's RFQ in `brain`, quoted by `supplier` (and awarded to it): (buyer, rfq, quote)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from capacity.models import Rfq
+    from capacity.services import awards, rfqs
+    from conftest import join, make_enterprise
+
+    _with_roles(brain, supplier, "supplier")
+    enterprise = make_enterprise(81 if brain.slug == "mould" else 82, f"{brain.name_zh}的另一采购商")
+    join(brain, enterprise, roles=("buyer",))
+    buyer = make_user(f"buyer-{brain.slug}", enterprise=enterprise)
+    project, part = _project_with_part(brain, buyer)
+    rfq = rfqs.rfq_create(project=project, by=buyer, title="阀体外协", deadline=timezone.now() + timedelta(days=1),
+                          lines=[{"part": part.pk}])
+    rfqs.rfq_publish(rfq=rfq, by=buyer)
+    with brain_context(brain.pk):
+        line = rfq.lines.get()
+    quote = rfqs.quote_submit(rfq=rfq, by=supplier, lines=[
+        {"rfq_line": line.pk, "unit_price": Decimal("100.00"), "vat_rate": Decimal("13.00"), "lead_time_days": 5}])
+    if awarded:
+        with brain_context(brain.pk):
+            Rfq.objects.filter(pk=rfq.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+            rfq.refresh_from_db()
+            quote_line = quote.lines.get()
+        awards.award_lines(rfq=rfq, decisions={line.pk: quote_line.pk}, by=buyer)
+    return buyer, rfq, quote
+
+
+class TestSupplierProfiles(CrossBrainCase):
+    basename = "supplier-profile"
+
+    def make_object(self, brain, *, owner):
+        from decimal import Decimal
+
+        from capacity.services import profiles
+
+        _with_roles(brain, owner, "supplier")
+        process = "CNC" if brain.slug == "mould" else "CAST"
+        return profiles.profile_save(brain=brain, by=owner, summary="精密加工",
+                                     capacities=[{"process": process, "weekly_free_hours": Decimal("40")}])
+
+
+class TestProjects(CrossBrainCase):
+    basename = "project"
+
+    def make_object(self, brain, *, owner):
+        return _project_with_part(brain, owner)[0]
+
+
+class TestParts(CrossBrainWriteCase):
+    basename = "part"
+    update_payload = {"name": "改名"}
+
+    def make_object(self, brain, *, owner):
+        return _project_with_part(brain, owner)[1]
+
+
+class TestDrawings(CrossBrainCase):
+    basename = "drawing"
+
+    def make_object(self, brain, *, owner):
+        from capacity.models import Drawing
+
+        part = _project_with_part(brain, owner)[1]
+        with brain_context(brain.pk):  # the row is what matters here; uploads are tested in capacity
+            return Drawing.objects.create(brain=brain, part=part, version=1, file=f"drawings/{brain.pk}.pdf",
+                                          original_name="图纸.pdf", content_type="application/pdf", size=4,
+                                          sha256="0" * 64, uploaded_by=owner)
+
+
+class TestRfqs(CrossBrainCase):
+    basename = "rfq"
+
+    def make_object(self, brain, *, owner):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from capacity.services import rfqs
+
+        project, part = _project_with_part(brain, owner)
+        return rfqs.rfq_create(project=project, by=owner, title="草稿询价", deadline=timezone.now() + timedelta(days=1),
+                               lines=[{"part": part.pk}])
+
+
+class TestQuestions(CrossBrainCase):
+    basename = "question"
+
+    def make_object(self, brain, *, owner):
+        from capacity.services import rfqs
+
+        _buyer, rfq, _quote = _tendered(brain, owner)
+        return rfqs.question_ask(rfq=rfq, by=owner, text="材料可以替换吗？")
+
+
+class TestQuotes(CrossBrainCase):
+    basename = "quote"
+
+    def make_object(self, brain, *, owner):
+        return _tendered(brain, owner)[2]
+
+
+class TestPurchaseOrders(CrossBrainCase):
+    basename = "purchase-order"
+
+    def make_object(self, brain, *, owner):
+        from capacity.models import PurchaseOrder
+
+        _buyer, rfq, _quote = _tendered(brain, owner, awarded=True)
+        with brain_context(brain.pk):
+            return PurchaseOrder.objects.get(rfq=rfq)
+
+
+def test_capacity_actions_on_another_brains_objects_are_404_and_change_nothing(mould, pump, alice, charlie):
+    """Every action, under the caller's brain and under the other brain: 404, and the RFQ stays as it was."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from capacity.models import Question, Rfq
+
+    _project_with_part(mould, alice)  # alice has objects of her own in her brain
+    buyer, rfq, quote = _tendered(pump, charlie)
+    project_id, part_id = rfq.project_id, None
+    with brain_context(pump.pk):
+        part_id = rfq.lines.get().part_id
+        question = Question.objects.create(brain=pump, rfq=rfq, asked_by_id=charlie.enterprise_id, text="？")
+    client = api_as(alice)
+    for brain in (mould, pump):
+        def action(basename, name, pk):
+            return reverse(f"{basename}-{name}", kwargs={"brain_slug": brain.slug, "pk": pk})
+
+        calls = [
+            ("post", action("rfq", "publish", rfq.pk), {}), ("post", action("rfq", "close", rfq.pk), {}),
+            ("post", action("rfq", "cancel", rfq.pk), {}), ("get", action("rfq", "invitations", rfq.pk), None),
+            ("get", action("rfq", "comparison", rfq.pk), None),
+            ("get", action("rfq", "comparison-xlsx", rfq.pk), None),
+            ("get", action("rfq", "recommendations", rfq.pk), None),
+            ("post", action("rfq", "recommendations", rfq.pk), {}),
+            ("post", action("rfq", "award", rfq.pk), {"decisions": [{"rfq_line": 1, "quote_line": 1}]}),
+            ("get", action("rfq", "questions", rfq.pk), None),
+            ("post", action("rfq", "questions", rfq.pk), {"text": "?"}),
+            ("get", action("rfq", "quote", rfq.pk), None),
+            ("put", action("rfq", "quote", rfq.pk),
+             {"lines": [{"rfq_line": 1, "unit_price": "1", "lead_time_days": 1}]}),
+            ("post", action("question", "answer", question.pk), {"answer": "！"}),
+            ("get", action("project", "bom", project_id), None),
+            ("get", action("drawing", "download", 999999), None),
+        ]
+        for method, url, payload in calls:
+            response = getattr(client, method)(url, payload, format="json")
+            assert response.status_code == 404, (method, url, response.status_code)
+        upload = SimpleUploadedFile("bom.csv", b"part_no,name,quantity\nX,x,1\n")
+        assert client.post(action("project", "import-bom", project_id), {"file": upload}).status_code == 404
+        drawing = SimpleUploadedFile("a.pdf", b"%PDF-1.7 drawing")
+        assert client.post(action("part", "drawings", part_id), {"file": drawing}).status_code == 404
+        mine = reverse("supplier-profile-mine", kwargs={"brain_slug": brain.slug})
+        if brain == pump:
+            assert client.get(mine).status_code == 404
+            assert client.put(mine, {"summary": "x"}, format="json").status_code == 404
+    with brain_context(pump.pk):
+        assert Rfq.objects.get(pk=rfq.pk).status == Rfq.Status.PUBLISHED
+        question.refresh_from_db()
+        assert question.answer == "" and Question.objects.filter(rfq=rfq).count() == 1

@@ -1,0 +1,81 @@
+"""List filters of the capacity API (django-filter). They narrow what the caller may already see."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from capacity.models import Drawing, Part, Project, PurchaseOrder, Question, Quote, Rfq, SupplierProfile
+
+
+class SupplierProfileFilter(django_filters.FilterSet):
+    process = django_filters.CharFilter(field_name="capacities__process__code", lookup_expr="iexact",
+                                        label=_("Offers this process (code)"))
+    material = django_filters.CharFilter(method="filter_material", label=_("Handles this material"))
+
+    class Meta:
+        model = SupplierProfile
+        fields = ["process", "material", "region_code"]
+
+    def filter_material(self, queryset, name, value):
+        return queryset.filter(materials__contains=[value.strip().upper()])
+
+
+class ProjectFilter(django_filters.FilterSet):
+    class Meta:
+        model = Project
+        fields = ["status", "code"]
+
+
+class PartFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project")
+    parent = django_filters.NumberFilter(field_name="parent")
+    top = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label=_("Top-level parts only"))
+    material = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Part
+        fields = ["project", "parent", "top", "part_no", "material", "standard_part"]
+
+
+class DrawingFilter(django_filters.FilterSet):
+    part = django_filters.NumberFilter(field_name="part")
+
+    class Meta:
+        model = Drawing
+        fields = ["part"]
+
+
+class RfqFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project")
+
+    class Meta:
+        model = Rfq
+        fields = ["status", "project", "open_to_all"]
+
+
+class QuestionFilter(django_filters.FilterSet):
+    rfq = django_filters.NumberFilter(field_name="rfq")
+    answered = django_filters.BooleanFilter(method="filter_answered")
+
+    class Meta:
+        model = Question
+        fields = ["rfq", "answered"]
+
+    def filter_answered(self, queryset, name, value):
+        return queryset.exclude(answer="") if value else queryset.filter(answer="")
+
+
+class QuoteFilter(django_filters.FilterSet):
+    rfq = django_filters.NumberFilter(field_name="rfq")
+
+    class Meta:
+        model = Quote
+        fields = ["rfq"]
+
+
+class PurchaseOrderFilter(django_filters.FilterSet):
+    rfq = django_filters.NumberFilter(field_name="rfq")
+    supplier = django_filters.NumberFilter(field_name="supplier")
+
+    class Meta:
+        model = PurchaseOrder
+        fields = ["rfq", "supplier"]
