@@ -151,7 +151,12 @@ class ProjectViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         upload = self.valid(serializers.BomFileSerializer)["file"]
         if upload.size > MAX_BOM_BYTES:
             raise DomainError(_("The file must be between 1 byte and 20 MB."), code="invalid_file", field="file")
-        report = projects.bom_import(project=project, by=request.user, content=upload.read(), filename=upload.name)
+        try:
+            report = projects.bom_import(project=project, by=request.user, content=upload.read(),
+                                         filename=upload.name)
+        except ProtectedError:  # a changed routing would delete an operation tendered on its own
+            raise DomainError(_("This process is in use and cannot be deleted."), code="in_use",
+                              field="file") from None
         if not report.ok:
             set_rollback()
             rows = [error.as_dict() for error in report.errors]

@@ -470,6 +470,10 @@ def test_a_tendered_part_keeps_its_operations(open_rfq, parts, alice):
     rerouted = client.patch(url("part-detail", pk=parts["pin"].pk), {"processes": ["CNC"]}, format="json")
     assert rerouted.status_code == 400 and rerouted.json()["code"] == "in_use"
     assert [o["process"] for o in client.get(url("part-detail", pk=parts["pin"].pk)).json()["routing"]] == ["HT"]
+    reimport = SimpleUploadedFile("bom.csv", "零件编号,零件名称,数量,工序\nEJ-01,顶针,40,CNC\n".encode())
+    refused = client.post(url("project-import-bom", pk=parts["pin"].project_id), {"file": reimport})
+    assert refused.status_code == 400 and refused.json()["code"] == "in_use"
+    assert [o["process"] for o in client.get(url("part-detail", pk=parts["pin"].pk)).json()["routing"]] == ["HT"]
 
 
 def test_part_filters(project, parts, alice):
