@@ -120,14 +120,10 @@ def part_tree(*, project: Project) -> list[TreeRow]:
 
 
 def rfqs_to_quote(*, brain, supplier_id: int):
-    """Published and decided RFQs a supplier may quote on: invited ones and open ones, newest first."""
-    invited = Invitation.objects.in_brain(brain).filter(supplier_id=supplier_id).values("rfq_id")
+    """The supplier's RFQs page: rfqs_open_to_supplier with its own revision and match score, newest first."""
     own_quotes = Quote.objects.in_brain(brain).filter(rfq=OuterRef("pk"), supplier_id=supplier_id)
     invitation = Invitation.objects.in_brain(brain).filter(rfq=OuterRef("pk"), supplier_id=supplier_id)
-    return (Rfq.objects.in_brain(brain)
-            .filter(status__in=[Rfq.Status.PUBLISHED, Rfq.Status.CLOSED, Rfq.Status.AWARDED])
-            .filter(Q(pk__in=invited) | Q(open_to_all=True)).exclude(buyer_id=supplier_id)
-            .select_related("buyer", "project")
+    return (rfqs_open_to_supplier(brain=brain, enterprise_id=supplier_id).select_related("buyer", "project")
             .annotate(my_revision=Subquery(own_quotes.values("revision")[:1]),
                       match_score=Subquery(invitation.values("score")[:1]))
             .order_by("-published_at"))
@@ -140,7 +136,7 @@ def purchase_order_sheet(*, order: PurchaseOrder) -> dict:
     lines, total, tax = [], Decimal("0"), Decimal("0")
     for award in awards:
         amount = award.amount
-        line_tax = (amount - amount / (1 + award.vat_rate / 100)).quantize(Decimal("0.01"))
+        line_tax = tax_included(amount, award.vat_rate)
         lines.append({"award": award, "amount": amount, "tax": line_tax})
         total += amount
         tax += line_tax

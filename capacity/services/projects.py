@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from tenants.errors import DomainError, NotAllowed
 from tenants.models import Brain, Process, User
 from tenants.outbox import event_record
 
+MAX_BOM_BYTES = 20 * 1024 * 1024
 PART_FIELDS = ["name", "quantity", "material", "length_mm", "width_mm", "height_mm", "weight_kg", "hardness",
                "tolerance_mm", "surface_ra", "standard_part", "due_date", "remarks"]
 
@@ -104,6 +105,8 @@ def bom_import(*, project: Project, by: User, content: bytes, filename: str, pro
     """
     with brain_context(project.brain_id):
         require_project_buyer(project, by)
+        if len(content) > MAX_BOM_BYTES:
+            raise DomainError(_("The file must be between 1 byte and 20 MB."), code="invalid_file", field="file")
         try:
             table = bom.read_table(content, filename)
         except bom.BomFileError as error:
@@ -170,14 +173,19 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
         if progress and index % 500 == 0:
             progress(index, len(rows))
     if stale:
-        Operation.objects.in_brain(brain_id).filter(part_id__in=stale).delete()
+        try:
+            with transaction.atomic():
+                Operation.objects.in_brain(brain_id).filter(part_id__in=stale).delete()
+        except ProtectedError as error:
+            tendered = sorted({obj.part.part_no for obj in error.protected_objects})
+            raise DomainError(
+                _("The routing of %(parts)s is tendered in an RFQ and cannot change.") % {"parts": ", ".join(tendered)},
+                code="in_use", field="processes",
+            ) from error
     Operation.objects.bulk_create(fresh, batch_size=5000)
     if progress:
         progress(len(rows), len(rows))
     return len(created), len(to_update)
-
-
-MAX_BOM_BYTES = 20 * 1024 * 1024
 
 
 @transaction.atomic

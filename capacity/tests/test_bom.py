@@ -147,3 +147,23 @@ def test_only_the_projects_buyer_imports(project, shop_a, charlie):
     for user in (shop_a, charlie):
         with pytest.raises(DomainError):
             projects.bom_import(project=project, by=user, content=GOOD_CN.encode(), filename="bom.csv")
+
+
+def test_a_tendered_operation_keeps_its_routing(project, alice, catalogue, in_brain):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from capacity.services import rfqs
+
+    projects.bom_import(project=project, by=alice, content=GOOD_CN.encode(), filename="bom.csv")
+    cavity = rows_of(project)["CAV-01"]
+    with in_brain(project.brain):
+        heat = cavity.operations.get(process__code="HT")
+    rfqs.rfq_create(project=project, by=alice, title="热处理", deadline=timezone.now() + timedelta(days=1),
+                    lines=[{"part": cavity.pk, "operation": heat.pk}])
+    changed = GOOD_CN.replace("CNC；HT、抛光", "CNC；抛光")
+    with pytest.raises(DomainError) as error:
+        projects.bom_import(project=project, by=alice, content=changed.encode(), filename="bom.csv")
+    assert error.value.code == "in_use" and "CAV-01" in error.value.detail
+    assert routing(rows_of(project)["CAV-01"]) == ["CNC", "HT", "POLISH"]
