@@ -18,6 +18,11 @@ class BomUploadForm(forms.Form):
     file = forms.FileField(label=_("BOM file (.csv or .xlsx)"))
 
 
+class DrawingUploadForm(forms.Form):
+    part = forms.IntegerField(min_value=1)
+    file = forms.FileField(label=_("drawing (PDF, PNG, JPEG, DWG, DXF, STEP)"))
+
+
 class RfqForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     deadline = forms.DateTimeField(label=_("deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

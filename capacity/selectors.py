@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Q, Subquery
 
 from capacity.models import (
-    Award, Invitation, Operation, Part, Project, PurchaseOrder, Question, Quote, QuoteLine, Rfq, RfqLine,
+    Award, Drawing, Invitation, Operation, Part, Project, PurchaseOrder, Question, Quote, QuoteLine, Rfq, RfqLine,
     SupplierProfile,
 )
 from capacity.services.projects import PART_FIELDS
@@ -99,24 +99,33 @@ class TreeRow:
     part: Part
     depth: int
     routing: list[Operation]
+    drawing: "Drawing | None" = None  # the latest version
 
 
 def part_tree(*, project: Project) -> list[TreeRow]:
-    """The project's parts in tree order (assemblies before their children), each with its routing; 2 queries."""
+    """The project's parts in tree order (assemblies before their children), with routing and latest drawing;
+    three queries whatever the size."""
     parts = list(Part.objects.in_brain(project.brain_id).filter(project=project).order_by("part_no"))
     routing: dict[int, list[Operation]] = {}
     for operation in (Operation.objects.in_brain(project.brain_id).filter(part__project=project)
                       .select_related("process").order_by("part_id", "sequence")):
         routing.setdefault(operation.part_id, []).append(operation)
+    drawings = latest_drawings(brain=project.brain_id, part_ids=[p.pk for p in parts])
     children: dict[int | None, list[Part]] = {}
     for part in parts:
         children.setdefault(part.parent_id, []).append(part)
     rows, stack = [], [(part, 0) for part in reversed(children.get(None, []))]
     while stack:
         part, depth = stack.pop()
-        rows.append(TreeRow(part, depth, routing.get(part.pk, [])))
+        rows.append(TreeRow(part, depth, routing.get(part.pk, []), drawings.get(part.pk)))
         stack.extend((child, depth + 1) for child in reversed(children.get(part.pk, [])))
     return rows
+
+
+def latest_drawings(*, brain, part_ids) -> dict[int, "Drawing"]:
+    """part id -> its latest drawing version."""
+    return {d.part_id: d for d in Drawing.objects.in_brain(brain).filter(part_id__in=list(part_ids))
+            .order_by("part_id", "-version").distinct("part_id")}
 
 
 def rfqs_to_quote(*, brain, supplier_id: int):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from capacity import forms, selectors
 from capacity.models import (
-    BomImport, Invitation, Machine, Operation, Project, PurchaseOrder, Question, Recommendation, Rfq,
+    BomImport, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Question, Recommendation, Rfq,
     RfqLine, SupplierCapacity, SupplierProfile,
 )
 from capacity.services import awards, profiles, projects, rfqs
@@ -77,8 +77,11 @@ class ProjectView(BuyerView):
         })
 
     def post(self, request, brain_slug, pk):
-        """Upload a BOM: kept, then imported by a worker; the import page shows progress and the report."""
+        """Upload a BOM (kept, then imported by a worker; the import page shows progress and the report),
+        or a new drawing version of one part."""
         project = self.project(pk)
+        if request.POST.get("action") == "drawing":
+            return self._upload_drawing(project)
         form = forms.BomUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -92,6 +95,24 @@ class ProjectView(BuyerView):
         else:
             messages.error(request, _("Choose a file to upload."))
         return HttpResponseRedirect(reverse("capacity:project", args=[brain_slug, pk]))
+
+
+    def _upload_drawing(self, project):
+        form = forms.DrawingUploadForm(self.request.POST, self.request.FILES)
+        if form.is_valid():
+            part = get_object_or_404(Part.objects.in_brain(self.brain), project=project, pk=form.cleaned_data["part"])
+            upload = form.cleaned_data["file"]
+            try:
+                drawing = projects.drawing_upload(part=part, by=self.request.user, content=upload.read(),
+                                                  filename=upload.name)
+            except DomainError as error:
+                messages.error(self.request, error.detail)
+            else:
+                messages.success(self.request, _("Drawing %(part)s v%(version)s saved.") % {
+                    "part": part.part_no, "version": drawing.version})
+        else:
+            messages.error(self.request, _("Choose a part and a file."))
+        return HttpResponseRedirect(reverse("capacity:project", args=[self.brain.slug, project.pk]))
 
 
 class BomImportView(BuyerView):
@@ -339,6 +360,7 @@ class QuoteView(BrainView):
         invitation = Invitation.objects.in_brain(self.brain).filter(rfq=rfq, supplier_id=self.request.user.enterprise_id).first()
         return render(self.request, "capacity/quote.html", {
             "rfq": rfq, "own": own, "rows": list(zip(lines, formset.forms)), "formset": formset,
+            "drawings": selectors.latest_drawings(brain=self.brain, part_ids=[line.part_id for line in lines]),
             "question_form": question_form, "invitation": invitation,
             "answers": selectors.answered_questions(rfq=rfq),
             "open": rfq.is_open_at(timezone.now()),

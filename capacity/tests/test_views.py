@@ -201,3 +201,21 @@ def test_buyers_see_the_capacity_map_filtered_by_process_and_material(client, al
     assert len(page(client, alice, "/b/mould/capacity/suppliers/?material=S136").context["profiles"]) == 0
     assert "立式加工中心" in page(client, alice, "/b/mould/capacity/suppliers/").content.decode()
     page(client, charlie, "/b/mould/capacity/suppliers/", status=404)
+
+
+def test_a_drawing_uploaded_on_the_project_page_is_offered_to_quoting_suppliers(client, alice, open_rfq, parts,
+                                                                              shop_a, in_brain):
+    client.force_login(alice)
+    cavity = parts["cavity"]
+    for _version in range(2):
+        client.post(f"/b/mould/capacity/projects/{open_rfq.project_id}/",
+                    {"action": "drawing", "part": cavity.pk, "file": SimpleUploadedFile("cav.pdf", b"%PDF-1.7 ...")})
+    client.post(f"/b/mould/capacity/projects/{open_rfq.project_id}/",
+                {"action": "drawing", "part": cavity.pk, "file": SimpleUploadedFile("fake.pdf", b"not a pdf")})
+    tree = page(client, alice, f"/b/mould/capacity/projects/{open_rfq.project_id}/").context["tree"]
+    assert next(r for r in tree if r.part.pk == cavity.pk).drawing.version == 2
+    html = page(client, shop_a, f"/b/mould/capacity/quote/{open_rfq.pk}/").content.decode()
+    assert "v2" in html
+    drawing = next(r for r in tree if r.part.pk == cavity.pk).drawing
+    download = client.get(f"/api/v1/brains/mould/drawings/{drawing.pk}/download/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
