@@ -23,7 +23,12 @@ def test_the_compiled_catalogue_is_up_to_date(locale):
     po = polib.pofile(str(folder / "django.po"))
     with open(folder / "django.mo", "rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    stale = [e.msgid for e in po if not e.msgid_plural and compiled.gettext(e.msgid) != e.msgstr]
+    def compiled_text(entry):
+        if entry.msgctxt:
+            return compiled.pgettext(entry.msgctxt, entry.msgid)
+        return compiled.gettext(entry.msgid)
+
+    stale = [e.msgid for e in po if not e.msgid_plural and compiled_text(e) != e.msgstr]
     assert stale == [], "run: make messages"
 
 
