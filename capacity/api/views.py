@@ -11,7 +11,6 @@ Who sees what (anything else answers 404, the same as for an object that does no
 - purchase orders: the RFQ's buyer and the winning supplier.
 """
 
-from django.db.models import ProtectedError
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
@@ -33,8 +32,6 @@ from capacity.services import awards, profiles, projects, rfqs
 from tenants.api.base import BrainScopedViewSet
 from tenants.api.errors import error_body, set_rollback
 from tenants.errors import DomainError
-
-MAX_BOM_BYTES = 20 * 1024 * 1024  # a 20 000-row BOM (bom.MAX_ROWS) is far below this
 
 
 class DownloadNegotiation(BaseContentNegotiation):
@@ -149,14 +146,9 @@ class ProjectViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         """
         project = self.get_object()
         upload = self.valid(serializers.BomFileSerializer)["file"]
-        if upload.size > MAX_BOM_BYTES:
+        if upload.size > projects.MAX_BOM_BYTES:  # before reading it into memory
             raise DomainError(_("The file must be between 1 byte and 20 MB."), code="invalid_file", field="file")
-        try:
-            report = projects.bom_import(project=project, by=request.user, content=upload.read(),
-                                         filename=upload.name)
-        except ProtectedError:  # a changed routing would delete an operation tendered on its own
-            raise DomainError(_("This process is in use and cannot be deleted."), code="in_use",
-                              field="file") from None
+        report = projects.bom_import(project=project, by=request.user, content=upload.read(), filename=upload.name)
         if not report.ok:
             set_rollback()
             rows = [error.as_dict() for error in report.errors]
@@ -226,11 +218,7 @@ class PartViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
             data.setdefault("quantity", existing.quantity)
             data.setdefault("parent_no", existing.parent.part_no if existing.parent_id else "")
             data.setdefault("processes", [operation.process.code for operation in existing.operations.all()])
-        try:
-            part = projects.part_save(project=project, by=self.request.user, **data)
-        except ProtectedError:  # an operation of the old routing is tendered on its own in an RFQ line
-            raise DomainError(_("This process is in use and cannot be deleted."), code="in_use",
-                              field="processes") from None
+        part = projects.part_save(project=project, by=self.request.user, **data)
         return self.visible().get(pk=part.pk)
 
     def perform_destroy(self, instance):
