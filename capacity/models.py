@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from django_fsm import FSMField, transition
+
 from tenants.models import BrainOwned, Enterprise, Process, User
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -171,7 +173,7 @@ class Rfq(BrainOwned):
     title = models.CharField(_("title"), max_length=200)
     deadline = models.DateTimeField(_("deadline"))
     open_to_all = models.BooleanField(_("open to every qualified supplier"), default=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -186,6 +188,23 @@ class Rfq(BrainOwned):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    # The RFQ's life; services call these under the RFQ's lock (capacity.services.rfqs.lock_rfq).
+    @transition(field=status, source=Status.DRAFT, target=Status.PUBLISHED)
+    def publish(self) -> None:
+        self.published_at = timezone.now()
+
+    @transition(field=status, source=Status.PUBLISHED, target=Status.CLOSED)
+    def close(self, *, at=None) -> None:
+        self.closed_at = at or timezone.now()
+
+    @transition(field=status, source=[Status.DRAFT, Status.PUBLISHED, Status.CLOSED], target=Status.CANCELLED)
+    def cancel(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.CLOSED, target=Status.AWARDED)
+    def mark_awarded(self) -> None:
+        pass
 
     def is_open_at(self, moment) -> bool:
         return self.status == self.Status.PUBLISHED and moment < self.deadline

@@ -24,7 +24,7 @@ from tenants.services import next_number
 def _ensure_quoting_ended(rfq: Rfq) -> Rfq:
     """Awarding needs the bids open: after the deadline an RFQ still marked published is closed here."""
     if rfq.status == Rfq.Status.PUBLISHED and timezone.now() >= rfq.deadline:
-        rfq.status, rfq.closed_at = Rfq.Status.CLOSED, rfq.deadline
+        rfq.close(at=rfq.deadline)
         rfq.save(update_fields=["status", "closed_at"])
     if rfq.status not in (Rfq.Status.CLOSED, Rfq.Status.AWARDED):
         raise DomainError(_("Quotes can be awarded only after the deadline or once the RFQ is closed."),
@@ -80,7 +80,7 @@ def award_lines(*, rfq: Rfq, decisions: dict[int, int], by: User) -> list[Purcha
                 raise DomainError(_("Some lines have already been awarded."), code="already_awarded") from error
             orders.append(order)
         if len(awarded) + len(decisions) == len(lines):
-            rfq.status = Rfq.Status.AWARDED
+            rfq.mark_awarded()
             rfq.save(update_fields=["status"])
         event_record(brain_id=rfq.brain_id, name="rfq.awarded", payload={
             "rfq": rfq.pk, "lines": sorted(decisions), "purchase_orders": [o.pk for o in orders],

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from capacity.models import Invitation, Operation, Part, Project, Question, Quote, QuoteLine, Rfq, RfqLine
 from capacity.services.projects import require_project_buyer
@@ -91,10 +92,10 @@ def rfq_publish(*, rfq: Rfq, by: User) -> Rfq:
     with brain_context(rfq.brain_id):
         require_project_buyer(rfq.project, by)
         rfq = lock_rfq(rfq)
-        if rfq.status != Rfq.Status.DRAFT:
+        if not can_proceed(rfq.publish):
             raise DomainError(_("Only a draft can be published."), code="invalid_state")
         _check_deadline(rfq.deadline)
-        rfq.status, rfq.published_at = Rfq.Status.PUBLISHED, timezone.now()
+        rfq.publish()
         rfq.save(update_fields=["status", "published_at"])
         event_record(brain_id=rfq.brain_id, name="rfq.published", payload={"rfq": rfq.pk})
         return rfq
@@ -106,9 +107,9 @@ def rfq_close(*, rfq: Rfq, by: User) -> Rfq:
     with brain_context(rfq.brain_id):
         require_project_buyer(rfq.project, by)
         rfq = lock_rfq(rfq)
-        if rfq.status != Rfq.Status.PUBLISHED:
+        if not can_proceed(rfq.close):
             raise DomainError(_("Only an RFQ open for quotes can be closed."), code="invalid_state")
-        rfq.status, rfq.closed_at = Rfq.Status.CLOSED, timezone.now()
+        rfq.close()
         rfq.save(update_fields=["status", "closed_at"])
         event_record(brain_id=rfq.brain_id, name="rfq.closed", payload={"rfq": rfq.pk})
         return rfq
@@ -119,9 +120,9 @@ def rfq_cancel(*, rfq: Rfq, by: User) -> Rfq:
     with brain_context(rfq.brain_id):
         require_project_buyer(rfq.project, by)
         rfq = lock_rfq(rfq)
-        if rfq.status in (Rfq.Status.AWARDED, Rfq.Status.CANCELLED):
+        if not can_proceed(rfq.cancel):
             raise DomainError(_("This RFQ can no longer be cancelled."), code="invalid_state")
-        rfq.status = Rfq.Status.CANCELLED
+        rfq.cancel()
         rfq.save(update_fields=["status"])
         event_record(brain_id=rfq.brain_id, name="rfq.cancelled", payload={"rfq": rfq.pk})
         return rfq
