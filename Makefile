@@ -18,7 +18,7 @@ run: install
 	$(PY) -m config.local_stack serve
 
 test: install
-	$(PY) -m config.local_stack exec -- $(PY) -m pytest $(ARGS)
+	LOCAL_STACK_REDIS_DB=1 $(PY) -m config.local_stack exec -- $(PY) -m pytest $(ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore .venv --ignore .data --ignore .tools

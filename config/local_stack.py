@@ -113,10 +113,12 @@ def start_redis() -> tuple[str, int | None]:
     folder = DATA / "redis"
     folder.mkdir(parents=True, exist_ok=True)
     port_file = folder / "port"
+    # Tests use another database number than `make run`, so a running dev worker never takes their tasks.
+    db = os.environ.get("LOCAL_STACK_REDIS_DB", "0")
     if port_file.exists():
         port = int(port_file.read_text())
         if _redis_answers(port):
-            return f"redis://127.0.0.1:{port}/0", None
+            return f"redis://127.0.0.1:{port}/{db}", None
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -140,7 +142,7 @@ def start_redis() -> tuple[str, int | None]:
         process.kill()
         raise SystemExit(f"embedded Redis did not start; see {folder / 'redis.log'}")
     port_file.write_text(str(port))
-    return f"redis://127.0.0.1:{port}/0", process.pid
+    return f"redis://127.0.0.1:{port}/{db}", process.pid
 
 
 def stop_redis(pid: int) -> None:
