@@ -6,6 +6,7 @@ from decimal import Decimal
 
 DEFAULT_RATING = Decimal("3.50")  # of 5: a supplier with no record yet is ranked as average
 DEFAULT_ON_TIME = Decimal("0.900")
+MAX_MATCHES_PER_LINE = 20  # the best 20 per line are invited: enough choice, no flood of invitations
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,6 @@ def _machine_fits(machine: MachineSpec, line: LineSpec) -> bool:
         return False
     if line.weight_kg is not None and line.weight_kg > machine.max_weight_kg:
         return False
-    if line.tolerance_mm is not None and machine.tolerance_mm > line.tolerance_mm:
-        return False
     return True
 
 
@@ -64,9 +63,14 @@ def match_line(line: LineSpec, supplier: SupplierSpec) -> Match | None:
         if machines and not any(_machine_fits(m, line) for m in machines):
             return None
     reasons.append("process")
-    if any(m.process in line.processes for m in supplier.machines):
+    machines = [m for m in supplier.machines if m.process in line.processes]
+    if machines:
         reasons.append("envelope")
+        # The drawing's tolerance is held by the finishing machine, not by every step (a saw or a furnace
+        # need not): one machine of the line's processes must hold it.
         if line.tolerance_mm is not None:
+            if not any(m.tolerance_mm <= line.tolerance_mm for m in machines):
+                return None
             reasons.append("tolerance")
     if line.material and supplier.materials:
         if line.material.upper() not in supplier.materials:
@@ -82,8 +86,9 @@ def match_line(line: LineSpec, supplier: SupplierSpec) -> Match | None:
     return Match(supplier.enterprise, round(score, 3), tuple(reasons))
 
 
-def rank(lines: list[LineSpec], suppliers: list[SupplierSpec]) -> dict[int, list[Match]]:
-    """For every line, the matching suppliers best first. Suppliers are indexed by process first."""
+def rank(lines: list[LineSpec], suppliers: list[SupplierSpec], *, limit: int = MAX_MATCHES_PER_LINE
+         ) -> dict[int, list[Match]]:
+    """For every line, the best `limit` matching suppliers, best first. Suppliers are indexed by process."""
     by_process: dict[int, list[SupplierSpec]] = {}
     for supplier in suppliers:
         for process, hours in supplier.free_hours.items():
@@ -96,5 +101,5 @@ def rank(lines: list[LineSpec], suppliers: list[SupplierSpec]) -> dict[int, list
             continue
         candidates = min((by_process.get(p, []) for p in line.processes), key=len)
         matches = [m for m in (match_line(line, s) for s in candidates) if m is not None]
-        ranked[line.line] = sorted(matches, key=lambda m: (-m.score, m.supplier))
+        ranked[line.line] = sorted(matches, key=lambda m: (-m.score, m.supplier))[:limit]
     return ranked

@@ -348,6 +348,8 @@ class Recommendation(BrainOwned):
     naive_choice = models.JSONField(default=dict, blank=True)
     naive_total = models.DecimalField(**MONEY, null=True, blank=True)
     naive_feasible = models.BooleanField(null=True)
+    optimal = models.BooleanField(null=True)  # False: stopped at the time limit; `gap` bounds the loss
+    gap = models.DecimalField(max_digits=7, decimal_places=5, null=True, blank=True)
     explanation = models.TextField(blank=True)
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

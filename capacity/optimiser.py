@@ -25,6 +25,8 @@ class Result:
     choice: dict[int, int]  # line -> quote line
     total: Decimal | None
     unquoted: list[int]  # lines nobody (feasibly) quoted: left out of the programme
+    optimal: bool = True  # False: the time limit ended the search; `gap` bounds the distance to the optimum
+    gap: float | None = None  # relative: (total - best bound) / total
 
 
 def naive(options: list[Option]) -> Result:
@@ -83,8 +85,11 @@ def optimise(options: list[Option], *, capacity: dict[tuple[int, int], float], m
     solution = milp(costs, integrality=np.ones(n_x + n_y), bounds=Bounds(0, 1),
                     constraints=LinearConstraint(matrix.tocsr(), lower, upper),
                     options={"time_limit": time_limit})
-    if solution.x is None or solution.status not in (0,):
+    # status 0: optimal; 1: the time limit came first, but the best award found so far is still feasible
+    # (SciPy returns it with its gap to the lower bound). Anything else: no feasible award.
+    if solution.x is None or solution.status not in (0, 1):
         return Result(False, {}, None, unquoted)
     chosen = [usable[i] for i in range(n_x) if solution.x[i] > 0.5]
+    gap = getattr(solution, "mip_gap", None)
     return Result(True, {o.line: o.quote_line for o in chosen}, sum((o.cost for o in chosen), Decimal("0")),
-                  unquoted)
+                  unquoted, optimal=solution.status == 0, gap=None if gap is None else float(gap))

@@ -108,7 +108,7 @@ def award_options(rfq: Rfq) -> tuple[list[optimiser.Option], dict[tuple[int, int
     """Every quote line as an optimiser option, and each quoting supplier's free hours until the due dates."""
     today = timezone.localdate()
     lines = list(RfqLine.objects.in_brain(rfq.brain_id).filter(rfq=rfq))
-    hours_per_piece = defaultdict(dict)  # line id -> {process: hours per piece}
+    hours_per_piece = defaultdict(dict)  # line id -> {process: hours for the line's quantity}
     operations = Operation.objects.in_brain(rfq.brain_id).filter(part_id__in=[l.part_id for l in lines])
     by_part = defaultdict(list)
     for operation in operations:
@@ -116,7 +116,10 @@ def award_options(rfq: Rfq) -> tuple[list[optimiser.Option], dict[tuple[int, int
     for line in lines:
         for operation in by_part[line.part_id]:
             if (line.operation_id in (None, operation.pk)) and operation.estimated_hours:
-                hours_per_piece[line.pk][operation.process_id] = float(operation.estimated_hours) * line.quantity
+                # a routing may use a process twice (rough and finish milling): the hours add up
+                needed = hours_per_piece[line.pk]
+                needed[operation.process_id] = (needed.get(operation.process_id, 0.0)
+                                                + float(operation.estimated_hours) * line.quantity)
     options = [
         optimiser.Option(
             line=ql.rfq_line_id, quote_line=ql.pk, supplier=ql.quote.supplier_id,
@@ -153,6 +156,8 @@ def recommendation_compute(*, recommendation_id: int) -> Recommendation:
     recommendation.status = Recommendation.Status.READY if best.feasible else Recommendation.Status.INFEASIBLE
     recommendation.choice = {str(k): v for k, v in best.choice.items()}
     recommendation.total = best.total
+    recommendation.optimal = best.optimal if best.feasible else None
+    recommendation.gap = Decimal(str(round(best.gap, 5))) if best.gap is not None else None
     recommendation.naive_choice = {str(k): v for k, v in cheapest.choice.items()}
     recommendation.naive_total = cheapest.total
     recommendation.naive_feasible = check.feasible and not check.unquoted

@@ -22,9 +22,9 @@ def line_specs(rfq: Rfq) -> list[matching.LineSpec]:
     for line in lines:
         part = line.part
         dims = [d for d in (part.length_mm, part.width_mm, part.height_mm) if d is not None]
+        processes = (line.operation.process_id,) if line.operation else tuple(dict.fromkeys(routing[part.pk]))
         specs.append(matching.LineSpec(
-            line=line.pk,
-            processes=(line.operation.process_id,) if line.operation else tuple(dict.fromkeys(routing[part.pk])),
+            line=line.pk, processes=processes,
             dimensions=tuple(sorted(dims, reverse=True)) if len(dims) == 3 else None,
             weight_kg=part.weight_kg, tolerance_mm=part.tolerance_mm, material=part.material,
         ))
@@ -52,13 +52,24 @@ def supplier_specs(brain_id: int, *, exclude: int) -> list[matching.SupplierSpec
     return list(profiles.values())
 
 
-@transaction.atomic
 def matching_run(*, rfq_id: int) -> int:
-    """Invite the matched suppliers (idempotent: a re-run updates, never duplicates). Returns how many."""
-    rfq = Rfq.objects.select_for_update().get(pk=rfq_id)  # the caller entered the RFQ's brain
+    """Invite the matched suppliers (idempotent: a re-run updates, never duplicates). Returns how many.
+
+    Ranks without holding the RFQ's lock (seconds for a large RFQ, and quoting must not wait), then
+    writes the invitations under it.
+    """
+    rfq = Rfq.objects.get(pk=rfq_id)  # the caller entered the RFQ's brain
     if rfq.status != Rfq.Status.PUBLISHED:
         return 0
     ranked = matching.rank(line_specs(rfq), supplier_specs(rfq.brain_id, exclude=rfq.buyer_id))
+    return _invite(rfq, ranked)
+
+
+@transaction.atomic
+def _invite(rfq: Rfq, ranked) -> int:
+    rfq = Rfq.objects.select_for_update().get(pk=rfq.pk)
+    if rfq.status != Rfq.Status.PUBLISHED:  # closed or cancelled while ranking
+        return 0
     per_supplier = defaultdict(list)
     for line_id, matches in ranked.items():
         for match in matches:

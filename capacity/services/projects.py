@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from tenants.models import Brain, Process, User
 from tenants.outbox import event_record
 
 MAX_BOM_BYTES = 20 * 1024 * 1024
+ANALYZE_AFTER_ROWS = 2000
 PART_FIELDS = ["name", "quantity", "material", "length_mm", "width_mm", "height_mm", "weight_kg", "hardness",
                "tolerance_mm", "surface_ra", "standard_part", "due_date", "remarks"]
 
@@ -183,6 +184,11 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
                 code="in_use", field="processes",
             ) from error
     Operation.objects.bulk_create(fresh, batch_size=5000)
+    if len(created) + len(fresh) > ANALYZE_AFTER_ROWS:
+        # Fresh statistics now, not whenever autovacuum gets to it: with stale ones the next re-import's
+        # routing query was planned for one row and took seconds instead of milliseconds (docs/benchmarks.md).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE capacity_part, capacity_operation")
     if progress:
         progress(len(rows), len(rows))
     return len(created), len(to_update)

@@ -152,3 +152,55 @@ def test_matching_invites_the_suppliers_that_fit_and_says_why(open_rfq, profiled
         assert {"process", "envelope", "tolerance", "material"} <= set(reasons)
         assert matching_run(rfq_id=open_rfq.pk) == 2  # a re-run duplicates nothing
         assert Invitation.objects.filter(rfq=open_rfq).count() == 2
+
+
+class TestMatchingRules:
+    """The pure ranking: hard criteria, the tolerance on one machine, the cap per line."""
+
+    def line(self, **kw):
+        from capacity.matching import LineSpec
+
+        return LineSpec(**{"line": 1, "processes": (1, 2), "dimensions": (Decimal(500), Decimal(300), Decimal(100)),
+                           "weight_kg": Decimal(50), "tolerance_mm": Decimal("0.01"), "material": "718H", **kw})
+
+    def supplier(self, enterprise, machines, **kw):
+        from capacity.matching import MachineSpec, SupplierSpec
+
+        return SupplierSpec(enterprise=enterprise, free_hours=kw.pop("hours", {1: Decimal(40), 2: Decimal(40)}),
+                            machines=[MachineSpec(p, env, Decimal(w), Decimal(t)) for p, env, w, t in machines],
+                            materials=frozenset(kw.pop("materials", {"718H"})), **kw)
+
+    def test_a_coarse_saw_does_not_block_a_precise_part(self):
+        from capacity.matching import match_line
+
+        saw_and_mill = self.supplier(1, [(1, (3000, 600, 600), 2000, "0.5"), (2, (800, 500, 500), 500, "0.005")])
+        assert "tolerance" in match_line(self.line(), saw_and_mill).reasons
+
+    def test_no_machine_holding_the_tolerance_is_no_match(self):
+        from capacity.matching import match_line
+
+        coarse = self.supplier(1, [(1, (3000, 600, 600), 2000, "0.5"), (2, (800, 500, 500), 500, "0.05")])
+        assert match_line(self.line(), coarse) is None
+
+    @pytest.mark.parametrize("why, supplier_kw", [
+        ("no free hours for one process", {"hours": {1: Decimal(40), 2: Decimal(0)}}),
+        ("material not handled", {"materials": {"P20"}}),
+    ])
+    def test_hard_criteria(self, why, supplier_kw):
+        from capacity.matching import match_line
+
+        supplier = self.supplier(1, [(2, (800, 500, 500), 500, "0.005")], **supplier_kw)
+        assert match_line(self.line(), supplier) is None, why
+
+    def test_a_part_too_big_for_every_machine_of_a_process_is_no_match(self):
+        from capacity.matching import match_line
+
+        small = self.supplier(1, [(2, (400, 300, 300), 500, "0.005")])
+        assert match_line(self.line(), small) is None
+
+    def test_the_best_twenty_per_line_are_kept(self):
+        from capacity.matching import rank
+
+        suppliers = [self.supplier(i, [], hours={1: Decimal(i), 2: Decimal(i)}) for i in range(1, 31)]
+        [matches] = rank([self.line()], suppliers).values()
+        assert len(matches) == 20 and matches[0].supplier == 30  # most headroom first, others equal

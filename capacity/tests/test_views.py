@@ -219,3 +219,15 @@ def test_a_drawing_uploaded_on_the_project_page_is_offered_to_quoting_suppliers(
     drawing = next(r for r in tree if r.part.pk == cavity.pk).drawing
     download = client.get(f"/api/v1/brains/mould/drawings/{drawing.pk}/download/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_a_time_limited_recommendation_says_how_far_from_optimal_it_may_be(client, alice, open_rfq, in_brain):
+    from capacity.models import Recommendation
+
+    past_deadline(open_rfq)
+    with in_brain(open_rfq.brain):
+        Recommendation.objects.create(brain=open_rfq.brain, rfq=open_rfq, status="ready", total=Decimal("100.00"),
+                                      naive_total=Decimal("95.00"), naive_feasible=False, optimal=False,
+                                      gap=Decimal("0.01200"), requested_by=alice)
+    html = page(client, alice, f"/b/mould/capacity/rfqs/{open_rfq.pk}/").content.decode()
+    assert 'data-testid="gap"' in html and "0.012" in html
