@@ -156,7 +156,7 @@ def main() -> None:
 
         def run():
             with brain_context(brain.pk):
-                return matching.matching_run(rfq_id=rfq.pk)
+                return matching.matching_run(brain_id=rfq.brain_id, rfq_id=rfq.pk)
 
         with brain_context(brain.pk):
             stored_rfq = Rfq.objects.get(pk=rfq.pk)

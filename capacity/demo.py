@@ -641,7 +641,7 @@ def _open_rfq(project, buyer, suppliers, rng):
     )
     rfqs.rfq_publish(rfq=rfq, by=buyer)
     with brain_context(rfq.brain_id):
-        matching.matching_run(rfq_id=rfq.pk)
+        matching.matching_run(brain_id=rfq.brain_id, rfq_id=rfq.pk)
     lines, operations = _lines(rfq)
     small_furnace = {line.pk for line in lines if line.operation_id and float(line.part.weight_kg or 0) <= 2}
     rfqs.quote_submit(rfq=_reload(rfq), by=suppliers[5], remarks="真空高压气淬，三次回火，硬度报告随货；批量每炉次 2 天",

@@ -19,13 +19,12 @@ def push_rfq_update(brain_id: int, rfq_id: int, what: str) -> None:
 
 @live_topic("rfq")
 def rfq_followers(user, brain, rfq_id: int) -> str | None:
-    """The buyer's users and the suppliers that may quote follow an RFQ (they see only their own view)."""
+    """Only the buyer's users follow an RFQ: its updates tell when quotes arrive, which competing suppliers
+    must not learn."""
     from capacity.models import Rfq
-    from capacity.services.rfqs import may_quote
 
-    rfq = Rfq.objects.in_brain(brain).filter(pk=rfq_id).first()
-    if rfq is None or user.enterprise_id is None:
+    if user.enterprise_id is None:
         return None
-    if user.enterprise_id == rfq.buyer_id or (rfq.status != Rfq.Status.DRAFT and may_quote(rfq, user.enterprise_id)):
+    if Rfq.objects.in_brain(brain).filter(pk=rfq_id, buyer_id=user.enterprise_id).exists():
         return rfq_group(brain.pk, rfq_id)
     return None

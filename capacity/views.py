@@ -313,11 +313,8 @@ class QuoteView(BrainView):
     member_role = "supplier"
 
     def rfq_for_supplier(self, pk) -> Rfq:
-        rfq = get_object_or_404(Rfq.objects.in_brain(self.brain).exclude(status=Rfq.Status.DRAFT)
-                                .select_related("buyer", "project"), pk=pk)
-        if not rfqs.may_quote(rfq, self.request.user.enterprise_id or 0):
-            raise Http404
-        return rfq
+        visible = selectors.rfqs_open_to_supplier(brain=self.brain, enterprise_id=self.request.user.enterprise_id)
+        return get_object_or_404(visible.select_related("buyer", "project"), pk=pk)
 
     def get(self, request, brain_slug, pk):
         rfq = self.rfq_for_supplier(pk)

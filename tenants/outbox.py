@@ -36,6 +36,14 @@ def event_record(*, brain_id: int, name: str, payload: dict) -> OutboxEvent:
     return event
 
 
+def event_payload(*, brain_id: int, event_id: int) -> dict:
+    """What a handler task reads first: its event's payload, in the event's brain."""
+    from tenants.context import brain_context
+
+    with brain_context(brain_id):
+        return OutboxEvent.objects.in_brain(brain_id).values_list("payload", flat=True).get(pk=event_id)
+
+
 def _publish(event: OutboxEvent) -> None:
     for task_name, queue in SUBSCRIBERS.get(event.name, []) + SUBSCRIBERS.get("*", []):
         celery_app.send_task(task_name, args=[event.brain_id, event.pk], queue=queue, retry=False)

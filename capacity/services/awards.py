@@ -141,11 +141,17 @@ def award_options(rfq: Rfq) -> tuple[list[optimiser.Option], dict[tuple[int, int
     return options, capacity
 
 
-def recommendation_compute(*, recommendation_id: int) -> Recommendation:
-    """Solve and store. Idempotent: a finished recommendation is returned as it is."""
-    recommendation = Recommendation.objects.select_related("rfq").get(pk=recommendation_id)
-    if recommendation.status != Recommendation.Status.PENDING:
-        return recommendation
+def recommendation_compute(*, brain_id: int, recommendation_id: int) -> Recommendation:
+    """Solve and store. Idempotent: a finished recommendation, or one another worker is solving, is left."""
+    with brain_context(brain_id), transaction.atomic():
+        recommendation = (Recommendation.objects.in_brain(brain_id).select_for_update(skip_locked=True, of=("self",))
+                          .select_related("rfq").filter(pk=recommendation_id).first())
+        if recommendation is None or recommendation.status != Recommendation.Status.PENDING:
+            return recommendation or Recommendation.objects.in_brain(brain_id).get(pk=recommendation_id)
+        return _solve(recommendation)
+
+
+def _solve(recommendation: Recommendation) -> Recommendation:
     options, capacity = award_options(recommendation.rfq)
     best = optimiser.optimise(options, capacity=capacity, max_suppliers=recommendation.max_suppliers)
     cheapest = optimiser.naive(options)

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from capacity import matching
 from capacity.models import Invitation, Machine, Operation, Rfq, RfqLine, SupplierCapacity, SupplierProfile
+from capacity.services.rfqs import lock_rfq
+from tenants.context import brain_context
 from tenants.models import Membership
 from tenants.outbox import event_record
 
@@ -52,22 +54,24 @@ def supplier_specs(brain_id: int, *, exclude: int) -> list[matching.SupplierSpec
     return list(profiles.values())
 
 
-def matching_run(*, rfq_id: int) -> int:
+def matching_run(*, brain_id: int, rfq_id: int) -> int:
     """Invite the matched suppliers (idempotent: a re-run updates, never duplicates). Returns how many.
 
     Ranks without holding the RFQ's lock (seconds for a large RFQ, and quoting must not wait), then
-    writes the invitations under it.
+    writes the invitations under it. On an invitation-only RFQ nobody new is invited.
     """
-    rfq = Rfq.objects.get(pk=rfq_id)  # the caller entered the RFQ's brain
-    if rfq.status != Rfq.Status.PUBLISHED:
-        return 0
-    ranked = matching.rank(line_specs(rfq), supplier_specs(rfq.brain_id, exclude=rfq.buyer_id))
-    return _invite(rfq, ranked)
+    with brain_context(brain_id):
+        rfq = Rfq.objects.in_brain(brain_id).get(pk=rfq_id)
+        if rfq.status != Rfq.Status.PUBLISHED:
+            return 0
+        ranked = matching.rank(line_specs(rfq), supplier_specs(brain_id, exclude=rfq.buyer_id))
+    with brain_context(brain_id):
+        return _invite(rfq, ranked)
 
 
 @transaction.atomic
 def _invite(rfq: Rfq, ranked) -> int:
-    rfq = Rfq.objects.select_for_update().get(pk=rfq.pk)
+    rfq = lock_rfq(rfq)
     if rfq.status != Rfq.Status.PUBLISHED:  # closed or cancelled while ranking
         return 0
     per_supplier = defaultdict(list)
@@ -75,6 +79,8 @@ def _invite(rfq: Rfq, ranked) -> int:
         for match in matches:
             per_supplier[match.supplier].append({"line": line_id, "score": match.score, "reasons": list(match.reasons)})
     existing = {i.supplier_id: i for i in Invitation.objects.in_brain(rfq.brain_id).filter(rfq=rfq)}
+    if not rfq.open_to_all:  # the buyer chose who may quote: matching only explains how well they fit
+        per_supplier = {s: lines for s, lines in per_supplier.items() if s in existing}
     new, changed = [], []
     for supplier_id, lines in per_supplier.items():
         score = max(line["score"] for line in lines)

@@ -6,13 +6,16 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from capacity.models import PurchaseOrder, Quote, Rfq
-from tenants.models import NOTIFICATION_TITLES, OutboxEvent, User
+from capacity.models import Invitation, PurchaseOrder, Quote, Rfq
+from tenants.context import brain_context
+from tenants.models import NOTIFICATION_TITLES, Notification, OutboxEvent, User
 from tenants.services import notify
 
 logger = logging.getLogger("industry_brain.mail")
 
 NOTIFICATION_TITLES.update({
+    "rfq.invited": _("You are invited to quote on %(rfq)s"),
+    "rfq.cancelled": _("%(rfq)s was cancelled by the buyer"),
     "rfq.matched": _("New RFQ %(rfq)s matches your capabilities"),
     "quote.submitted": _("A quote arrived on %(rfq)s"),
     "rfq.awarded.won": _("You won %(lines)s line(s) of %(rfq)s: purchase order %(po)s"),
@@ -36,32 +39,50 @@ def _email(users, kind: str, params: dict, link: str) -> None:
                 logger.warning("could not e-mail %s: %s", user.email, error)
 
 
-def notifications_from_event(*, event_id: int) -> list:
-    """Make the notifications an event calls for. Safe to run twice."""
-    event = OutboxEvent.objects.get(pk=event_id)  # the caller entered its brain
-    rfq = Rfq.objects.select_related("brain").get(pk=event.payload["rfq"])
+def notifications_from_event(*, brain_id: int, event_id: int) -> list:
+    """Make the notifications an event calls for. Safe to run twice: no second notification or e-mail."""
+    with brain_context(brain_id):
+        return _notifications(OutboxEvent.objects.in_brain(brain_id).get(pk=event_id))
+
+
+def _tell(event: OutboxEvent, users, params: dict, link: str, *, kind: str | None = None, email: bool = False) -> list:
+    """In-app notifications for `users` (once per event), and an e-mail to those not told before."""
+    users = list(users)
+    told = set(Notification.objects.in_brain(event.brain_id).filter(event=event).values_list("user_id", flat=True))
+    made = notify(event=event, users=users, params=params, link=link, kind=kind)
+    if email:
+        _email([u for u in users if u.pk not in told], kind or event.name, params, link)
+    return made
+
+
+def _notifications(event: OutboxEvent) -> list:
+    brain_id = event.brain_id
+    rfq = Rfq.objects.in_brain(brain_id).select_related("brain").get(pk=event.payload["rfq"])
     slug = rfq.brain.slug
     buyer_link = f"/b/{slug}/capacity/rfqs/{rfq.pk}/"
     supplier_link = f"/b/{slug}/capacity/quote/{rfq.pk}/"
     params = {"rfq": f"{rfq.number} {rfq.title}"}
+    if event.name == "rfq.published":  # the suppliers the buyer invited by name
+        invited = Invitation.objects.in_brain(brain_id).filter(rfq=rfq, source=Invitation.Source.BUYER)
+        return _tell(event, _users_of(invited.values_list("supplier_id", flat=True)), params, supplier_link,
+                     kind="rfq.invited", email=True)
     if event.name == "rfq.matched":
-        users = list(_users_of(event.payload["invited"]))
-        _email(users, "rfq.matched", params, supplier_link)
-        return notify(event=event, users=users, params=params, link=supplier_link)
+        return _tell(event, _users_of(event.payload["invited"]), params, supplier_link, email=True)
     if event.name in ("quote.submitted", "rfq.recommendation_ready"):
-        return notify(event=event, users=_users_of([rfq.buyer_id]), params=params, link=buyer_link)
+        return _tell(event, _users_of([rfq.buyer_id]), params, buyer_link)
+    if event.name == "rfq.cancelled":  # everyone who quoted or was invited stops working on it
+        involved = set(Quote.objects.in_brain(brain_id).filter(rfq=rfq).values_list("supplier_id", flat=True))
+        involved |= set(Invitation.objects.in_brain(brain_id).filter(rfq=rfq).values_list("supplier_id", flat=True))
+        return _tell(event, _users_of(involved), params, supplier_link)
     if event.name == "rfq.awarded":
         made = []
-        for order in PurchaseOrder.objects.in_brain(rfq.brain_id).filter(pk__in=event.payload["purchase_orders"]):
+        for order in PurchaseOrder.objects.in_brain(brain_id).filter(pk__in=event.payload["purchase_orders"]):
             lines = order.awards.filter(rfq_line_id__in=event.payload["lines"]).count()
-            users = list(_users_of([order.supplier_id]))
             won = {**params, "lines": lines, "po": order.number}
-            _email(users, "rfq.awarded.won", won, supplier_link)
-            made += notify(event=event, users=users, params=won, link=supplier_link, kind="rfq.awarded.won")
+            made += _tell(event, _users_of([order.supplier_id]), won, supplier_link, kind="rfq.awarded.won", email=True)
         if event.payload.get("complete"):
-            winners = set(PurchaseOrder.objects.in_brain(rfq.brain_id).filter(rfq=rfq).values_list("supplier_id", flat=True))
-            losers = set(Quote.objects.in_brain(rfq.brain_id).filter(rfq=rfq).values_list("supplier_id", flat=True)) - winners
-            made += notify(event=event, users=_users_of(losers), params=params, link=supplier_link,
-                           kind="rfq.awarded.lost")
+            winners = set(PurchaseOrder.objects.in_brain(brain_id).filter(rfq=rfq).values_list("supplier_id", flat=True))
+            quoted = set(Quote.objects.in_brain(brain_id).filter(rfq=rfq).values_list("supplier_id", flat=True))
+            made += _tell(event, _users_of(quoted - winners), params, supplier_link, kind="rfq.awarded.lost")
         return made
     return []

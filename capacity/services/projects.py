@@ -1,6 +1,7 @@
 """Projects, their part trees, BOM imports and drawings."""
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -16,6 +17,8 @@ from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Brain, Process, User
 from tenants.outbox import event_record
+
+logger = logging.getLogger("industry_brain.capacity")
 
 MAX_BOM_BYTES = 20 * 1024 * 1024
 ANALYZE_AFTER_ROWS = 2000
@@ -85,6 +88,11 @@ def part_delete(*, part: Part, by: User) -> None:
         if RfqLine.objects.in_brain(part.brain_id).filter(part=part).exists():
             raise DomainError(_("This part is in an RFQ and cannot be deleted."), code="in_use")
         part.delete()
+
+
+def _analyze_parts() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE capacity_part, capacity_operation")
 
 
 @dataclass
@@ -187,8 +195,7 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
     if len(created) + len(fresh) > ANALYZE_AFTER_ROWS:
         # Fresh statistics now, not whenever autovacuum gets to it: with stale ones the next re-import's
         # routing query was planned for one row and took seconds instead of milliseconds (docs/benchmarks.md).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE capacity_part, capacity_operation")
+        transaction.on_commit(_analyze_parts, robust=True)  # after commit: not holding its lock meanwhile
     if progress:
         progress(len(rows), len(rows))
     return len(created), len(to_update)
@@ -212,27 +219,35 @@ def bom_import_start(*, project: Project, by: User, content: bytes, filename: st
         return job
 
 
-def bom_import_run(*, import_id: int, progress=None) -> "BomImport":
-    """Worker side of bom_import_start. Idempotent: a finished import is left as it is."""
+def bom_import_run(*, brain_id: int, import_id: int, progress=None) -> "BomImport":
+    """Worker side of bom_import_start. Idempotent: a finished import, or one another worker is running,
+    is left as it is. Whatever happens, the job ends done or rejected: the page never waits forever."""
     from capacity.models import BomImport
 
-    job = BomImport.objects.select_related("project", "uploaded_by").get(pk=import_id)
-    if job.status != BomImport.Status.PENDING:
+    with brain_context(brain_id), transaction.atomic():
+        job = (BomImport.objects.in_brain(brain_id).select_for_update(skip_locked=True, of=("self",))
+               .select_related("project", "uploaded_by").filter(pk=import_id).first())
+        if job is None or job.status != BomImport.Status.PENDING:
+            return job or BomImport.objects.in_brain(brain_id).get(pk=import_id)
+        with job.file.open("rb") as handle:
+            content = handle.read()
+        try:
+            with transaction.atomic():
+                report = bom_import(project=job.project, by=job.uploaded_by, content=content,
+                                    filename=job.filename, progress=progress)
+        except DomainError as error:
+            job.status, job.errors = BomImport.Status.REJECTED, [{"row": 0, "column": "", "reason": error.detail}]
+        except Exception:
+            logger.exception("BOM import %s failed", import_id)
+            job.status = BomImport.Status.REJECTED
+            job.errors = [{"row": 0, "column": "", "reason": _("The file could not be imported.")}]
+        else:
+            job.status = BomImport.Status.DONE if report.ok else BomImport.Status.REJECTED
+            job.created, job.updated = report.created, report.updated
+            job.errors = [e.as_dict() for e in report.errors]
+        job.finished_at = timezone.now()
+        job.save()
         return job
-    with job.file.open("rb") as handle:
-        content = handle.read()
-    try:
-        report = bom_import(project=job.project, by=job.uploaded_by, content=content, filename=job.filename,
-                            progress=progress)
-    except DomainError as error:
-        job.status, job.errors = BomImport.Status.REJECTED, [{"row": 0, "column": "", "reason": error.detail}]
-    else:
-        job.status = BomImport.Status.DONE if report.ok else BomImport.Status.REJECTED
-        job.created, job.updated = report.created, report.updated
-        job.errors = [e.as_dict() for e in report.errors]
-    job.finished_at = timezone.now()
-    job.save()
-    return job
 
 
 DRAWING_TYPES = {

@@ -129,12 +129,10 @@ def rfq_cancel(*, rfq: Rfq, by: User) -> Rfq:
 
 
 def may_quote(rfq: Rfq, enterprise_id: int) -> bool:
-    """Invited suppliers, and on an open RFQ every active supplier member of the brain."""
-    if Invitation.objects.in_brain(rfq.brain_id).filter(rfq=rfq, supplier_id=enterprise_id).exists():
-        return True
-    return rfq.open_to_all and Membership.objects.in_brain(rfq.brain_id).filter(
-        enterprise_id=enterprise_id, status=Membership.Status.ACTIVE, roles__contains=["supplier"]
-    ).exists()
+    """Invited suppliers, and on an open RFQ every active supplier member of the brain (once published)."""
+    from capacity.selectors import rfqs_open_to_supplier
+
+    return rfqs_open_to_supplier(brain=rfq.brain_id, enterprise_id=enterprise_id).filter(pk=rfq.pk).exists()
 
 
 @transaction.atomic

@@ -299,7 +299,7 @@ def test_invitations_show_the_buyer_who_and_why(project, parts, alice, shop_a, p
                           lines=[{"part": parts["cavity"].pk}], invited=[shop_a.enterprise_id])
     rfqs.rfq_publish(rfq=rfq, by=alice)
     with in_brain(rfq.brain):
-        matching_run(rfq_id=rfq.pk)
+        matching_run(brain_id=rfq.brain_id, rfq_id=rfq.pk)
     [invitation] = api_as(alice).get(url("rfq-invitations", pk=rfq.pk)).json()
     assert invitation["supplier"]["id"] == shop_a.enterprise_id and invitation["source"] == "buyer"
     assert {"process", "envelope", "material"} <= set(invitation["matched_lines"][0]["reasons"])
@@ -343,7 +343,7 @@ def test_a_recommendation_is_asked_for_and_read_back(open_rfq, alice, shop_a, sh
     asked = client.post(url("rfq-recommendations", pk=open_rfq.pk), {"max_suppliers": 1}, format="json")
     assert asked.status_code == 202 and asked.json()["status"] == "pending" and asked.json()["total"] is None
     with in_brain(open_rfq.brain):  # what the worker does
-        awards.recommendation_compute(recommendation_id=asked.json()["id"])
+        awards.recommendation_compute(brain_id=open_rfq.brain_id, recommendation_id=asked.json()["id"])
     ready = client.get(url("rfq-recommendations", pk=open_rfq.pk)).json()
     assert ready["status"] == "ready" and ready["naive_feasible"] is False
     assert (ready["total"], ready["naive_total"], ready["difference"]) == ("17780.00", "17700.00", "-80.00")

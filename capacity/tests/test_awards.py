@@ -193,11 +193,11 @@ def test_a_recommendation_is_computed_and_compared_with_naive(quoted, alice, in_
     rfq, (cavity, pin), a, b = quoted
     recommendation = awards.recommendation_request(rfq=rfq, by=alice, max_suppliers=1)
     with in_brain(rfq.brain):
-        done = awards.recommendation_compute(recommendation_id=recommendation.pk)
+        done = awards.recommendation_compute(brain_id=recommendation.brain_id, recommendation_id=recommendation.pk)
     assert done.status == Recommendation.Status.READY
     # naive: cavity from b (16500) + pin from a (30×40) = 17700, two suppliers; with one: all b = 16500 + 32×40
     assert done.naive_total == Decimal("17700.00") and done.naive_feasible is False
     assert done.total == Decimal("17780.00") and done.choice == {str(cavity.pk): b[cavity.pk].pk,
                                                                    str(pin.pk): b[pin.pk].pk}
     with in_brain(rfq.brain):
-        assert awards.recommendation_compute(recommendation_id=recommendation.pk).computed_at == done.computed_at
+        assert awards.recommendation_compute(brain_id=recommendation.brain_id, recommendation_id=recommendation.pk).computed_at == done.computed_at

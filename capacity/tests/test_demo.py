@@ -111,7 +111,7 @@ def test_the_closed_rfq_is_ready_to_compare_and_award(demo):
     # The buyer's "recommend" button: the optimiser finds a feasible award that respects capacity.
     recommendation = awards.recommendation_request(rfq=rfq, by=loaded["users"]["buyer"])
     with brain_context(rfq.brain_id):
-        recommendation = awards.recommendation_compute(recommendation_id=recommendation.pk)
+        recommendation = awards.recommendation_compute(brain_id=recommendation.brain_id, recommendation_id=recommendation.pk)
     assert recommendation.status == Recommendation.Status.READY
     assert len(recommendation.choice) == len(comparison.lines)
     # The cheapest shop cannot take every line in its free CNC hours: that is what the demo shows.

@@ -44,15 +44,17 @@ def test_the_buyer_hears_of_a_quote_without_its_price(live_server_url, celery_wo
     assert "16666" not in json.dumps(received)
 
 
-def test_a_supplier_outside_an_invitation_only_rfq_cannot_follow_it(live_server_url, project, parts, alice, shop_a,
-                                                                    shop_b):
+def test_suppliers_cannot_follow_an_rfq_not_even_when_invited(live_server_url, project, parts, alice, shop_a,
+                                                               shop_b):
+    """The feed tells when quotes arrive: competitors must not learn that."""
     rfq = rfqs.rfq_create(project=project, by=alice, title="定向询价", deadline=timezone.now() + timedelta(days=1),
                           lines=[{"part": parts["pin"].pk}], invited=[shop_a.enterprise_id], open_to_all=False)
     rfqs.rfq_publish(rfq=rfq, by=alice)
     ws = live_server_url.replace("http", "ws") + "/ws/b/mould/live/"
     allowed, _ = asyncio.run(follow(ws, live_server_url, session_cookie(live_server_url, shop_a), rfq.pk))
     refused, _ = asyncio.run(follow(ws, live_server_url, session_cookie(live_server_url, shop_b), rfq.pk))
-    assert allowed["ok"] is True and refused["ok"] is False
+    buyer, _ = asyncio.run(follow(ws, live_server_url, session_cookie(live_server_url, alice), rfq.pk))
+    assert buyer["ok"] is True and allowed["ok"] is False and refused["ok"] is False
 
 
 def test_nobody_follows_a_draft_but_its_buyer(live_server_url, project, parts, alice, shop_a):

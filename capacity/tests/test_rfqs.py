@@ -142,7 +142,7 @@ def test_matching_invites_the_suppliers_that_fit_and_says_why(open_rfq, profiled
 
     shop_a, shop_b = profiled
     with in_brain(open_rfq.brain):
-        assert matching_run(rfq_id=open_rfq.pk) == 2
+        assert matching_run(brain_id=open_rfq.brain_id, rfq_id=open_rfq.pk) == 2
         invitations = {i.supplier_id: i for i in Invitation.objects.filter(rfq=open_rfq)}
         cavity, pin = lines_of(open_rfq)
         # the cavity (600×400×180, ±0.01) fits only shop_a's big machine; the heat treatment fits both
@@ -150,7 +150,7 @@ def test_matching_invites_the_suppliers_that_fit_and_says_why(open_rfq, profiled
         assert [m["line"] for m in invitations[shop_b.enterprise_id].matched_lines] == [pin.pk]
         reasons = invitations[shop_a.enterprise_id].matched_lines[0]["reasons"]
         assert {"process", "envelope", "tolerance", "material"} <= set(reasons)
-        assert matching_run(rfq_id=open_rfq.pk) == 2  # a re-run duplicates nothing
+        assert matching_run(brain_id=open_rfq.brain_id, rfq_id=open_rfq.pk) == 2  # a re-run duplicates nothing
         assert Invitation.objects.filter(rfq=open_rfq).count() == 2
 
 
@@ -204,3 +204,16 @@ class TestMatchingRules:
         suppliers = [self.supplier(i, [], hours={1: Decimal(i), 2: Decimal(i)}) for i in range(1, 31)]
         [matches] = rank([self.line()], suppliers).values()
         assert len(matches) == 20 and matches[0].supplier == 30  # most headroom first, others equal
+
+
+def test_matching_invites_nobody_new_to_an_invitation_only_rfq(project, parts, alice, profiled, in_brain):
+    from capacity.services.matching import matching_run
+
+    shop_a, shop_b = profiled
+    rfq = rfqs.rfq_create(project=project, by=alice, title="定向", deadline=timezone.now() + timedelta(days=1),
+                          lines=[{"part": parts["pin"].pk}], invited=[shop_a.enterprise_id], open_to_all=False)
+    rfqs.rfq_publish(rfq=rfq, by=alice)
+    matching_run(brain_id=rfq.brain_id, rfq_id=rfq.pk)
+    with in_brain(rfq.brain):
+        [invitation] = Invitation.objects.filter(rfq=rfq)
+    assert invitation.supplier_id == shop_a.enterprise_id and invitation.matched_lines  # scored, not widened

@@ -59,7 +59,7 @@ class TestBomUpload:
             job = BomImport.objects.get()
         assert page(client, alice, response["Location"]).context["job"].status == "pending"
         with in_brain(project.brain):
-            bom_import_run(import_id=job.pk)  # what the worker does
+            bom_import_run(brain_id=project.brain_id, import_id=job.pk)  # what the worker does
             assert Part.objects.filter(project=project).count() == 2
         status = client.get(response["Location"], HTTP_HX_REQUEST="true")
         assert "2" in status.content.decode() and status.context["job"].status == "done"
@@ -69,7 +69,7 @@ class TestBomUpload:
         response = client.post(f"/b/mould/capacity/projects/{project.pk}/",
                                {"file": SimpleUploadedFile("bom.csv", "零件编号,零件名称,数量\nP-1,,0\n".encode())})
         with in_brain(project.brain):
-            job = bom_import_run(import_id=BomImport.objects.get().pk)
+            job = bom_import_run(brain_id=project.brain_id, import_id=BomImport.objects.get().pk)
         html = page(client, alice, response["Location"]).content.decode()
         assert job.status == "rejected" and "零件名称" in html and "数量" in html
 
@@ -231,3 +231,8 @@ def test_a_time_limited_recommendation_says_how_far_from_optimal_it_may_be(clien
                                       gap=Decimal("0.01200"), requested_by=alice)
     html = page(client, alice, f"/b/mould/capacity/rfqs/{open_rfq.pk}/").content.decode()
     assert 'data-testid="gap"' in html and "0.012" in html
+
+
+def test_a_cancelled_rfq_is_gone_from_the_quote_page(client, alice, open_rfq, shop_a):
+    rfqs.rfq_cancel(rfq=open_rfq, by=alice)
+    page(client, shop_a, f"/b/mould/capacity/quote/{open_rfq.pk}/", status=404)
