@@ -3,6 +3,7 @@ write the template and the export. No database here: the import service applies 
 
 import csv
 import io
+from itertools import islice
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,7 +33,11 @@ COLUMNS = {
 }
 REQUIRED = ("part_no", "name", "quantity")
 HEADER_TO_FIELD = {header.lower(): name for name, (en, zh, _label) in COLUMNS.items() for header in (en, zh)}
-DECIMALS = {"length_mm": 2, "width_mm": 2, "height_mm": 2, "weight_kg": 3, "tolerance_mm": 4, "surface_ra": 3}
+# column -> (decimal places, largest value the database column holds)
+DECIMALS = {"length_mm": (2, Decimal("9999999.99")), "width_mm": (2, Decimal("9999999.99")),
+            "height_mm": (2, Decimal("9999999.99")), "weight_kg": (3, Decimal("9999999.999")),
+            "tolerance_mm": (4, Decimal("99.9999")), "surface_ra": (3, Decimal("999.999"))}
+MAX_QUANTITY = 10_000_000
 PROCESS_SEPARATORS = re.compile(r"[;；、,，]")
 YES = {"yes", "y", "true", "1", "是", "√"}
 NO = {"no", "n", "false", "0", "否", ""}
@@ -111,7 +116,8 @@ def _xlsx_rows(content: bytes) -> list[list]:
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise BomFileError(_("This is not a readable .xlsx workbook.")) from error
     sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    # A compressed workbook can unfold into millions of rows: stop just past the limit.
+    return [list(row) for row in islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)]
 
 
 def _text(cell) -> str:
@@ -148,15 +154,16 @@ def validate(table, *, processes: dict[str, int], existing_parents: dict[str, st
         elif part_no:
             seen[part_no] = number
         quantity = _positive_int(raw.get("quantity", ""))
-        if raw.get("quantity") and quantity is None:
-            error(number, "quantity", _("must be a whole number greater than zero"))
+        if raw.get("quantity") and (quantity is None or quantity > MAX_QUANTITY):
+            error(number, "quantity", _("must be a whole number from 1 to %(max)s") % {"max": MAX_QUANTITY})
         values = {}
-        for column, places in DECIMALS.items():
+        for column, (places, largest) in DECIMALS.items():
             text = raw.get(column, "")
             if text:
                 number_value = _decimal(text, places)
-                if number_value is None:
-                    error(number, column, _("“%(value)s” is not a non-negative number") % {"value": text})
+                if number_value is None or number_value > largest:
+                    error(number, column, _("“%(value)s” is not a number from 0 to %(max)s")
+                          % {"value": text, "max": largest})
                 values[column] = number_value
         if raw.get("due_date"):
             values["due_date"] = _date(raw["due_date"])
@@ -212,7 +219,7 @@ def _positive_int(text: str) -> int | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    if value != value.to_integral_value() or value <= 0:
+    if not value.is_finite() or value != value.to_integral_value() or value <= 0:
         return None
     return int(value)
 
@@ -220,11 +227,11 @@ def _positive_int(text: str) -> int | None:
 def _decimal(text: str, places: int) -> Decimal | None:
     try:
         value = Decimal(text.replace(",", ""))
+        if not value.is_finite() or value < 0 or value > 10**12:
+            return None
+        return value.quantize(Decimal(1).scaleb(-places))
     except InvalidOperation:
         return None
-    if not value.is_finite() or value < 0:
-        return None
-    return value.quantize(Decimal(1).scaleb(-places))
 
 
 def _date(text: str) -> date | None:

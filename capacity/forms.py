@@ -40,10 +40,10 @@ class RfqForm(forms.Form):
 class QuoteLineForm(forms.Form):
     rfq_line = forms.IntegerField(widget=forms.HiddenInput)
     unit_price = forms.DecimalField(label=_("unit price (CNY, tax included)"), max_digits=14, decimal_places=2,
-                                    min_value=Decimal("0.01"), required=False)
-    vat_rate = forms.DecimalField(label=_("VAT rate (%)"), max_digits=4, decimal_places=2, initial=Decimal("13.00"),
-                                  min_value=Decimal("0"), max_value=Decimal("17"), required=False)
-    lead_time_days = forms.IntegerField(label=_("lead time (days)"), min_value=1, required=False)
+                                    min_value=Decimal("0.01"), max_value=Decimal("999999999999.99"), required=False)
+    vat_rate = forms.TypedChoiceField(label=_("VAT rate (%)"), coerce=Decimal, initial="13", required=False,
+                                      choices=[(r, f"{r}%") for r in ("13", "9", "6", "3", "1", "0")])
+    lead_time_days = forms.IntegerField(label=_("lead time (days)"), min_value=1, max_value=3650, required=False)
     valid_until = forms.DateField(label=_("valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     remarks = forms.CharField(label=_("remarks"), max_length=300, required=False)
 

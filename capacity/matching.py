@@ -55,21 +55,22 @@ def _machine_fits(machine: MachineSpec, line: LineSpec) -> bool:
 def match_line(line: LineSpec, supplier: SupplierSpec) -> Match | None:
     """A match if the supplier offers every process with free hours, has a machine that fits for each,
     and handles the material (when it lists materials); None otherwise."""
-    reasons = []
+    reasons, fitting = [], []
     for process in line.processes:
         if supplier.free_hours.get(process, 0) <= 0:
             return None
         machines = [m for m in supplier.machines if m.process == process]
-        if machines and not any(_machine_fits(m, line) for m in machines):
+        fits = [m for m in machines if _machine_fits(m, line)]
+        if machines and not fits:
             return None
+        fitting += fits
     reasons.append("process")
-    machines = [m for m in supplier.machines if m.process in line.processes]
-    if machines:
+    if fitting:
         reasons.append("envelope")
         # The drawing's tolerance is held by the finishing machine, not by every step (a saw or a furnace
-        # need not): one machine of the line's processes must hold it.
+        # need not): one machine that fits the part must hold it.
         if line.tolerance_mm is not None:
-            if not any(m.tolerance_mm <= line.tolerance_mm for m in machines):
+            if not any(m.tolerance_mm <= line.tolerance_mm for m in fitting):
                 return None
             reasons.append("tolerance")
     if line.material and supplier.materials:

@@ -198,7 +198,12 @@ class Rfq(BrainOwned):
     def close(self, *, at=None) -> None:
         self.closed_at = at or timezone.now()
 
-    @transition(field=status, source=[Status.DRAFT, Status.PUBLISHED, Status.CLOSED], target=Status.CANCELLED)
+    def has_no_award(self) -> bool:
+        return not Award.objects.in_brain(self.brain_id).filter(rfq_line__rfq=self).exists()
+
+    # An RFQ with purchase orders out cannot be cancelled: they are commitments to suppliers.
+    @transition(field=status, source=[Status.DRAFT, Status.PUBLISHED, Status.CLOSED], target=Status.CANCELLED,
+                conditions=[has_no_award])
     def cancel(self) -> None:
         pass
 
@@ -350,7 +355,7 @@ class Recommendation(BrainOwned):
     naive_feasible = models.BooleanField(null=True)
     optimal = models.BooleanField(null=True)  # False: stopped at the time limit; `gap` bounds the loss
     gap = models.DecimalField(max_digits=7, decimal_places=5, null=True, blank=True)
-    explanation = models.TextField(blank=True)
+    unquoted_lines = models.JSONField(default=list, blank=True)  # rfq line ids no valid quote could cover
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     computed_at = models.DateTimeField(null=True, blank=True)

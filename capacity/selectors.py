@@ -46,6 +46,7 @@ class Comparison:
     fastest: dict[int, int] = field(default_factory=dict)  # line -> supplier with the shortest lead time
     totals: dict[int, Decimal] = field(default_factory=dict)  # supplier -> total of its quoted lines
     profiles: dict[int, SupplierProfile] = field(default_factory=dict)
+    quotes: dict[int, Quote] = field(default_factory=dict)  # supplier -> its quote (remarks, revision)
     awarded: dict[int, int] = field(default_factory=dict)  # line -> awarded quote line
 
     def rows(self):
@@ -70,15 +71,16 @@ def comparison(*, rfq: Rfq) -> Comparison:
                      .values_list("rfq_line_id", "quote_line_id")),
     )
     quantity = {line.pk: line.quantity for line in lines}
+    offers: dict[int, list[tuple[int, QuoteLine]]] = {}
     for ql in quote_lines:
         supplier = ql.quote.supplier_id
         result.cells[(ql.rfq_line_id, supplier)] = ql
+        result.quotes[supplier] = ql.quote
         result.totals[supplier] = result.totals.get(supplier, Decimal(0)) + ql.unit_price * quantity[ql.rfq_line_id]
-    for line in lines:
-        offers = [(s, ql) for (l, s), ql in result.cells.items() if l == line.pk]
-        if offers:
-            result.lowest[line.pk] = min(offers, key=lambda o: (o[1].unit_price, o[0]))[0]
-            result.fastest[line.pk] = min(offers, key=lambda o: (o[1].lead_time_days, o[0]))[0]
+        offers.setdefault(ql.rfq_line_id, []).append((supplier, ql))
+    for line_id, line_offers in offers.items():
+        result.lowest[line_id] = min(line_offers, key=lambda o: (o[1].unit_price, o[0]))[0]
+        result.fastest[line_id] = min(line_offers, key=lambda o: (o[1].lead_time_days, o[0]))[0]
     return result
 
 

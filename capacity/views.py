@@ -86,6 +86,8 @@ class ProjectView(BuyerView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
+                if upload.size > projects.MAX_BOM_BYTES:  # before reading it into memory
+                    raise DomainError(_("The file must be between 1 byte and 20 MB."), field="file")
                 job = projects.bom_import_start(project=project, by=request.user, content=upload.read(),
                                                 filename=upload.name)
             except DomainError as error:
@@ -103,6 +105,8 @@ class ProjectView(BuyerView):
             part = get_object_or_404(Part.objects.in_brain(self.brain), project=project, pk=form.cleaned_data["part"])
             upload = form.cleaned_data["file"]
             try:
+                if upload.size > projects.MAX_DRAWING_BYTES:
+                    raise DomainError(_("Drawings may be at most 50 MB."), field="file")
                 drawing = projects.drawing_upload(part=part, by=self.request.user, content=upload.read(),
                                                   filename=upload.name)
             except DomainError as error:
@@ -190,8 +194,9 @@ class RfqView(BuyerView):
             "recommendation_form": forms.RecommendationForm(),
             "now": timezone.now(),
         }
-        if recommendation and recommendation.total is not None and recommendation.naive_total is not None:
-            context["difference"] = recommendation.total - recommendation.naive_total
+        if recommendation:
+            context["difference"] = awards.extra_cost(recommendation)
+            context["unquoted"] = [line.line_no for line in lines if line.pk in set(recommendation.unquoted_lines)]
         template = "capacity/_rfq_live.html" if request.htmx else "capacity/rfq.html"
         return render(request, template, context)
 

@@ -6,7 +6,6 @@ Write serializers only check shapes and types; the rules are the services' (capa
 
 from decimal import Decimal
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -239,7 +238,7 @@ class RfqLineInputSerializer(serializers.Serializer):
     part = serializers.IntegerField()
     operation = serializers.IntegerField(required=False, allow_null=True,
                                          help_text=_("Tender only this operation of the part."))
-    quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+    quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=10_000_000,
                                         help_text=_("Defaults to the part's quantity."))
     due_date = serializers.DateField(required=False, allow_null=True, help_text=_("Defaults to the part's."))
 
@@ -326,8 +325,8 @@ class QuoteLineInputSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
                                           help_text=_("CNY per piece, VAT included."))
     vat_rate = serializers.DecimalField(max_digits=4, decimal_places=2, required=False, default=Decimal("13.00"),
-                                        validators=[MinValueValidator(0), MaxValueValidator(Decimal("99.99"))])
-    lead_time_days = serializers.IntegerField(min_value=1)
+                                        help_text=_("VAT rate in %: 0, 1, 3, 6, 9 or 13."))
+    lead_time_days = serializers.IntegerField(min_value=1, max_value=3650)
     valid_until = serializers.DateField(required=False, allow_null=True)
     remarks = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
@@ -379,6 +378,8 @@ class ComparisonSupplierSerializer(serializers.Serializer):
     lines_quoted = serializers.IntegerField()
     rating = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
     on_time_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
+    revision = serializers.IntegerField(help_text=_("How many times the supplier submitted its quote."))
+    remarks = serializers.CharField(help_text=_("The supplier's remarks on its whole quote."))
 
 
 class ComparisonSerializer(serializers.Serializer):
@@ -417,6 +418,7 @@ class ComparisonSerializer(serializers.Serializer):
             "total": table.totals.get(s.pk, Decimal(0)), "lines_quoted": quoted.get(s.pk, 0),
             "rating": getattr(table.profiles.get(s.pk), "rating", None),
             "on_time_rate": getattr(table.profiles.get(s.pk), "on_time_rate", None),
+            "revision": table.quotes[s.pk].revision, "remarks": table.quotes[s.pk].remarks,
         } for s in table.suppliers]
         return {
             "sealed": False, "quote_count": table.quote_count,
@@ -444,14 +446,15 @@ class RecommendationSerializer(serializers.ModelSerializer):
     total = money(allow_null=True)
     naive_total = money(allow_null=True, help_text=_("The cheapest quote per line, ignoring capacity, due dates "
                                                      "and the supplier limit."))
-    difference = serializers.SerializerMethodField(help_text=_("naive_total − total; negative when the naive "
-                                                               "choice is cheaper but not feasible."))
-    unquoted_lines = serializers.SerializerMethodField()
+    difference = serializers.SerializerMethodField(help_text=_("total − naive_total over the same lines: what "
+                                                               "capacity, due dates and the supplier limit cost."))
+    unquoted_lines = serializers.ListField(child=serializers.IntegerField(), read_only=True,
+                                           help_text=_("RFQ lines no valid quote could cover; left out."))
 
     class Meta:
         model = Recommendation
         fields = ["id", "rfq", "status", "max_suppliers", "choice", "total", "naive_total", "naive_feasible",
-                  "difference", "unquoted_lines", "created_at", "computed_at"]
+                  "difference", "optimal", "gap", "unquoted_lines", "created_at", "computed_at"]
         read_only_fields = fields
 
     @extend_schema_field(RecommendationChoiceSerializer(many=True))
@@ -460,14 +463,10 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
     def get_difference(self, recommendation):
-        from capacity.services.awards import savings
+        from capacity.services.awards import extra_cost
 
-        difference = savings(recommendation)
+        difference = extra_cost(recommendation)
         return None if difference is None else f"{difference:.2f}"
-
-    def get_unquoted_lines(self, recommendation) -> list[int]:
-        """Lines nobody quoted feasibly (left out of the recommendation)."""
-        return [int(line) for line in recommendation.explanation.split(",") if line.strip().isdigit()]
 
 
 class AwardRequestSerializer(serializers.Serializer):

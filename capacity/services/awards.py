@@ -26,6 +26,7 @@ def _ensure_quoting_ended(rfq: Rfq) -> Rfq:
     if rfq.status == Rfq.Status.PUBLISHED and timezone.now() >= rfq.deadline:
         rfq.close(at=rfq.deadline)
         rfq.save(update_fields=["status", "closed_at"])
+        event_record(brain_id=rfq.brain_id, name="rfq.closed", payload={"rfq": rfq.pk, "at_deadline": True})
     if rfq.status not in (Rfq.Status.CLOSED, Rfq.Status.AWARDED):
         raise DomainError(_("Quotes can be awarded only after the deadline or once the RFQ is closed."),
                           code="invalid_state")
@@ -59,6 +60,10 @@ def award_lines(*, rfq: Rfq, decisions: dict[int, int], by: User) -> list[Purcha
             if quote_line is None or quote_line.rfq_line_id != line_id:
                 raise DomainError(_("Line %(n)s: that quote is not for this line.") % {"n": lines[line_id].line_no},
                                   field="decisions")
+            if quote_line.valid_until and quote_line.valid_until < timezone.localdate():
+                raise DomainError(_("Line %(n)s: that quote expired on %(date)s.")
+                                  % {"n": lines[line_id].line_no, "date": quote_line.valid_until},
+                                  code="quote_expired", field="decisions")
         by_supplier = defaultdict(list)
         for line_id, quote_line_id in decisions.items():
             by_supplier[quote_lines[quote_line_id].quote.supplier_id].append((lines[line_id], quote_lines[quote_line_id]))
@@ -124,11 +129,11 @@ def award_options(rfq: Rfq) -> tuple[list[optimiser.Option], dict[tuple[int, int
         optimiser.Option(
             line=ql.rfq_line_id, quote_line=ql.pk, supplier=ql.quote.supplier_id,
             cost=ql.unit_price * ql.rfq_line.quantity,
-            meets_due_date=ql.rfq_line.due_date is None
-            or today + timedelta(days=ql.lead_time_days) <= ql.rfq_line.due_date,
+            meets_due_date=ql.rfq_line.due_date is None or ql.lead_time_days <= (ql.rfq_line.due_date - today).days,
             hours=hours_per_piece.get(ql.rfq_line_id, {}),
         )
         for ql in QuoteLine.objects.in_brain(rfq.brain_id).filter(quote__rfq=rfq).select_related("quote", "rfq_line")
+        if not (ql.valid_until and ql.valid_until < today)  # an expired quote is no offer
     ]
     due = [l.due_date for l in lines if l.due_date]
     weeks = max(1.0, ((max(due) - today).days / 7.0) if due else 4.0)
@@ -154,7 +159,8 @@ def recommendation_compute(*, brain_id: int, recommendation_id: int) -> Recommen
 def _solve(recommendation: Recommendation) -> Recommendation:
     options, capacity = award_options(recommendation.rfq)
     best = optimiser.optimise(options, capacity=capacity, max_suppliers=recommendation.max_suppliers)
-    cheapest = optimiser.naive(options)
+    # Compare like with like: the naive choice over the lines the recommendation could award.
+    cheapest = optimiser.naive([o for o in options if o.line not in set(best.unquoted)])
     check = optimiser.optimise(
         [o for o in options if cheapest.choice.get(o.line) == o.quote_line], capacity=capacity,
         max_suppliers=recommendation.max_suppliers,
@@ -167,7 +173,7 @@ def _solve(recommendation: Recommendation) -> Recommendation:
     recommendation.naive_choice = {str(k): v for k, v in cheapest.choice.items()}
     recommendation.naive_total = cheapest.total
     recommendation.naive_feasible = check.feasible and not check.unquoted
-    recommendation.explanation = ",".join(str(line) for line in best.unquoted)
+    recommendation.unquoted_lines = best.unquoted
     recommendation.computed_at = timezone.now()
     recommendation.save()
     event_record(brain_id=recommendation.brain_id, name="rfq.recommendation_ready",
@@ -175,7 +181,8 @@ def _solve(recommendation: Recommendation) -> Recommendation:
     return recommendation
 
 
-def savings(recommendation: Recommendation) -> Decimal | None:
+def extra_cost(recommendation: Recommendation) -> Decimal | None:
+    """What the constraints cost: recommended total − cheapest-per-line total (over the same lines)."""
     if recommendation.total is None or recommendation.naive_total is None:
         return None
-    return recommendation.naive_total - recommendation.total
+    return recommendation.total - recommendation.naive_total

@@ -1,7 +1,7 @@
 """RFQs: create from parts or single operations, publish, answer questions, close; and quotes on them."""
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from tenants.outbox import event_record
 from tenants.services import next_number
 
 MIN_QUOTING_TIME = timedelta(hours=1)
+MAX_QUANTITY = 10_000_000
+MAX_LEAD_TIME_DAYS = 3650
+VAT_RATES = {Decimal(r) for r in ("0", "1", "3", "6", "9", "13")}  # China's VAT and levy rates
 
 
 def lock_rfq(rfq: Rfq) -> Rfq:
@@ -49,6 +52,14 @@ def rfq_create(*, project: Project, by: User, title: str, deadline, lines: list[
             if (part.pk, operation_id) in keys:
                 raise DomainError(_("Line %(n)s is a duplicate.") % {"n": index + 1}, field="lines")
             keys.add((part.pk, operation_id))
+            quantity = line.get("quantity")
+            if quantity is not None and not 1 <= quantity <= MAX_QUANTITY:
+                raise DomainError(_("Line %(n)s: the quantity must be from 1 to %(max)s.")
+                                  % {"n": index + 1, "max": MAX_QUANTITY}, field="lines")
+        whole = {part_id for part_id, operation_id in keys if operation_id is None}
+        if any(operation_id and part_id in whole for part_id, operation_id in keys):
+            raise DomainError(_("A part is tendered whole and one of its operations again: that operation would "
+                                "be bought twice."), field="lines")
         _check_deadline(deadline)
         suppliers = _suppliers(project.brain_id, invited)
         rfq = Rfq.objects.create(
@@ -163,8 +174,10 @@ def quote_submit(*, rfq: Rfq, by: User, lines: list[dict], remarks: str = "") ->
             if line["rfq_line"] in seen:
                 raise DomainError(_("Line %(n)s is quoted twice.") % {"n": index + 1}, field="lines")
             seen.add(line["rfq_line"])
-            if Decimal(line["unit_price"]) <= 0:
-                raise DomainError(_("Line %(n)s: the price must be above zero.") % {"n": index + 1}, field="lines")
+            line["unit_price"] = Decimal(line["unit_price"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            problem = _quote_line_problem(line)
+            if problem:
+                raise DomainError(_("Line %(n)s: %(problem)s") % {"n": index + 1, "problem": problem}, field="lines")
         now = timezone.now()
         quote = Quote.objects.in_brain(rfq.brain_id).filter(rfq=rfq, supplier_id=supplier_id).first()
         if quote is None:
@@ -177,8 +190,7 @@ def quote_submit(*, rfq: Rfq, by: User, lines: list[dict], remarks: str = "") ->
             QuoteLine.objects.in_brain(rfq.brain_id).filter(quote=quote).delete()
         QuoteLine.objects.bulk_create(
             QuoteLine(brain_id=rfq.brain_id, quote=quote, rfq_line_id=line["rfq_line"],
-                      unit_price=Decimal(line["unit_price"]).quantize(Decimal("0.01")),
-                      vat_rate=line.get("vat_rate", Decimal("13.00")), lead_time_days=line["lead_time_days"],
+                      unit_price=line["unit_price"], vat_rate=line.get("vat_rate", Decimal("13.00")), lead_time_days=line["lead_time_days"],
                       valid_until=line.get("valid_until"), remarks=line.get("remarks", ""))
             for line in lines
         )
@@ -187,6 +199,18 @@ def quote_submit(*, rfq: Rfq, by: User, lines: list[dict], remarks: str = "") ->
                      payload={"rfq": rfq.pk, "quote": quote.pk, "supplier": supplier_id,
                               "revision": quote.revision})
         return quote
+
+
+def _quote_line_problem(line: dict) -> str | None:
+    if not line["unit_price"].is_finite() or line["unit_price"] <= 0 or line["unit_price"] >= Decimal("1e12"):
+        return _("the price must be above zero and below a trillion yuan.")
+    if Decimal(line.get("vat_rate", Decimal("13"))) not in VAT_RATES:
+        return _("the VAT rate must be one of 0, 1, 3, 6, 9 or 13 %.")
+    if not 1 <= int(line["lead_time_days"]) <= MAX_LEAD_TIME_DAYS:
+        return _("the lead time must be from 1 to %(max)s days.") % {"max": MAX_LEAD_TIME_DAYS}
+    if line.get("valid_until") and line["valid_until"] < timezone.localdate():
+        return _("the quote cannot be valid only until a day already past.")
+    return None
 
 
 @transaction.atomic

@@ -346,7 +346,8 @@ def test_a_recommendation_is_asked_for_and_read_back(open_rfq, alice, shop_a, sh
         awards.recommendation_compute(brain_id=open_rfq.brain_id, recommendation_id=asked.json()["id"])
     ready = client.get(url("rfq-recommendations", pk=open_rfq.pk)).json()
     assert ready["status"] == "ready" and ready["naive_feasible"] is False
-    assert (ready["total"], ready["naive_total"], ready["difference"]) == ("17780.00", "17700.00", "-80.00")
+    assert (ready["total"], ready["naive_total"], ready["difference"]) == ("17780.00", "17700.00", "80.00")
+    assert ready["optimal"] is True and ready["unquoted_lines"] == []
     assert {c["supplier"] for c in ready["choice"]} == {shop_b.enterprise_id}
     decisions = [{"rfq_line": c["rfq_line"], "quote_line": c["quote_line"]} for c in ready["choice"]]
     assert client.post(url("rfq-award", pk=open_rfq.pk), {"decisions": decisions}, format="json").status_code == 201
@@ -575,7 +576,9 @@ def _more_rfqs(project, alice, start, count):
     for index in range(start, start + count):
         part = projects.part_save(project=project, by=alice, part_no=f"Q-{index:03d}", name="镶件", quantity=3,
                                   processes=["CNC", "HT"])
-        lines = [{"part": part.pk}, {"part": part.pk, "operation": operation_of(part, "HT").pk}]
+        other = projects.part_save(project=project, by=alice, part_no=f"R-{index:03d}", name="顶针", quantity=30,
+                                   processes=["HT"])
+        lines = [{"part": part.pk}, {"part": other.pk, "operation": operation_of(other, "HT").pk}]
         rfq = rfqs.rfq_create(project=project, by=alice, title=f"询价{index}",
                               deadline=timezone.now() + timedelta(days=1), lines=lines)
         rfqs.rfq_publish(rfq=rfq, by=alice)

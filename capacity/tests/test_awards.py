@@ -9,7 +9,7 @@ from django.db import connections
 from django.utils import timezone
 
 from capacity import optimiser
-from capacity.models import Award, PurchaseOrder, Quote, Recommendation, Rfq
+from capacity.models import Award, PurchaseOrder, Quote, QuoteLine, Recommendation, Rfq, RfqLine
 from capacity.services import awards, rfqs
 from capacity.tests.conftest import lines_of, past_deadline, price
 from tenants.context import brain_context
@@ -201,3 +201,25 @@ def test_a_recommendation_is_computed_and_compared_with_naive(quoted, alice, in_
                                                                    str(pin.pk): b[pin.pk].pk}
     with in_brain(rfq.brain):
         assert awards.recommendation_compute(brain_id=recommendation.brain_id, recommendation_id=recommendation.pk).computed_at == done.computed_at
+
+
+def test_an_expired_quote_is_neither_awarded_nor_recommended(quoted, alice, in_brain):
+    rfq, (cavity, pin), a, b = quoted
+    with in_brain(rfq.brain):
+        QuoteLine.objects.filter(pk=b[cavity.pk].pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(DomainError) as error:
+        awards.award_lines(rfq=rfq, decisions={cavity.pk: b[cavity.pk].pk}, by=alice)
+    assert error.value.code == "quote_expired"
+    recommendation = awards.recommendation_request(rfq=rfq, by=alice)
+    done = awards.recommendation_compute(brain_id=rfq.brain_id, recommendation_id=recommendation.pk)
+    assert done.choice[str(cavity.pk)] == a[cavity.pk].pk
+
+
+def test_a_line_nobody_can_deliver_in_time_is_left_out_of_both_totals(quoted, alice, in_brain):
+    rfq, (cavity, pin), a, b = quoted
+    with in_brain(rfq.brain):
+        RfqLine.objects.filter(pk=pin.pk).update(due_date=timezone.localdate() + timedelta(days=2))  # all quote ≥5 d
+    recommendation = awards.recommendation_request(rfq=rfq, by=alice)
+    done = awards.recommendation_compute(brain_id=rfq.brain_id, recommendation_id=recommendation.pk)
+    assert done.unquoted_lines == [pin.pk]
+    assert done.total == done.naive_total == Decimal("16500.00") and awards.extra_cost(done) == 0

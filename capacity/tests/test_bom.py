@@ -167,3 +167,14 @@ def test_a_tendered_operation_keeps_its_routing(project, alice, catalogue, in_br
         projects.bom_import(project=project, by=alice, content=changed.encode(), filename="bom.csv")
     assert error.value.code == "in_use" and "CAV-01" in error.value.detail
     assert routing(rows_of(project)["CAV-01"]) == ["CNC", "HT", "POLISH"]
+
+
+@pytest.mark.parametrize("column, value", [
+    ("quantity", "3000000000"), ("quantity", "Infinity"), ("quantity", "NaN"),
+    ("length_mm", "123456789"), ("length_mm", "1e40"), ("length_mm", "-Infinity"), ("tolerance_mm", "150"),
+])
+def test_numbers_out_of_range_are_row_errors_not_crashes(project, alice, column, value):
+    content = f"part_no,name,quantity,{column}\nA,a,1,{value}\n" if column != "quantity" else \
+        f"part_no,name,quantity\nA,a,{value}\n"
+    report = projects.bom_import(project=project, by=alice, content=content.encode(), filename="x.csv")
+    assert [(e.row, e.column) for e in report.errors] == [(2, bom.COLUMNS[column][1])]

@@ -217,3 +217,52 @@ def test_matching_invites_nobody_new_to_an_invitation_only_rfq(project, parts, a
     with in_brain(rfq.brain):
         [invitation] = Invitation.objects.filter(rfq=rfq)
     assert invitation.supplier_id == shop_a.enterprise_id and invitation.matched_lines  # scored, not widened
+
+
+class TestInputRules:
+    def test_a_part_and_one_of_its_own_operations_cannot_both_be_tendered(self, project, parts, alice):
+        with pytest.raises(DomainError):
+            rfqs.rfq_create(project=project, by=alice, title="x", deadline=timezone.now() + timedelta(days=1),
+                            lines=[{"part": parts["pin"].pk},
+                                   {"part": parts["pin"].pk, "operation": operation_of(parts["pin"], "HT").pk}])
+
+    @pytest.mark.parametrize("change", [
+        {"unit_price": Decimal("0.004")},  # rounds to 0.00
+        {"vat_rate": Decimal("15")},
+        {"lead_time_days": 4_000_000},
+        {"valid_until": timezone.localdate() - timedelta(days=1)},
+    ])
+    def test_impossible_quote_lines_are_refused(self, open_rfq, shop_a, change, in_brain):
+        with pytest.raises(DomainError):
+            rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[{**price(lines_of(open_rfq)[0], "100"), **change}])
+        with in_brain(open_rfq.brain):
+            assert not Quote.objects.exists()
+
+    def test_prices_round_half_up_to_the_fen(self, open_rfq, shop_a, in_brain):
+        quote = rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(lines_of(open_rfq)[0], "100.005")])
+        with in_brain(open_rfq.brain):
+            assert quote.lines.get().unit_price == Decimal("100.01")
+
+    def test_an_rfq_with_purchase_orders_cannot_be_cancelled(self, open_rfq, shop_a, alice):
+        from capacity.services import awards
+        from capacity.tests.conftest import past_deadline
+
+        quote = rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(lines_of(open_rfq)[0], "100")])
+        past_deadline(open_rfq)
+        with brain_context(open_rfq.brain_id):
+            line = quote.lines.get()
+        awards.award_lines(rfq=open_rfq, decisions={line.rfq_line_id: line.pk}, by=alice)
+        with pytest.raises(DomainError) as error:
+            rfqs.rfq_cancel(rfq=open_rfq, by=alice)
+        assert error.value.code == "invalid_state"
+
+
+def test_the_tolerance_must_be_held_by_a_machine_that_fits_the_part():
+    from capacity.matching import LineSpec, MachineSpec, SupplierSpec, match_line
+
+    line = LineSpec(line=1, processes=(1,), dimensions=(Decimal(600), Decimal(400), Decimal(180)),
+                    weight_kg=None, tolerance_mm=Decimal("0.01"), material="")
+    big_but_coarse = MachineSpec(1, (1300, 700, 650), Decimal(1000), Decimal("0.05"))
+    precise_but_small = MachineSpec(1, (500, 400, 300), Decimal(1000), Decimal("0.005"))
+    supplier = SupplierSpec(enterprise=1, free_hours={1: Decimal(40)}, machines=[big_but_coarse, precise_but_small])
+    assert match_line(line, supplier) is None
