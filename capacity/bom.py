@@ -64,8 +64,8 @@ class BomRow:
     part_no: str
     name: str
     quantity: int
-    parent_no: str = ""
-    process_ids: list[int] = field(default_factory=list)
+    parent_no: str | None = ""  # None: the file has no parent column, keep the stored parent
+    process_ids: list[int] | None = field(default_factory=list)  # None: no processes column, keep the routing
     values: dict = field(default_factory=dict)  # the other Part fields, cleaned
 
 
@@ -156,29 +156,30 @@ def validate(table, *, processes: dict[str, int], existing_parents: dict[str, st
         quantity = _positive_int(raw.get("quantity", ""))
         if raw.get("quantity") and (quantity is None or quantity > MAX_QUANTITY):
             error(number, "quantity", _("must be a whole number from 1 to %(max)s") % {"max": MAX_QUANTITY})
+        # The file is the truth for the columns it has, an empty cell included; columns it lacks are kept.
         values = {}
         for column, (places, largest) in DECIMALS.items():
             text = raw.get(column, "")
-            if text:
-                number_value = _decimal(text, places)
-                if number_value is None or number_value > largest:
+            if column in raw:
+                values[column] = _decimal(text, places) if text else None
+                if text and (values[column] is None or values[column] > largest):
                     error(number, column, _("“%(value)s” is not a number from 0 to %(max)s")
                           % {"value": text, "max": largest})
-                values[column] = number_value
-        if raw.get("due_date"):
-            values["due_date"] = _date(raw["due_date"])
-            if values["due_date"] is None:
+        if "due_date" in raw:
+            values["due_date"] = _date(raw["due_date"]) if raw["due_date"] else None
+            if raw["due_date"] and values["due_date"] is None:
                 error(number, "due_date", _("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": raw["due_date"]})
-        standard = raw.get("standard_part", "").lower()
-        if standard not in YES | NO:
-            error(number, "standard_part", _("use yes/no or 是/否"))
-        values["standard_part"] = standard in YES
+        if "standard_part" in raw:
+            standard = raw["standard_part"].lower()
+            if standard not in YES | NO:
+                error(number, "standard_part", _("use yes/no or 是/否"))
+            values["standard_part"] = standard in YES
         for column, limit in (("material", 30), ("hardness", 30), ("remarks", 500), ("name", 200), ("part_no", 60)):
             if len(raw.get(column, "")) > limit:
                 error(number, column, _("longer than %(limit)s characters") % {"limit": limit})
-            elif column in ("material", "hardness", "remarks"):
-                values[column] = raw.get(column, "")
-        process_ids = []
+            elif column in ("material", "hardness", "remarks") and column in raw:
+                values[column] = raw[column]
+        process_ids = [] if "processes" in raw else None
         for token in filter(None, (t.strip() for t in PROCESS_SEPARATORS.split(raw.get("processes", "")))):
             process_id = processes.get(token) or processes.get(token.upper())
             if process_id is None:
@@ -186,7 +187,8 @@ def validate(table, *, processes: dict[str, int], existing_parents: dict[str, st
             else:
                 process_ids.append(process_id)
         rows.append(BomRow(row=number, part_no=part_no, name=name, quantity=quantity or 0,
-                           parent_no=raw.get("parent_no", ""), process_ids=process_ids, values=values))
+                           parent_no=raw.get("parent_no") if "parent_no" in raw else None,
+                           process_ids=process_ids, values=values))
 
     check_parents(rows, existing_parents, error)
     errors.sort(key=lambda e: e.row)
@@ -196,7 +198,8 @@ def validate(table, *, processes: dict[str, int], existing_parents: dict[str, st
 def check_parents(rows, existing_parents, error) -> None:
     """Report a parent that is missing, the part itself, or closes a cycle (also through stored parts)."""
     parents = dict(existing_parents)
-    parents.update({row.part_no: row.parent_no or None for row in rows if row.part_no})
+    parents.update({row.part_no: row.parent_no or None
+                    for row in rows if row.part_no and row.parent_no is not None})
     for row in rows:
         if not row.parent_no:
             continue

@@ -145,11 +145,9 @@ class RfqCreateView(BuyerView):
         project = self.project(pk)
         form = forms.RfqForm(request.POST, suppliers=self._suppliers())
         lines = [{"part": int(k[5:])} for k in request.POST if k.startswith("part-") and k[5:].isdigit()]
-        for key in request.POST:
-            if key.startswith("op-") and key[3:].isdigit():
-                operation = Operation.objects.in_brain(self.brain).filter(pk=int(key[3:]), part__project=project).first()
-                if operation is not None:
-                    lines.append({"part": operation.part_id, "operation": operation.pk})
+        ticked = [int(k[3:]) for k in request.POST if k.startswith("op-") and k[3:].isdigit()]
+        operations = Operation.objects.in_brain(self.brain).filter(part__project=project).in_bulk(ticked)
+        lines += [{"part": operations[pk].part_id, "operation": pk} for pk in ticked if pk in operations]
         if form.is_valid():
             try:
                 rfq = rfqs.rfq_create(

@@ -26,6 +26,12 @@ PART_FIELDS = ["name", "quantity", "material", "length_mm", "width_mm", "height_
                "tolerance_mm", "surface_ra", "standard_part", "due_date", "remarks"]
 
 
+def lock_project(project: Project) -> Project:
+    """The lock of a project's part tree: imports and part edits validate and write under it, so two at
+    once cannot together make a cycle or upsert the same part number twice."""
+    return Project.objects.in_brain(project.brain_id).select_for_update().get(pk=project.pk)
+
+
 def require_project_buyer(project: Project, by: User) -> None:
     """Only the buyer enterprise that owns a project may change it."""
     require_member_role(brain=project.brain, user=by, role="buyer")
@@ -62,6 +68,7 @@ def part_save(*, project: Project, by: User, part_no: str, parent_no: str = "", 
     """Create or update one part by its number, with its routing (process codes or names, in order)."""
     with brain_context(project.brain_id):
         require_project_buyer(project, by)
+        lock_project(project)
         lookup = _process_lookup(project.brain)
         unknown = [p for p in processes if p not in lookup]
         if unknown:
@@ -81,6 +88,7 @@ def part_save(*, project: Project, by: User, part_no: str, parent_no: str = "", 
 def part_delete(*, part: Part, by: User) -> None:
     with brain_context(part.brain_id):
         require_project_buyer(part.project, by)
+        lock_project(part.project)
         if part.children.exists():
             raise DomainError(_("Delete or move the parts under this assembly first."), code="has_children")
         from capacity.models import RfqLine
@@ -106,6 +114,7 @@ class ImportReport:
         return not self.errors
 
 
+@transaction.atomic
 def bom_import(*, project: Project, by: User, content: bytes, filename: str, progress=None) -> ImportReport:
     """Import a BOM file: every row validated first; either every row lands or none does.
 
@@ -120,6 +129,7 @@ def bom_import(*, project: Project, by: User, content: bytes, filename: str, pro
             table = bom.read_table(content, filename)
         except bom.BomFileError as error:
             raise DomainError(str(error), code="invalid_file", field="file")
+        lock_project(project)
         rows, errors = bom.validate(table, processes=_process_lookup(project.brain),
                                     existing_parents=_stored_parents(project))
         if errors:
@@ -160,6 +170,8 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
     # Parents, now that every number exists.
     reparent = []
     for row in rows:
+        if row.parent_no is None:  # no parent column in the file: keep the stored parent
+            continue
         part = existing[row.part_no]
         parent_id = existing[row.parent_no].pk if row.parent_no else None
         if part.parent_id != parent_id:
@@ -175,7 +187,8 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
     stale, fresh = [], []
     for index, row in enumerate(rows, start=1):
         part = existing[row.part_no]
-        if current.get(part.pk, []) != row.process_ids and (row.process_ids or part.pk in current):
+        if row.process_ids is not None and current.get(part.pk, []) != row.process_ids and (
+                row.process_ids or part.pk in current):
             stale.append(part.pk)
             fresh.extend(Operation(brain_id=brain_id, part=part, sequence=(seq + 1) * 10, process_id=pid)
                          for seq, pid in enumerate(row.process_ids))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from capacity.models import Invitation, Operation, Part, Project, Question, Quote, QuoteLine, Rfq, RfqLine
-from capacity.services.projects import require_project_buyer
+from capacity.services.projects import lock_project, require_project_buyer
 from tenants.access import require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -34,6 +34,7 @@ def rfq_create(*, project: Project, by: User, title: str, deadline, lines: list[
     """A draft RFQ. lines: [{"part": id, "operation": id or None, "quantity": int or None, "due_date"}]."""
     with brain_context(project.brain_id):
         require_project_buyer(project, by)
+        lock_project(project)  # the parts and routings tendered stay as read
         if not lines:
             raise DomainError(_("Choose at least one part or operation."), field="lines")
         parts = Part.objects.in_brain(project.brain_id).filter(project=project).in_bulk(

@@ -178,3 +178,16 @@ def test_numbers_out_of_range_are_row_errors_not_crashes(project, alice, column,
         f"part_no,name,quantity\nA,a,{value}\n"
     report = projects.bom_import(project=project, by=alice, content=content.encode(), filename="x.csv")
     assert [(e.row, e.column) for e in report.errors] == [(2, bom.COLUMNS[column][1])]
+
+
+def test_a_file_without_some_columns_keeps_what_they_would_say(project, alice, catalogue):
+    projects.bom_import(project=project, by=alice, content=GOOD_CN.encode(), filename="bom.csv")
+    report = projects.bom_import(project=project, by=alice, content="零件编号,零件名称,数量\nCAV-01,型腔镶件,2\n".encode(),
+                                 filename="qty.csv")
+    cavity = rows_of(project)["CAV-01"]
+    assert report.ok and cavity.quantity == 2
+    assert cavity.material == "718H" and cavity.parent.part_no == "ASM-01" and routing(cavity) == ["CNC", "HT", "POLISH"]
+    cleared = projects.bom_import(project=project, by=alice,
+                                  content="零件编号,零件名称,数量,材料,长\nCAV-01,型腔镶件,2,,\n".encode(), filename="c.csv")
+    cavity = rows_of(project)["CAV-01"]
+    assert cleared.ok and cavity.material == "" and cavity.length_mm is None  # present but empty: cleared

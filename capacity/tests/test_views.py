@@ -167,8 +167,7 @@ class TestSupplierPages:
         with in_brain(open_rfq.brain):
             assert not Quote.objects.exists()
 
-    def test_the_buyer_cannot_quote_and_a_draft_is_invisible(self, client, alice, project, parts, shop_a):
-        page(client, alice, "/b/mould/capacity/quote/1/", status=404)
+    def test_a_draft_is_invisible_to_suppliers(self, client, alice, project, parts, shop_a):
         draft = rfqs.rfq_create(project=project, by=alice, title="草稿", deadline=timezone.now() + timedelta(days=1),
                                 lines=[{"part": parts["pin"].pk}])
         page(client, shop_a, f"/b/mould/capacity/quote/{draft.pk}/", status=404)
