@@ -393,3 +393,49 @@ def test_capacity_actions_on_another_brains_objects_are_404_and_change_nothing(m
         assert Rfq.objects.get(pk=rfq.pk).status == Rfq.Status.PUBLISHED
         question.refresh_from_db()
         assert question.answer == "" and Question.objects.filter(rfq=rfq).count() == 1
+
+
+# --- Web pages -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mould_pages(mould, alice, project, parts, shop_a, in_brain):
+    """Every capacity detail page of alice's mould maker, with the object behind it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from capacity.services import awards, projects, rfqs
+    from capacity.tests.conftest import lines_of, past_deadline, price
+
+    rfq = rfqs.rfq_publish(rfq=rfqs.rfq_create(project=project, by=alice, title="询价",
+                                               deadline=timezone.now() + timedelta(days=1),
+                                               lines=[{"part": parts["pin"].pk}]), by=alice)
+    quote = rfqs.quote_submit(rfq=rfq, by=shop_a, lines=[price(lines_of(rfq)[0], "30")])
+    past_deadline(rfq)
+    with in_brain(mould):
+        line = quote.lines.get()
+    [order] = awards.award_lines(rfq=rfq, decisions={line.rfq_line_id: line.pk}, by=alice)
+    job = projects.bom_import_start(project=project, by=alice, content=b"part_no,name,quantity\nX,x,1\n",
+                                    filename="x.csv")
+    return [f"/b/mould/capacity/projects/{project.pk}/", f"/b/mould/capacity/projects/{project.pk}/rfqs/new/",
+            f"/b/mould/capacity/imports/{job.pk}/", f"/b/mould/capacity/rfqs/{rfq.pk}/",
+            f"/b/mould/capacity/quote/{rfq.pk}/", f"/b/mould/capacity/purchase-orders/{order.pk}/"]
+
+
+def test_capacity_pages_are_404_to_another_brain_and_another_enterprise(client, mould_pages, mould, alice, shop_a,
+                                                                       charlie):
+    """Each page opens for whom it is made (alice or her supplier), and is a 404 to everyone else: charlie of
+    the pump-valve brain, and another buyer of the same brain."""
+    from conftest import join, make_enterprise
+
+    rival = make_user("huayu", enterprise=make_enterprise(31, "黄岩华宇塑料制品有限公司"))
+    join(mould, rival.enterprise, roles=("buyer", "supplier"))
+    for url in mould_pages:
+        owner = shop_a if "/quote/" in url else alice
+        client.force_login(owner)
+        assert client.get(url).status_code == 200, url
+        # an open-to-all RFQ is the rival supplier's to quote on too: not a leak
+        for stranger in (charlie,) if "/quote/" in url else (charlie, rival):
+            client.force_login(stranger)
+            assert client.get(url).status_code == 404, (url, stranger)

@@ -2,7 +2,6 @@ import shutil
 
 import pytest
 
-from capacity.tests.conftest import profiled, project, shop_a, shop_b  # noqa: F401  (fixtures for journeys)
 
 
 @pytest.fixture(scope="session")
