@@ -2,16 +2,18 @@
 a task has entered it) and take the brain or a brain-owned object explicitly."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
 from capacity.models import (
-    Award, Drawing, Invitation, Operation, Part, Project, PurchaseOrder, Question, Quote, QuoteLine, Rfq, RfqLine,
-    SupplierProfile,
+    Award, Drawing, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Question, Quote, QuoteLine,
+    Recommendation, Rfq, RfqLine, SupplierCapacity, SupplierProfile,
 )
-from capacity.services.projects import PART_FIELDS
-from tenants.models import Enterprise, Process
+from tenants.models import Enterprise, Membership, Process
+
+PART_FIELDS = ["name", "quantity", "material", "length_mm", "width_mm", "height_mm", "weight_kg", "hardness",
+               "tolerance_mm", "surface_ra", "standard_part", "due_date", "remarks"]
 
 
 def bom_rows(*, project: Project) -> list[dict]:
@@ -158,12 +160,8 @@ def purchase_order_sheet(*, order: PurchaseOrder) -> dict:
 # Each takes the brain explicitly and the caller's enterprise; "not yours" and "does not exist" are the
 # same empty result, so the API answers 404 for both.
 
-from decimal import ROUND_HALF_UP  # noqa: E402  (this section's own imports, kept beside it)
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q  # noqa: E402
 
-from capacity.models import Drawing, Machine, Recommendation, SupplierCapacity  # noqa: E402
-from tenants.models import Membership  # noqa: E402
 
 # A supplier sees an RFQ once it is published, and keeps seeing it after quoting ends; never a draft.
 RFQ_STATUSES_FOR_SUPPLIERS = (Rfq.Status.PUBLISHED, Rfq.Status.CLOSED, Rfq.Status.AWARDED)

@@ -1,7 +1,6 @@
 """Awards: per line, exactly once, with a purchase order per winning supplier; and the optimiser's advice."""
 
 from collections import defaultdict
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacity import bom
-from capacity.models import Drawing, Operation, Part, Project
+from capacity.models import BomImport, Drawing, Operation, Part, Project
 from tenants.access import require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -22,8 +22,6 @@ logger = logging.getLogger("industry_brain.capacity")
 
 MAX_BOM_BYTES = 20 * 1024 * 1024
 ANALYZE_AFTER_ROWS = 2000
-PART_FIELDS = ["name", "quantity", "material", "length_mm", "width_mm", "height_mm", "weight_kg", "hardness",
-               "tolerance_mm", "surface_ra", "standard_part", "due_date", "remarks"]
 
 
 def lock_project(project: Project) -> Project:
@@ -215,10 +213,8 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
 
 
 @transaction.atomic
-def bom_import_start(*, project: Project, by: User, content: bytes, filename: str) -> "BomImport":
+def bom_import_start(*, project: Project, by: User, content: bytes, filename: str) -> BomImport:
     """Keep an uploaded BOM and hand it to a worker; the page follows its progress."""
-    from capacity.models import BomImport
-
     with brain_context(project.brain_id):
         require_project_buyer(project, by)
         if not filename.lower().endswith((".csv", ".xlsx")):
@@ -232,11 +228,9 @@ def bom_import_start(*, project: Project, by: User, content: bytes, filename: st
         return job
 
 
-def bom_import_run(*, brain_id: int, import_id: int, progress=None) -> "BomImport":
+def bom_import_run(*, brain_id: int, import_id: int, progress=None) -> BomImport:
     """Worker side of bom_import_start. Idempotent: a finished import, or one another worker is running,
     is left as it is. Whatever happens, the job ends done or rejected: the page never waits forever."""
-    from capacity.models import BomImport
-
     with brain_context(brain_id), transaction.atomic():
         job = (BomImport.objects.in_brain(brain_id).select_for_update(skip_locked=True, of=("self",))
                .select_related("project", "uploaded_by").filter(pk=import_id).first())

@@ -11,7 +11,6 @@ from capacity.models import BomImport, Part, Quote, Rfq, SupplierProfile
 from capacity.services import awards, rfqs
 from capacity.services.projects import bom_import_run
 from capacity.tests.conftest import lines_of, past_deadline, price
-from tenants.context import brain_context
 
 
 def page(client, user, url, status=200):

@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from conftest import join, make_user
+from conftest import make_user
 from tenants import services
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import ApiKey, Brain, Enterprise, Membership, OutboxEvent, Process
