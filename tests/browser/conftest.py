@@ -4,9 +4,12 @@ import pytest
 
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """The system Chromium (Debian's package), driven by Playwright; installed by .ci/run."""
+    """The system Chromium (Debian's package), driven by Playwright; installed by .ci/run.
+
+    Per module, not per session: Playwright's sync API keeps an event loop running in this thread while
+    it is open, and tests elsewhere that run their own loop (WebSocket clients) must not meet it."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
