@@ -338,11 +338,16 @@ def next_number(*, brain_id: int, prefix: str) -> str:
 
 # --- Notifications --------------------------------------------------------------------------
 
-def notifications_from_event(*, event_id: int) -> list[Notification]:
+def notifications_from_event(*, brain_id: int, event_id: int) -> list[Notification]:
     """Make the in-app notifications an event calls for. Safe to run twice (one per event and user)."""
-    event = OutboxEvent.objects.select_related("brain").get(pk=event_id)  # in the brain the caller entered
-    if not event.name.startswith("membership."):
-        return []
+    with brain_context(brain_id):
+        event = OutboxEvent.objects.in_brain(brain_id).select_related("brain").get(pk=event_id)
+        if not event.name.startswith("membership."):
+            return []
+        return _membership_notifications(event)
+
+
+def _membership_notifications(event: OutboxEvent) -> list[Notification]:
     brain = event.brain
     membership = Membership.objects.in_brain(brain).select_related("enterprise").get(pk=event.payload["membership"])
     if event.name == "membership.applied":

@@ -3,7 +3,6 @@
 from celery import shared_task
 
 from tenants import outbox, services
-from tenants.context import brain_context
 from tenants.live import push_notifications
 
 
@@ -16,7 +15,6 @@ def drain_outbox() -> int:
 @shared_task(acks_late=True)
 def notify_event(brain_id: int, event_id: int) -> int:
     """Event handler: in-app notifications for the people an event concerns, pushed live."""
-    with brain_context(brain_id):
-        notifications = services.notifications_from_event(event_id=event_id)
+    notifications = services.notifications_from_event(brain_id=brain_id, event_id=event_id)
     push_notifications(notifications)
     return len(notifications)
