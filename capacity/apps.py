@@ -14,6 +14,6 @@ class CapacityConfig(AppConfig):
         subscribe("rfq.published", "capacity.tasks.run_matching", queue="matching")
         subscribe("project.bom_import_requested", "capacity.tasks.run_bom_import")
         subscribe("rfq.recommendation_requested", "capacity.tasks.compute_recommendation", queue="matching")
-        for event_name in ("rfq.published", "rfq.matched", "quote.submitted", "rfq.cancelled", "rfq.awarded",
-                           "rfq.recommendation_ready"):
+        for event_name in ("rfq.published", "rfq.matched", "quote.submitted", "rfq.closed", "rfq.cancelled",
+                           "rfq.awarded", "rfq.recommendation_ready"):
             subscribe(event_name, "capacity.tasks.notify_capacity_event")

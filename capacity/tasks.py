@@ -4,9 +4,15 @@ from celery import shared_task
 from django.core.cache import cache
 
 from capacity.live import push_rfq_update
-from capacity.services import awards, matching, notifications, projects
+from capacity.services import awards, matching, notifications, projects, rfqs
 from tenants.live import push_notifications
 from tenants.outbox import event_payload
+
+
+@shared_task(acks_late=True)
+def close_due_rfqs() -> int:
+    """Beat, every minute: quoting ends at the deadline even if nobody is looking."""
+    return rfqs.rfqs_close_due()
 
 
 @shared_task(acks_late=True)

@@ -159,6 +159,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "tenants.tasks.drain_outbox", "schedule": 10.0},
+    "close-due-rfqs": {"task": "capacity.tasks.close_due_rfqs", "schedule": 60.0},
 }
 
 # --- Channels ----------------------------------------------------------------------------------

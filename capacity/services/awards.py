@@ -12,7 +12,7 @@ from capacity.models import (
     Award, Operation, PurchaseOrder, QuoteLine, Recommendation, Rfq, RfqLine, SupplierCapacity,
 )
 from capacity.services.projects import require_project_buyer
-from capacity.services.rfqs import lock_rfq
+from capacity.services.rfqs import close_at_deadline, lock_rfq
 from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import User
@@ -21,11 +21,9 @@ from tenants.services import next_number
 
 
 def _ensure_quoting_ended(rfq: Rfq) -> Rfq:
-    """Awarding needs the bids open: after the deadline an RFQ still marked published is closed here."""
-    if rfq.status == Rfq.Status.PUBLISHED and timezone.now() >= rfq.deadline:
-        rfq.close(at=rfq.deadline)
-        rfq.save(update_fields=["status", "closed_at"])
-        event_record(brain_id=rfq.brain_id, name="rfq.closed", payload={"rfq": rfq.pk, "at_deadline": True})
+    """Awarding needs the bids open: after the deadline an RFQ still marked published (beat has not got to
+    it yet) is closed here."""
+    close_at_deadline(rfq)
     if rfq.status not in (Rfq.Status.CLOSED, Rfq.Status.AWARDED):
         raise DomainError(_("Quotes can be awarded only after the deadline or once the RFQ is closed."),
                           code="invalid_state")

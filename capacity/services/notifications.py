@@ -16,6 +16,7 @@ logger = logging.getLogger("industry_brain.mail")
 NOTIFICATION_TITLES.update({
     "rfq.invited": _("You are invited to quote on %(rfq)s"),
     "rfq.cancelled": _("%(rfq)s was cancelled by the buyer"),
+    "rfq.closed": _("Quoting on %(rfq)s has ended: compare the quotes"),
     "rfq.matched": _("New RFQ %(rfq)s matches your capabilities"),
     "quote.submitted": _("A quote arrived on %(rfq)s"),
     "rfq.awarded.won": _("You won %(lines)s line(s) of %(rfq)s: purchase order %(po)s"),
@@ -68,6 +69,8 @@ def _notifications(event: OutboxEvent) -> list:
                      kind="rfq.invited", email=True)
     if event.name == "rfq.matched":
         return _tell(event, _users_of(event.payload["invited"]), params, supplier_link, email=True)
+    if event.name == "rfq.closed" and event.payload.get("at_deadline"):
+        return _tell(event, _users_of([rfq.buyer_id]), params, buyer_link, email=True)
     if event.name in ("quote.submitted", "rfq.recommendation_ready"):
         return _tell(event, _users_of([rfq.buyer_id]), params, buyer_link)
     if event.name == "rfq.cancelled":  # everyone who quoted or was invited stops working on it

@@ -127,6 +127,34 @@ def rfq_close(*, rfq: Rfq, by: User) -> Rfq:
         return rfq
 
 
+def close_at_deadline(rfq: Rfq) -> bool:
+    """Close an RFQ whose deadline has passed (the caller holds its lock); True if it was closed now."""
+    if rfq.status != Rfq.Status.PUBLISHED or timezone.now() < rfq.deadline:
+        return False
+    rfq.close(at=rfq.deadline)
+    rfq.save(update_fields=["status", "closed_at"])
+    event_record(brain_id=rfq.brain_id, name="rfq.closed", payload={"rfq": rfq.pk, "at_deadline": True})
+    return True
+
+
+def rfqs_close_due() -> int:
+    """Beat: close every RFQ past its deadline, in each brain, so lists and buyers see that quoting ended.
+
+    Finding them is the one read across brains; each is then closed in its own brain, under its lock.
+    """
+    from tenants.context import cross_brain
+
+    with cross_brain(reason="close RFQs past their deadline"):
+        due = list(Rfq.objects.filter(status=Rfq.Status.PUBLISHED, deadline__lte=timezone.now())
+                   .values_list("brain_id", "pk"))
+    closed = 0
+    for brain_id, rfq_id in due:
+        with brain_context(brain_id), transaction.atomic():
+            rfq = Rfq.objects.in_brain(brain_id).select_for_update(skip_locked=True).filter(pk=rfq_id).first()
+            closed += bool(rfq and close_at_deadline(rfq))
+    return closed
+
+
 @transaction.atomic
 def rfq_cancel(*, rfq: Rfq, by: User) -> Rfq:
     with brain_context(rfq.brain_id):

@@ -266,3 +266,23 @@ def test_the_tolerance_must_be_held_by_a_machine_that_fits_the_part():
     precise_but_small = MachineSpec(1, (500, 400, 300), Decimal(1000), Decimal("0.005"))
     supplier = SupplierSpec(enterprise=1, free_hours={1: Decimal(40)}, machines=[big_but_coarse, precise_but_small])
     assert match_line(line, supplier) is None
+
+
+def test_beat_closes_rfqs_past_their_deadline_in_every_brain_and_tells_the_buyer(open_rfq, project, parts, alice,
+                                                                                pump, in_brain, everywhere):
+    from capacity.services import notifications
+    from capacity.tests.conftest import past_deadline
+    from tenants.models import OutboxEvent
+
+    later = rfqs.rfq_publish(rfq=rfqs.rfq_create(project=project, by=alice, title="未到期",
+                                                 deadline=timezone.now() + timedelta(days=1),
+                                                 lines=[{"part": parts["pin"].pk}]), by=alice)
+    past_deadline(open_rfq)
+    assert rfqs.rfqs_close_due() == 1
+    assert rfqs.rfqs_close_due() == 0  # once
+    with in_brain(open_rfq.brain):
+        assert Rfq.objects.get(pk=open_rfq.pk).status == Rfq.Status.CLOSED
+        assert Rfq.objects.get(pk=later.pk).status == Rfq.Status.PUBLISHED
+        [event] = OutboxEvent.objects.filter(name="rfq.closed")
+    [told] = notifications.notifications_from_event(brain_id=open_rfq.brain_id, event_id=event.pk)
+    assert told.user_id == alice.pk and open_rfq.number in told.title
