@@ -15,5 +15,5 @@ class CapacityConfig(AppConfig):
         subscribe("project.bom_import_requested", "capacity.tasks.run_bom_import")
         subscribe("rfq.recommendation_requested", "capacity.tasks.compute_recommendation", queue="matching")
         for event_name in ("rfq.published", "rfq.matched", "quote.submitted", "rfq.closed", "rfq.cancelled",
-                           "rfq.awarded", "rfq.recommendation_ready"):
+                           "rfq.awarded", "rfq.recommendation_ready", "work_order.accepted", "work_order.declined"):
             subscribe(event_name, "capacity.tasks.notify_capacity_event")

@@ -199,7 +199,7 @@ class Rfq(BrainOwned):
         self.closed_at = at or timezone.now()
 
     def has_no_award(self) -> bool:
-        return not Award.objects.in_brain(self.brain_id).filter(rfq_line__rfq=self).exists()
+        return not Award.objects.in_brain(self.brain_id).filter(rfq_line__rfq=self, voided_at__isnull=True).exists()
 
     # An RFQ with purchase orders out cannot be cancelled: they are commitments to suppliers.
     @transition(field=status, source=[Status.DRAFT, Status.PUBLISHED, Status.CLOSED], target=Status.CANCELLED,
@@ -210,6 +210,10 @@ class Rfq(BrainOwned):
     @transition(field=status, source=Status.CLOSED, target=Status.AWARDED)
     def mark_awarded(self) -> None:
         pass
+
+    @transition(field=status, source=Status.AWARDED, target=Status.CLOSED)
+    def reopen_for_award(self) -> None:
+        """A winner declined its work order: some lines are to be awarded again."""
 
     def is_open_at(self, moment) -> bool:
         return self.status == self.Status.PUBLISHED and moment < self.deadline
@@ -312,18 +316,21 @@ class PurchaseOrder(BrainOwned):
     number = models.CharField(_("PO number"), max_length=30)
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)  # the supplier declined its work order
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["brain", "number"], name="po_number_unique"),
-            models.UniqueConstraint(fields=["rfq", "supplier"], name="one_po_per_supplier_and_rfq"),
+            models.UniqueConstraint(fields=["rfq", "supplier"], name="one_live_po_per_supplier_and_rfq",
+                                    condition=models.Q(cancelled_at__isnull=True)),
         ]
 
 
 class Award(BrainOwned):
-    """An RFQ line given to one quote line: at most once, enforced by the database."""
+    """An RFQ line given to one quote line: at most one live award per line, enforced by the database. A
+    declined work order voids its awards, and the lines can be awarded again."""
 
-    rfq_line = models.OneToOneField(RfqLine, on_delete=models.PROTECT, related_name="award")
+    rfq_line = models.ForeignKey(RfqLine, on_delete=models.PROTECT, related_name="awards")
     quote_line = models.ForeignKey(QuoteLine, on_delete=models.PROTECT, related_name="+")
     purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="awards")
     unit_price = models.DecimalField(**MONEY)
@@ -331,6 +338,11 @@ class Award(BrainOwned):
     quantity = models.PositiveIntegerField()
     awarded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     awarded_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rfq_line"], name="one_live_award_per_line",
+                                               condition=models.Q(voided_at__isnull=True))]
 
     @property
     def amount(self) -> Decimal:
@@ -385,3 +397,77 @@ class BomImport(BrainOwned):
 
     class Meta:
         ordering = ["-uploaded_at"]
+
+
+# --- Work orders and production progress (Capacity sharing II) ----------------------------------------
+
+
+class WorkOrder(BrainOwned):
+    """What a winning supplier makes for one RFQ: made with its purchase order at award time."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("waiting for the supplier")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    purchase_order = models.OneToOneField(PurchaseOrder, on_delete=models.PROTECT, related_name="work_order")
+    rfq = models.ForeignKey(Rfq, on_delete=models.PROTECT, related_name="work_orders")
+    buyer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    supplier = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("work order")
+        ordering = ["-created_at"]
+
+    @transition(field=status, source=Status.ISSUED, target=Status.ACCEPTED)
+    def accept(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.ISSUED, target=Status.DECLINED)
+    def decline(self, *, reason: str) -> None:
+        self.decline_reason = reason
+
+
+class WorkOrderLine(BrainOwned):
+    """One awarded line of a work order: a part (or one operation of it) in a quantity, at a price, by a date."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="lines")
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="work_order_line")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(**MONEY)
+    vat_rate = models.DecimalField(max_digits=4, decimal_places=2)
+    due_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["work_order_id", "id"]
+
+
+class ProgressReport(BrainOwned):
+    """A supplier's report on one operation of a work-order line. The newest report is the current state."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        BLOCKED = "blocked", _("blocked")
+
+    line = models.ForeignKey(WorkOrderLine, on_delete=models.CASCADE, related_name="reports")
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    percent = models.PositiveSmallIntegerField(_("percent done"), null=True, blank=True)
+    quantity_done = models.PositiveIntegerField(_("quantity done"), null=True, blank=True)
+    reason = models.CharField(_("why it is blocked"), max_length=500, blank=True)
+    planned_completion = models.DateField(_("planned completion"), null=True, blank=True)
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["line", "operation", "-reported_at"], name="progress_current")]

@@ -69,7 +69,7 @@ def comparison(*, rfq: Rfq) -> Comparison:
         suppliers=list(Enterprise.objects.filter(pk__in=supplier_ids).order_by("pk")),
         profiles={p.enterprise_id: p for p in SupplierProfile.objects.in_brain(rfq.brain_id)
                   .filter(enterprise_id__in=supplier_ids)},
-        awarded=dict(Award.objects.in_brain(rfq.brain_id).filter(rfq_line__rfq=rfq)
+        awarded=dict(Award.objects.in_brain(rfq.brain_id).filter(rfq_line__rfq=rfq, voided_at__isnull=True)
                      .values_list("rfq_line_id", "quote_line_id")),
     )
     quantity = {line.pk: line.quantity for line in lines}

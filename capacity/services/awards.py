@@ -13,6 +13,7 @@ from capacity.models import (
 )
 from capacity.services.projects import require_project_buyer
 from capacity.services.rfqs import close_at_deadline, lock_rfq
+from capacity.services.work_orders import work_order_issue
 from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import User
@@ -45,8 +46,8 @@ def award_lines(*, rfq: Rfq, decisions: dict[int, int], by: User) -> list[Purcha
         lines = RfqLine.objects.in_brain(rfq.brain_id).filter(rfq=rfq).in_bulk()
         quote_lines = QuoteLine.objects.in_brain(rfq.brain_id).filter(quote__rfq=rfq).select_related(
             "quote").in_bulk(list(decisions.values()))
-        awarded = set(Award.objects.in_brain(rfq.brain_id).filter(rfq_line__rfq=rfq).values_list("rfq_line_id",
-                                                                                                  flat=True))
+        awarded = set(Award.objects.in_brain(rfq.brain_id).filter(rfq_line__rfq=rfq, voided_at__isnull=True)
+                      .values_list("rfq_line_id", flat=True))
         for line_id, quote_line_id in decisions.items():
             if line_id not in lines:
                 raise DomainError(_("Line %(id)s is not a line of this RFQ.") % {"id": line_id}, field="decisions")
@@ -66,20 +67,23 @@ def award_lines(*, rfq: Rfq, decisions: dict[int, int], by: User) -> list[Purcha
             by_supplier[quote_lines[quote_line_id].quote.supplier_id].append((lines[line_id], quote_lines[quote_line_id]))
         orders = []
         for supplier_id, pairs in sorted(by_supplier.items()):
-            order = PurchaseOrder.objects.in_brain(rfq.brain_id).filter(rfq=rfq, supplier_id=supplier_id).first()
+            order = PurchaseOrder.objects.in_brain(rfq.brain_id).filter(
+                rfq=rfq, supplier_id=supplier_id, cancelled_at__isnull=True).first()
             if order is None:
                 order = PurchaseOrder.objects.create(brain_id=rfq.brain_id, rfq=rfq, supplier_id=supplier_id,
                                                      number=next_number(brain_id=rfq.brain_id, prefix="PO"),
                                                      issued_by=by)
             try:
-                Award.objects.bulk_create(
-                    Award(brain_id=rfq.brain_id, rfq_line=line, quote_line=quote_line, purchase_order=order,
-                          unit_price=quote_line.unit_price, vat_rate=quote_line.vat_rate, quantity=line.quantity,
-                          awarded_by=by)
-                    for line, quote_line in pairs
-                )
+                with transaction.atomic():
+                    made = Award.objects.bulk_create(
+                        Award(brain_id=rfq.brain_id, rfq_line=line, quote_line=quote_line, purchase_order=order,
+                              unit_price=quote_line.unit_price, vat_rate=quote_line.vat_rate,
+                              quantity=line.quantity, awarded_by=by)
+                        for line, quote_line in pairs
+                    )
             except IntegrityError as error:  # only if someone bypassed the lock; the database still holds
                 raise DomainError(_("Some lines have already been awarded."), code="already_awarded") from error
+            work_order_issue(order=order, awards=made)
             orders.append(order)
         if len(awarded) + len(decisions) == len(lines):
             rfq.mark_awarded()

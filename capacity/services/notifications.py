@@ -6,7 +6,7 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from capacity.models import Invitation, PurchaseOrder, Quote, Rfq
+from capacity.models import Invitation, PurchaseOrder, Quote, Rfq, WorkOrder
 from tenants.context import brain_context
 from tenants.models import NOTIFICATION_TITLES, Notification, OutboxEvent, User
 from tenants.services import notify
@@ -17,6 +17,8 @@ NOTIFICATION_TITLES.update({
     "rfq.invited": _("You are invited to quote on %(rfq)s"),
     "rfq.cancelled": _("%(rfq)s was cancelled by the buyer"),
     "rfq.closed": _("Quoting on %(rfq)s has ended: compare the quotes"),
+    "work_order.accepted": _("%(supplier)s accepted its work order of %(rfq)s"),
+    "work_order.declined": _("%(supplier)s declined its work order of %(rfq)s: award those lines again"),
     "rfq.matched": _("New RFQ %(rfq)s matches your capabilities"),
     "quote.submitted": _("A quote arrived on %(rfq)s"),
     "rfq.awarded.won": _("You won %(lines)s line(s) of %(rfq)s: purchase order %(po)s"),
@@ -71,6 +73,10 @@ def _notifications(event: OutboxEvent) -> list:
         return _tell(event, _users_of(event.payload["invited"]), params, supplier_link, email=True)
     if event.name == "rfq.closed" and event.payload.get("at_deadline"):
         return _tell(event, _users_of([rfq.buyer_id]), params, buyer_link, email=True)
+    if event.name in ("work_order.accepted", "work_order.declined"):
+        work_order = WorkOrder.objects.in_brain(brain_id).select_related("supplier").get(pk=event.payload["work_order"])
+        told = {**params, "supplier": str(work_order.supplier), "note": work_order.decline_reason}
+        return _tell(event, _users_of([rfq.buyer_id]), told, buyer_link, email=event.name == "work_order.declined")
     if event.name in ("quote.submitted", "rfq.recommendation_ready"):
         return _tell(event, _users_of([rfq.buyer_id]), params, buyer_link)
     if event.name == "rfq.cancelled":  # everyone who quoted or was invited stops working on it

@@ -116,7 +116,7 @@ class TestRfqPages:
         cell = comparison.cells[(cavity.pk, shop_b.enterprise_id)]
         client.post(f"/b/mould/capacity/rfqs/{open_rfq.pk}/", {"action": "award", f"award-{cavity.pk}": cell.pk})
         with in_brain(open_rfq.brain):
-            assert cavity.__class__.objects.get(pk=cavity.pk).award.quote_line_id == cell.pk
+            assert cavity.__class__.objects.get(pk=cavity.pk).awards.get().quote_line_id == cell.pk
 
     def test_a_supplier_cannot_open_the_buyers_rfq_page(self, client, open_rfq, shop_a):
         page(client, shop_a, f"/b/mould/capacity/rfqs/{open_rfq.pk}/", status=404)

@@ -1,0 +1,122 @@
+"""Work orders: the supplier accepts or declines what it won, then reports progress per operation."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from capacity.models import Award, Operation, ProgressReport, PurchaseOrder, Rfq, WorkOrder, WorkOrderLine
+from tenants.access import require_member_role
+from tenants.context import brain_context
+from tenants.errors import DomainError, NotAllowed
+from tenants.models import User
+from tenants.outbox import event_record
+
+
+def work_order_issue(*, order: PurchaseOrder, awards: list[Award]) -> WorkOrder:
+    """Called by award_lines, in its transaction: the purchase order's work order gets the new lines."""
+    work_order, _created = WorkOrder.objects.get_or_create(
+        brain_id=order.brain_id, purchase_order=order,
+        defaults={"rfq_id": order.rfq_id, "buyer_id": order.rfq.buyer_id, "supplier_id": order.supplier_id},
+    )
+    WorkOrderLine.objects.bulk_create(
+        WorkOrderLine(brain_id=order.brain_id, work_order=work_order, award=award, part_id=award.rfq_line.part_id,
+                      operation_id=award.rfq_line.operation_id, quantity=award.quantity,
+                      unit_price=award.unit_price, vat_rate=award.vat_rate, due_date=award.rfq_line.due_date)
+        for award in awards
+    )
+    return work_order
+
+
+def lock_work_order(work_order: WorkOrder) -> WorkOrder:
+    return WorkOrder.objects.in_brain(work_order.brain_id).select_for_update().get(pk=work_order.pk)
+
+
+def _require_supplier_of(work_order: WorkOrder, by: User) -> None:
+    require_member_role(brain=work_order.brain, user=by, role="supplier")
+    if by.enterprise_id != work_order.supplier_id:
+        raise NotAllowed(_("Only the supplier of this work order may do this."))
+
+
+@transaction.atomic
+def work_order_accept(*, work_order: WorkOrder, by: User) -> WorkOrder:
+    with brain_context(work_order.brain_id):
+        _require_supplier_of(work_order, by)
+        work_order = lock_work_order(work_order)
+        if not can_proceed(work_order.accept):
+            raise DomainError(_("This work order was already %(status)s.") % {
+                "status": work_order.get_status_display()}, code="invalid_state")
+        work_order.accept()
+        work_order.decided_at, work_order.decided_by = timezone.now(), by
+        work_order.save()
+        event_record(brain_id=work_order.brain_id, name="work_order.accepted",
+                     payload={"work_order": work_order.pk, "rfq": work_order.rfq_id})
+        return work_order
+
+
+@transaction.atomic
+def work_order_decline(*, work_order: WorkOrder, by: User, reason: str) -> WorkOrder:
+    """Decline with a reason: the awards are voided, the purchase order cancelled, and the lines go back
+    to the buyer to award again (the RFQ is closed-not-awarded once more)."""
+    from capacity.services.rfqs import lock_rfq
+
+    with brain_context(work_order.brain_id):
+        _require_supplier_of(work_order, by)
+        if not reason.strip():
+            raise DomainError(_("Say why you decline."), code="required", field="reason")
+        rfq = lock_rfq(work_order.rfq)  # lock order: RFQ, then work order, as award_lines takes them
+        work_order = lock_work_order(work_order)
+        if not can_proceed(work_order.decline):
+            raise DomainError(_("This work order was already %(status)s.") % {
+                "status": work_order.get_status_display()}, code="invalid_state")
+        now = timezone.now()
+        work_order.decline(reason=reason.strip()[:500])
+        work_order.decided_at, work_order.decided_by = now, by
+        work_order.save()
+        lines = list(Award.objects.in_brain(rfq.brain_id).filter(work_order_line__work_order=work_order)
+                     .values_list("rfq_line_id", flat=True))
+        Award.objects.in_brain(rfq.brain_id).filter(work_order_line__work_order=work_order).update(voided_at=now)
+        PurchaseOrder.objects.in_brain(rfq.brain_id).filter(pk=work_order.purchase_order_id).update(cancelled_at=now)
+        if rfq.status == Rfq.Status.AWARDED:
+            rfq.reopen_for_award()
+            rfq.save(update_fields=["status"])
+        event_record(brain_id=rfq.brain_id, name="work_order.declined",
+                     payload={"work_order": work_order.pk, "rfq": rfq.pk, "lines": sorted(lines)})
+        return work_order
+
+
+MAX_PERCENT = 100
+
+
+@transaction.atomic
+def progress_report(*, line: WorkOrderLine, operation: Operation, by: User, status: str, percent: int | None = None,
+                    quantity_done: int | None = None, reason: str = "", planned_completion=None) -> ProgressReport:
+    """The supplier reports one operation of an accepted work order's line."""
+    with brain_context(line.brain_id):
+        work_order = line.work_order
+        _require_supplier_of(work_order, by)
+        if work_order.status != WorkOrder.Status.ACCEPTED:
+            raise DomainError(_("Accept the work order before reporting progress."), code="invalid_state")
+        allowed = [line.operation_id] if line.operation_id else list(
+            Operation.objects.in_brain(line.brain_id).filter(part_id=line.part_id).values_list("pk", flat=True))
+        if operation.pk not in allowed:
+            raise DomainError(_("That operation is not part of this line."), field="operation")
+        if status not in ProgressReport.Status.values:
+            raise DomainError(_("Unknown status."), field="status")
+        if status == ProgressReport.Status.BLOCKED and not reason.strip():
+            raise DomainError(_("Say what blocks it."), code="required", field="reason")
+        if percent is not None and not 0 <= percent <= MAX_PERCENT:
+            raise DomainError(_("The percentage must be from 0 to 100."), field="percent")
+        if quantity_done is not None and not 0 <= quantity_done <= line.quantity:
+            raise DomainError(_("At most %(n)s pieces can be done.") % {"n": line.quantity}, field="quantity_done")
+        if status == ProgressReport.Status.DONE:
+            percent, quantity_done = MAX_PERCENT, line.quantity if quantity_done is None else quantity_done
+        report = ProgressReport.objects.create(
+            brain_id=line.brain_id, line=line, operation=operation, status=status, percent=percent,
+            quantity_done=quantity_done, reason=reason.strip(), planned_completion=planned_completion,
+            reported_by=by,
+        )
+        event_record(brain_id=line.brain_id, name="work_order.progress", payload={
+            "work_order": work_order.pk, "line": line.pk, "operation": operation.pk, "status": status,
+            "report": report.pk})
+        return report
