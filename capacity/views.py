@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from capacity import forms, selectors
 from capacity.models import (
-    BomImport, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Question, Recommendation, Rfq,
+    BomImport, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Question, Rfq,
     RfqLine, SupplierCapacity, SupplierProfile,
 )
 from capacity.services import awards, profiles, projects, rfqs
@@ -180,13 +180,12 @@ class RfqView(BuyerView):
     def get(self, request, brain_slug, pk):
         rfq = self.rfq(pk)
         comparison = selectors.comparison(rfq=rfq)
-        recommendation = Recommendation.objects.in_brain(self.brain).filter(rfq=rfq).first()
+        recommendation = selectors.latest_recommendation(rfq=rfq)
         lines = list(RfqLine.objects.in_brain(self.brain).filter(rfq=rfq).select_related("part", "operation__process"))
         context = {
             "rfq": rfq, "comparison": comparison, "recommendation": recommendation,
             "lines": lines, "line_numbers": {line.pk: line.line_no for line in lines},
-            "invitations": Invitation.objects.in_brain(self.brain).filter(rfq=rfq).select_related("supplier")
-            .order_by("-score"),
+            "invitations": selectors.invitation_list(rfq=rfq),
             "questions": Question.objects.in_brain(self.brain).filter(rfq=rfq).select_related("asked_by"),
             "orders": PurchaseOrder.objects.in_brain(self.brain).filter(rfq=rfq).select_related("supplier"),
             "recommendation_form": forms.RecommendationForm(),

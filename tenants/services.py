@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -128,8 +129,6 @@ def process_save(*, brain: Brain, by: User, process: Process | None = None, **fi
 
 @transaction.atomic
 def process_delete(*, process: Process, by: User) -> None:
-    from django.db.models import ProtectedError
-
     with brain_context(process.brain_id):
         _require_operator(process.brain, by)
         _require_brain_active(process.brain)
