@@ -29,6 +29,10 @@ class SupplierProfile(BrainOwned):
     # Facts kept up to date by the work-order flow (Capacity sharing II); neutral until then.
     rating = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, null=True, blank=True)
     on_time_rate = models.DecimalField(_("on-time rate"), max_digits=4, decimal_places=3, null=True, blank=True)
+    first_pass_yield = models.DecimalField(_("first-pass yield"), max_digits=4, decimal_places=3, null=True,
+                                           blank=True)
+    ratings_count = models.PositiveIntegerField(_("ratings"), default=0)
+    completed_lines = models.PositiveIntegerField(_("completed lines"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -403,12 +407,17 @@ class BomImport(BrainOwned):
 
 
 class WorkOrder(BrainOwned):
-    """What a winning supplier makes for one RFQ: made with its purchase order at award time."""
+    """What a winning supplier makes for one RFQ: made with its purchase order at award time.
+
+    The accepted value (tax included, its VAT, and the date of the last acceptance) is kept as a running
+    total of the inspections, under the work order's lock: it is what finance reads.
+    """
 
     class Status(models.TextChoices):
         ISSUED = "issued", _("waiting for the supplier")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", pgettext_lazy("work order status", "in production")
         DECLINED = "declined", _("declined")
+        COMPLETED = "completed", pgettext_lazy("work order status", "completed")
 
     purchase_order = models.OneToOneField(PurchaseOrder, on_delete=models.PROTECT, related_name="work_order")
     rfq = models.ForeignKey(Rfq, on_delete=models.PROTECT, related_name="work_orders")
@@ -419,10 +428,19 @@ class WorkOrder(BrainOwned):
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    currency = models.CharField(max_length=3, default="CNY")
+    accepted_amount = models.DecimalField(_("accepted value (tax included)"), default=Decimal("0.00"), **MONEY)
+    accepted_tax = models.DecimalField(_("VAT in the accepted value"), default=Decimal("0.00"), **MONEY)
+    last_accepted_on = models.DateField(_("last accepted on"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("work order")
         ordering = ["-created_at"]
+
+    @property
+    def accepted_net(self) -> Decimal:
+        return self.accepted_amount - self.accepted_tax
 
     @transition(field=status, source=Status.ISSUED, target=Status.ACCEPTED)
     def accept(self) -> None:
@@ -432,9 +450,19 @@ class WorkOrder(BrainOwned):
     def decline(self, *, reason: str) -> None:
         self.decline_reason = reason
 
+    @transition(field=status, source=Status.ACCEPTED, target=Status.COMPLETED)
+    def complete(self) -> None:
+        self.completed_at = timezone.now()
+
 
 class WorkOrderLine(BrainOwned):
-    """One awarded line of a work order: a part (or one operation of it) in a quantity, at a price, by a date."""
+    """One awarded line of a work order: a part (or one operation of it) in a quantity, at a price, by a date.
+
+    Quantity and due date are the agreed ones (a change request accepted by the other side changes them;
+    the award keeps the original). The progress_* fields are the current state made from the newest
+    report of each operation, and the *_quantity fields the running totals of deliveries and inspections,
+    both kept by the services so that the project board is one query whatever the size of the project.
+    """
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="lines")
     award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="work_order_line")
@@ -444,9 +472,36 @@ class WorkOrderLine(BrainOwned):
     unit_price = models.DecimalField(**MONEY)
     vat_rate = models.DecimalField(max_digits=4, decimal_places=2)
     due_date = models.DateField(null=True, blank=True)
+    # current progress
+    progress_status = models.CharField(max_length=12, default="not_started")  # a ProgressReport.Status value
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+    current_operation = models.ForeignKey(Operation, on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="+")
+    planned_completion = models.DateField(null=True, blank=True)
+    last_reported_at = models.DateTimeField(null=True, blank=True)
+    # delivery and acceptance
+    delivered_quantity = models.PositiveIntegerField(default=0)  # every delivery, re-deliveries included
+    accepted_quantity = models.PositiveIntegerField(default=0)
+    rejected_quantity = models.PositiveIntegerField(default=0)  # rejected or sent back for rework: owed again
+    completed_on = models.DateField(null=True, blank=True)  # delivery date of the delivery that completed it
+    on_time = models.BooleanField(null=True)  # completed_on <= due_date, set on completion
 
     class Meta:
         ordering = ["work_order_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(accepted_quantity__lte=models.F("quantity")),
+                                   name="line_accepts_at_most_its_quantity"),
+            models.CheckConstraint(condition=models.Q(progress_percent__lte=100), name="line_percent_at_most_100"),
+        ]
+
+    @property
+    def outstanding_quantity(self) -> int:
+        """Pieces still to deliver: those never delivered and those rejected."""
+        return max(self.quantity - self.delivered_quantity + self.rejected_quantity, 0)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.accepted_quantity >= self.quantity
 
 
 class ProgressReport(BrainOwned):
@@ -464,6 +519,7 @@ class ProgressReport(BrainOwned):
     percent = models.PositiveSmallIntegerField(_("percent done"), null=True, blank=True)
     quantity_done = models.PositiveIntegerField(_("quantity done"), null=True, blank=True)
     reason = models.CharField(_("why it is blocked"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
     planned_completion = models.DateField(_("planned completion"), null=True, blank=True)
     reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
@@ -471,3 +527,257 @@ class ProgressReport(BrainOwned):
     class Meta:
         ordering = ["-reported_at", "-id"]
         indexes = [models.Index(fields=["line", "operation", "-reported_at"], name="progress_current")]
+
+
+class Attachment(BrainOwned):
+    """A file kept with a progress report or a mould trial: photos, videos, measurement reports. Checked by
+    content, not by what the client claims."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("photo")
+        VIDEO = "video", _("video")
+        INSPECTION = "inspection", _("inspection report")
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
+    trial = models.ForeignKey("MouldTrial", on_delete=models.CASCADE, null=True, blank=True, related_name="files")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(report__isnull=False, trial__isnull=True) | models.Q(report__isnull=True,
+                                                                                  trial__isnull=False),
+            name="attachment_belongs_to_one_thing")]
+
+
+class ChangeRequest(BrainOwned):
+    """A change of a line's due date or quantity after award: asked by one side, decided by the other.
+    The rows are the line's history of changes."""
+
+    class Side(models.TextChoices):
+        BUYER = "buyer", _("buyer")
+        SUPPLIER = "supplier", _("supplier")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the other side")
+        ACCEPTED = "accepted", pgettext_lazy("change request status", "accepted")
+        REJECTED = "rejected", pgettext_lazy("change request status", "rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    line = models.ForeignKey(WorkOrderLine, on_delete=models.CASCADE, related_name="change_requests")
+    side = models.CharField(_("asked by"), max_length=8, choices=Side.choices)
+    old_due_date = models.DateField(null=True, blank=True)
+    new_due_date = models.DateField(_("new due date"), null=True, blank=True)
+    old_quantity = models.PositiveIntegerField()
+    new_quantity = models.PositiveIntegerField(_("new quantity"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    response = models.CharField(_("response"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("change request")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["line"], condition=models.Q(status="pending"),
+                                    name="one_pending_change_per_line"),
+            models.CheckConstraint(condition=models.Q(new_due_date__isnull=False) | models.Q(new_quantity__isnull=False),
+                                   name="change_changes_something"),
+        ]
+
+    @transition(field=status, source=Status.PENDING, target=Status.ACCEPTED)
+    def accept(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.PENDING, target=Status.REJECTED)
+    def reject(self) -> None:
+        pass
+
+    @transition(field=status, source=Status.PENDING, target=Status.WITHDRAWN)
+    def withdraw(self) -> None:
+        pass
+
+
+class Delivery(BrainOwned):
+    """A shipment from the supplier against one work order, under its delivery note (送货单)."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="deliveries")
+    note_number = models.CharField(_("delivery note number"), max_length=40)
+    delivered_on = models.DateField(_("delivered on"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery")
+        ordering = ["-delivered_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["work_order", "note_number"],
+                                               name="delivery_note_unique_per_work_order")]
+
+
+class DeliveryLine(BrainOwned):
+    """Pieces of one work-order line in a delivery, and the buyer's inspection of them (验收).
+
+    accepted + rejected = quantity once inspected. Rejected pieces are owed again: scrapped and remade
+    (outcome rejected) or sent back for rework. amount and tax are the accepted pieces' value, tax
+    included, at the line's agreed price, fixed when inspected.
+    """
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("waiting for inspection")
+        ACCEPTED = "accepted", pgettext_lazy("inspection outcome", "accepted")
+        REJECTED = "rejected", pgettext_lazy("inspection outcome", "rejected")
+        REWORK = "rework", _("rework requested")
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(WorkOrderLine, on_delete=models.PROTECT, related_name="deliveries")
+    quantity = models.PositiveIntegerField(_("quantity delivered"), validators=[MinValueValidator(1)])
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    accepted_quantity = models.PositiveIntegerField(_("quantity accepted"), default=0)
+    rejected_quantity = models.PositiveIntegerField(_("quantity rejected"), default=0)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    amount = models.DecimalField(_("accepted value (tax included)"), default=Decimal("0.00"), **MONEY)
+    tax = models.DecimalField(_("VAT"), default=Decimal("0.00"), **MONEY)
+    accepted_on = models.DateField(_("inspected on"), null=True, blank=True)
+    inspected_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    inspected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["delivery_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "line"], name="one_delivery_line_per_line"),
+            models.CheckConstraint(
+                condition=models.Q(outcome="pending", accepted_quantity=0, rejected_quantity=0)
+                | (~models.Q(outcome="pending")
+                   & models.Q(accepted_quantity=models.F("quantity") - models.F("rejected_quantity"))),
+                name="inspection_accounts_for_every_piece"),
+        ]
+
+
+class SupplierRating(BrainOwned):
+    """The buyer's rating of a completed work order, 1 to 5 on each count."""
+
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="rating")
+    supplier = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    quality = models.PositiveSmallIntegerField(_("quality"))
+    on_time = models.PositiveSmallIntegerField(_("on-time delivery"))
+    communication = models.PositiveSmallIntegerField(_("communication"))
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    rated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("supplier rating")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(quality__range=(1, 5), on_time__range=(1, 5), communication__range=(1, 5)),
+            name="rating_from_1_to_5")]
+
+    @property
+    def score(self) -> Decimal:
+        return (Decimal(self.quality + self.on_time + self.communication) / 3).quantize(Decimal("0.01"))
+
+
+class BoardSettings(BrainOwned):
+    """A brain's rules for the project board: a part is at risk when its last report is older than this."""
+
+    stale_after_days = models.PositiveSmallIntegerField(_("days without a report before a part is at risk"),
+                                                        default=3, validators=[MinValueValidator(1)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brain"], name="one_board_settings_per_brain")]
+
+
+class Reminder(BrainOwned):
+    """A reminder sent, at most one of a kind per object and day: a supplier's stale work order, or a
+    buyer's daily digest of a project."""
+
+    class Kind(models.TextChoices):
+        STALE_PROGRESS = "stale_progress", _("progress reminder")
+        DAILY_DIGEST = "daily_digest", _("daily digest")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "work_order", "sent_on"], name="one_reminder_per_work_order_day",
+                                    condition=models.Q(work_order__isnull=False)),
+            models.UniqueConstraint(fields=["kind", "project", "sent_on"], name="one_digest_per_project_day",
+                                    condition=models.Q(project__isnull=False)),
+        ]
+
+
+# --- Remote mould trial (远程试模) -----------------------------------------------------------------
+
+
+class MouldTrial(BrainOwned):
+    """A trial of the project's mould on a press (T1, T2, …), followed remotely; its result and the
+    modifications it calls for, which become new parts or operations on the board."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        RECORDED = "recorded", _("result recorded")
+        CANCELLED = "cancelled", pgettext_lazy("mould trial status", "cancelled")
+
+    class Conclusion(models.TextChoices):
+        PASS = "pass", _("pass")
+        MODIFY = "modify", _("modify the mould")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="trials")
+    number = models.PositiveSmallIntegerField(_("trial number"))  # T1, T2, …
+    scheduled_at = models.DateTimeField(_("scheduled for"))
+    location = models.CharField(_("where"), max_length=200)
+    press = models.CharField(_("press"), max_length=100, blank=True)
+    meeting_url = models.URLField(_("video meeting link"), blank=True)
+    status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    shots = models.PositiveIntegerField(_("shots"), null=True, blank=True)
+    defects = models.TextField(_("defects found"), blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    scheduled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mould trial")
+        ordering = ["project_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["project", "number"], name="trial_number_unique")]
+
+    @transition(field=status, source=Status.SCHEDULED, target=Status.RECORDED)
+    def record(self) -> None:
+        self.recorded_at = timezone.now()
+
+    @transition(field=status, source=Status.SCHEDULED, target=Status.CANCELLED)
+    def cancel(self) -> None:
+        pass
+
+
+class TrialModification(BrainOwned):
+    """A change a trial calls for: a new part, or a new operation on an existing part (e.g. re-cut a cavity
+    insert). It shows on the board like any other part until done."""
+
+    trial = models.ForeignKey(MouldTrial, on_delete=models.PROTECT, related_name="modifications")
+    description = models.CharField(_("modification"), max_length=500)
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    new_part = models.BooleanField(default=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["trial_id", "id"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from capacity.models import Award, Operation, ProgressReport, PurchaseOrder, Rfq, WorkOrder, WorkOrderLine
+from capacity.services.attachments import Upload, attachments_check, attachments_store
 from tenants.access import require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -50,7 +51,8 @@ def work_order_accept(*, work_order: WorkOrder, by: User) -> WorkOrder:
         work_order.decided_at, work_order.decided_by = timezone.now(), by
         work_order.save()
         event_record(brain_id=work_order.brain_id, name="work_order.accepted",
-                     payload={"work_order": work_order.pk, "rfq": work_order.rfq_id})
+                     payload={"work_order": work_order.pk, "rfq": work_order.rfq_id,
+                                                            "project": work_order.rfq.project_id})
         return work_order
 
 
@@ -81,7 +83,8 @@ def work_order_decline(*, work_order: WorkOrder, by: User, reason: str) -> WorkO
             rfq.reopen_for_award()
             rfq.save(update_fields=["status"])
         event_record(brain_id=rfq.brain_id, name="work_order.declined",
-                     payload={"work_order": work_order.pk, "rfq": rfq.pk, "lines": sorted(lines)})
+                     payload={"work_order": work_order.pk, "rfq": rfq.pk, "project": rfq.project_id,
+                              "lines": sorted(lines)})
         return work_order
 
 
@@ -90,16 +93,17 @@ MAX_PERCENT = 100
 
 @transaction.atomic
 def progress_report(*, line: WorkOrderLine, operation: Operation, by: User, status: str, percent: int | None = None,
-                    quantity_done: int | None = None, reason: str = "", planned_completion=None) -> ProgressReport:
-    """The supplier reports one operation of an accepted work order's line."""
+                    quantity_done: int | None = None, reason: str = "", note: str = "", planned_completion=None,
+                    files: list[Upload] = ()) -> ProgressReport:
+    """The supplier reports one operation of an accepted work order's line, with photos or inspection files
+    if it has them; the line's current state follows from the newest report of each operation."""
     with brain_context(line.brain_id):
         work_order = line.work_order
         _require_supplier_of(work_order, by)
         if work_order.status != WorkOrder.Status.ACCEPTED:
-            raise DomainError(_("Accept the work order before reporting progress."), code="invalid_state")
-        allowed = [line.operation_id] if line.operation_id else list(
-            Operation.objects.in_brain(line.brain_id).filter(part_id=line.part_id).values_list("pk", flat=True))
-        if operation.pk not in allowed:
+            raise DomainError(_("Progress can be reported only on a work order in production."), code="invalid_state")
+        operations = _operations_of(line)
+        if operation.pk not in {op.pk for op in operations}:
             raise DomainError(_("That operation is not part of this line."), field="operation")
         if status not in ProgressReport.Status.values:
             raise DomainError(_("Unknown status."), field="status")
@@ -109,14 +113,67 @@ def progress_report(*, line: WorkOrderLine, operation: Operation, by: User, stat
             raise DomainError(_("The percentage must be from 0 to 100."), field="percent")
         if quantity_done is not None and not 0 <= quantity_done <= line.quantity:
             raise DomainError(_("At most %(n)s pieces can be done.") % {"n": line.quantity}, field="quantity_done")
+        if len(note) > 500 or len(reason) > 500:
+            raise DomainError(_("Keep it under 500 characters."), field="note" if len(note) > 500 else "reason")
+        attachments_check(list(files))
         if status == ProgressReport.Status.DONE:
             percent, quantity_done = MAX_PERCENT, line.quantity if quantity_done is None else quantity_done
+        line = WorkOrderLine.objects.in_brain(line.brain_id).select_for_update().get(pk=line.pk)  # one at a time
         report = ProgressReport.objects.create(
             brain_id=line.brain_id, line=line, operation=operation, status=status, percent=percent,
-            quantity_done=quantity_done, reason=reason.strip(), planned_completion=planned_completion,
-            reported_by=by,
+            quantity_done=quantity_done, reason=reason.strip(), note=note.strip(),
+            planned_completion=planned_completion, reported_by=by,
         )
+        attachments_store(uploads=list(files), by=by, report=report)
+        _line_state_refresh(line, operations, reported_at=report.reported_at, planned_completion=planned_completion)
         event_record(brain_id=line.brain_id, name="work_order.progress", payload={
-            "work_order": work_order.pk, "line": line.pk, "operation": operation.pk, "status": status,
-            "report": report.pk})
+            "work_order": work_order.pk, "rfq": work_order.rfq_id, "project": line.part.project_id,
+            "line": line.pk, "operation": operation.pk, "status": status, "report": report.pk})
         return report
+
+
+def _operations_of(line: WorkOrderLine) -> list[Operation]:
+    if line.operation_id:
+        return [line.operation]
+    return list(Operation.objects.in_brain(line.brain_id).filter(part_id=line.part_id).order_by("sequence"))
+
+
+def _operation_percent(report: ProgressReport | None, quantity: int) -> float:
+    if report is None:
+        return 0.0
+    if report.status == ProgressReport.Status.DONE:
+        return 100.0
+    if report.percent is not None:
+        return float(report.percent)
+    if report.quantity_done is not None and quantity:
+        return 100.0 * report.quantity_done / quantity
+    return 0.0
+
+
+def _line_state_refresh(line: WorkOrderLine, operations: list[Operation], *, reported_at, planned_completion) -> None:
+    """Make the line's current state from the newest report of each of its operations. The line's percentage
+    weighs operations by their estimated hours when every one has them, equally otherwise."""
+    latest = {report.operation_id: report for report in
+              ProgressReport.objects.in_brain(line.brain_id).filter(line=line)
+              .order_by("operation_id", "-reported_at", "-id").distinct("operation_id")}
+    statuses = [latest[op.pk].status if op.pk in latest else ProgressReport.Status.NOT_STARTED for op in operations]
+    weights = [float(op.estimated_hours or 0) for op in operations]
+    if not all(weights):
+        weights = [1.0] * len(operations)
+    done = sum(w * _operation_percent(latest.get(op.pk), line.quantity) for op, w in zip(operations, weights))
+    S = ProgressReport.Status
+    if statuses and all(s == S.DONE for s in statuses):
+        line.progress_status = S.DONE
+    elif S.BLOCKED in statuses:
+        line.progress_status = S.BLOCKED
+    elif any(s in (S.IN_PROGRESS, S.DONE) for s in statuses):
+        line.progress_status = S.IN_PROGRESS
+    else:
+        line.progress_status = S.NOT_STARTED
+    line.progress_percent = round(done / sum(weights)) if weights else 0
+    line.current_operation = next((op for op, s in zip(operations, statuses) if s != S.DONE), None)
+    line.last_reported_at = reported_at
+    if planned_completion is not None:
+        line.planned_completion = planned_completion
+    line.save(update_fields=["progress_status", "progress_percent", "current_operation", "last_reported_at",
+                             "planned_completion"])

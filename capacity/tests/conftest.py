@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from capacity.models import Rfq
-from capacity.services import profiles, projects, rfqs
+from capacity.models import Rfq, WorkOrder
+from capacity.services import awards, profiles, projects, rfqs
 from conftest import join, make_enterprise, make_user
 from tenants.context import brain_context
 
@@ -96,3 +96,27 @@ def price(rfq_line, unit, days=10):
     return {"rfq_line": rfq_line.pk, "unit_price": Decimal(unit), "vat_rate": Decimal("13.00"), "lead_time_days": days}
 
 
+
+
+@pytest.fixture
+def awarded(open_rfq, shop_a, shop_b, alice, parts, in_brain):
+    cavity, pin = lines_of(open_rfq)
+    quote_a = rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "18000", 20), price(pin, "30", 7)])
+    quote_b = rfqs.quote_submit(rfq=open_rfq, by=shop_b, lines=[price(cavity, "19000", 25)])
+    past_deadline(open_rfq)
+    with in_brain(open_rfq.brain):
+        a = {ql.rfq_line_id: ql.pk for ql in quote_a.lines.all()}
+        b = {ql.rfq_line_id: ql.pk for ql in quote_b.lines.all()}
+    [order] = awards.award_lines(rfq=open_rfq, decisions=a, by=alice)
+    with in_brain(open_rfq.brain):
+        work_order = WorkOrder.objects.get(purchase_order=order)
+    return work_order, (cavity, pin), b
+
+
+@pytest.fixture
+def accepted(awarded, shop_a):
+    """shop_a's work order for the cavity (whole part: CNC, HT) and the pins' heat treatment, accepted."""
+    from capacity.services import work_orders
+
+    work_order, lines, _b = awarded
+    return work_orders.work_order_accept(work_order=work_order, by=shop_a), lines

@@ -6,24 +6,10 @@ import pytest
 from django.utils import timezone
 
 from capacity.models import Award, ProgressReport, PurchaseOrder, Rfq, WorkOrder
-from capacity.services import awards, rfqs, work_orders
-from capacity.tests.conftest import lines_of, operation_of, past_deadline, price
+from capacity.services import awards, work_orders
+from capacity.tests.conftest import operation_of
+from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
-
-
-@pytest.fixture
-def awarded(open_rfq, shop_a, shop_b, alice, parts, in_brain):
-    cavity, pin = lines_of(open_rfq)
-    quote_a = rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "18000", 20), price(pin, "30", 7)])
-    quote_b = rfqs.quote_submit(rfq=open_rfq, by=shop_b, lines=[price(cavity, "19000", 25)])
-    past_deadline(open_rfq)
-    with in_brain(open_rfq.brain):
-        a = {ql.rfq_line_id: ql.pk for ql in quote_a.lines.all()}
-        b = {ql.rfq_line_id: ql.pk for ql in quote_b.lines.all()}
-    [order] = awards.award_lines(rfq=open_rfq, decisions=a, by=alice)
-    with in_brain(open_rfq.brain):
-        work_order = WorkOrder.objects.get(purchase_order=order)
-    return work_order, (cavity, pin), b
 
 
 def test_awarding_issues_one_work_order_per_purchase_order_with_the_lines(awarded, shop_a, in_brain):
@@ -63,12 +49,12 @@ def test_declining_returns_the_lines_to_the_buyer_for_a_new_award(awarded, shop_
         assert WorkOrder.objects.filter(purchase_order=again).exists()
 
 
-class TestProgress:
-    @pytest.fixture
-    def accepted(self, awarded, shop_a):
-        work_order, lines, _b = awarded
-        return work_orders.work_order_accept(work_order=work_order, by=shop_a), lines
+def refresh(obj):
+    with brain_context(obj.brain_id):
+        obj.refresh_from_db()
 
+
+class TestProgress:
     def line_of(self, work_order, rfq_line, in_brain):
         with in_brain(work_order.brain):
             return work_order.lines.select_related("work_order", "part").get(award__rfq_line=rfq_line)
@@ -83,6 +69,71 @@ class TestProgress:
         assert done.percent == 100 and done.quantity_done == 1
         with in_brain(work_order.brain):
             assert ProgressReport.objects.filter(line=line).first() == done  # the newest is the current state
+
+    def test_the_line_state_follows_the_newest_report_of_each_operation(self, accepted, shop_a, parts, in_brain):
+        work_order, (cavity, pin) = accepted
+        line = self.line_of(work_order, cavity, in_brain)  # the whole part: CNC then HT, no hours estimated
+        cnc, ht = operation_of(parts["cavity"], "CNC"), operation_of(parts["cavity"], "HT")
+        planned = timezone.localdate() + timedelta(days=9)
+        work_orders.progress_report(line=line, operation=cnc, by=shop_a, status="in_progress", percent=60,
+                                    planned_completion=planned)
+        refresh(line)
+        assert (line.progress_status, line.progress_percent, line.current_operation_id) == ("in_progress", 30, cnc.pk)
+        assert line.planned_completion == planned and line.last_reported_at is not None
+        work_orders.progress_report(line=line, operation=cnc, by=shop_a, status="done")
+        work_orders.progress_report(line=line, operation=ht, by=shop_a, status="blocked", reason="炉子检修")
+        refresh(line)
+        assert (line.progress_status, line.progress_percent, line.current_operation_id) == ("blocked", 50, ht.pk)
+        assert line.planned_completion == planned  # a report without a date keeps the last one
+        work_orders.progress_report(line=line, operation=ht, by=shop_a, status="done")
+        refresh(line)
+        assert (line.progress_status, line.progress_percent, line.current_operation) == ("done", 100, None)
+
+    def test_operations_weigh_by_their_estimated_hours(self, accepted, shop_a, parts, in_brain):
+        work_order, (cavity, pin) = accepted
+        cnc, ht = operation_of(parts["cavity"], "CNC"), operation_of(parts["cavity"], "HT")
+        with in_brain(work_order.brain):
+            cnc.estimated_hours, ht.estimated_hours = 30, 10
+            cnc.save(), ht.save()
+        line = self.line_of(work_order, cavity, in_brain)
+        work_orders.progress_report(line=line, operation=cnc, by=shop_a, status="done")
+        refresh(line)
+        assert line.progress_percent == 75
+
+    def test_a_report_keeps_its_photos_and_inspection_files(self, accepted, shop_a, parts, in_brain):
+        from capacity.services.attachments import Upload
+
+        work_order, (cavity, pin) = accepted
+        line = self.line_of(work_order, cavity, in_brain)
+        photo = Upload("机床.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100, "photo")
+        report_pdf = Upload("三坐标报告.pdf", b"%PDF-1.7 measured", "inspection")
+        report = work_orders.progress_report(line=line, operation=operation_of(parts["cavity"], "CNC"), by=shop_a,
+                                             status="in_progress", percent=10, files=[photo, report_pdf])
+        with in_brain(work_order.brain):
+            files = list(report.files.order_by("id"))
+            assert [(f.kind, f.content_type, f.original_name) for f in files] == [
+                ("photo", "image/jpeg", "机床.jpg"), ("inspection", "application/pdf", "三坐标报告.pdf")]
+            assert files[0].file.read() == photo.content
+
+    @pytest.mark.parametrize("upload", [
+        ("a.exe", b"MZ\x90\x00", "photo"),  # not a photo at all
+        ("a.pdf", b"%PDF-1.7", "video"),  # a PDF is not a video
+        ("a.jpg", b"", "photo"),
+        ("a.jpg", b"\xff\xd8\xff", "selfie"),
+    ])
+    def test_a_bad_file_refuses_the_whole_report(self, accepted, shop_a, parts, upload, in_brain):
+        from capacity.services.attachments import Upload
+
+        work_order, (cavity, pin) = accepted
+        line = self.line_of(work_order, cavity, in_brain)
+        with pytest.raises(DomainError) as error:
+            work_orders.progress_report(line=line, operation=operation_of(parts["cavity"], "CNC"), by=shop_a,
+                                        status="in_progress", percent=10, files=[Upload(*upload)])
+        assert error.value.field == "files"
+        with in_brain(work_order.brain):
+            assert not ProgressReport.objects.exists()
+        refresh(line)
+        assert line.last_reported_at is None
 
     @pytest.mark.parametrize("bad", [
         {"status": "blocked"},  # no reason
