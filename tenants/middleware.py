@@ -7,7 +7,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from tenants.context import set_context
-from tenants.models import Brain
+from tenants.models import ApiCall, Brain
 
 # /b/<slug>/… (web), /api/v1/brains/<slug>/… (API), /ws/b/<slug>/… (WebSocket, see consumers)
 BRAIN_IN_PATH = re.compile(r"^/(?:b|api/v1/brains)/(?P<slug>[^/]+)/")
@@ -46,3 +46,24 @@ class BrainMiddleware:
             if not connection.needs_rollback and (match or identity):
                 set_context(brain_id=None, user_id=None, enterprise_id=None)
             return response
+
+
+class ApiAuditMiddleware:
+    """Records every write made with an API key (who, which brain, what, the outcome), after the request's
+    transaction has ended, so that refused and rolled-back attempts are kept as well."""
+
+    SAFE = {"GET", "HEAD", "OPTIONS"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        api_key = getattr(request, "api_key", None)
+        if api_key is not None and request.method not in self.SAFE:
+            brain = getattr(request, "brain", None)
+            ApiCall.objects.create(
+                api_key=api_key, brain=brain, method=request.method, path=request.path[:300],
+                status_code=response.status_code, idempotency_key=getattr(request, "idempotency_key", ""),
+                replayed=getattr(request, "idempotent_replay", False))
+        return response

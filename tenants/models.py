@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -165,6 +165,8 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    rate_limit_per_minute = models.PositiveIntegerField(_("requests per minute"), default=600,
+                                                        validators=[MinValueValidator(1)])
 
     class Meta:
         verbose_name = _("API key")
@@ -177,6 +179,42 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ApiCall(models.Model):
+    """The audit of what API keys did: every write request made with a key, with its outcome. Written after
+    the request's transaction, so refused and failed attempts are kept too."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="calls")
+    brain = models.ForeignKey("Brain", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    method = models.CharField(max_length=7)
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField()
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    replayed = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["api_key", "-at"], name="api_call_recent")]
+
+
+class IdempotencyRecord(models.Model):
+    """The first successful response to a POST sent with an `Idempotency-Key`, replayed to its repeats.
+
+    Keyed by the client (API key or user) and the key; the fingerprint of method, path and body tells a
+    repeat from a different request reusing the key. Kept at least 24 hours."""
+
+    client = models.CharField(max_length=40)  # "key:<api key id>" or "user:<user id>"
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.BinaryField()
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_unique_per_client")]
 
 
 # --- Tenant-owned -----------------------------------------------------------------------------

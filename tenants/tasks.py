@@ -18,3 +18,11 @@ def notify_event(brain_id: int, event_id: int) -> int:
     notifications = services.notifications_from_event(brain_id=brain_id, event_id=event_id)
     push_notifications(notifications)
     return len(notifications)
+
+
+@shared_task(acks_late=True)
+def purge_idempotency_keys() -> int:
+    """Hourly: Idempotency-Keys are kept 48 hours (24 promised), then forgotten."""
+    from tenants.api.idempotency import idempotency_records_purge
+
+    return idempotency_records_purge()

@@ -43,6 +43,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         # A key acts for its enterprise only: never with its issuer's operator or administrator powers.
         user.is_platform_admin = user.is_staff = user.is_superuser = False
         user.via_api_key = True
+        request._request.api_key = api_key  # for the audit (tenants.middleware.ApiAuditMiddleware)
         set_identity(user_id=user.pk, enterprise_id=user.enterprise_id)
         return user, api_key
 

@@ -4,13 +4,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, viewsets
 
+from tenants.api.idempotency import IdempotentPostMixin
 from tenants.api.permissions import BrainMember
 
 BRAIN_SLUG = OpenApiParameter("brain_slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The brain's slug.")
 
 
 @extend_schema(parameters=[BRAIN_SLUG])
-class BrainScopedViewSet(viewsets.GenericViewSet):
+class BrainScopedViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     """Queryset filtered by the URL's brain (RLS enforces the same below); writes stamped with it."""
 
     permission_classes = [permissions.IsAuthenticated, BrainMember]

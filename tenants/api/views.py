@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from tenants import selectors, services
 from tenants.api import serializers
 from tenants.api.base import BrainScopedViewSet
+from tenants.api.idempotency import IdempotentPostMixin
 from tenants.api.permissions import GlobalReadWrite, NoApiKey
 from tenants.errors import NotAllowed
 from tenants.models import ApiKey, Brain, Membership, Notification, Process
@@ -23,7 +24,7 @@ class MeView(RetrieveAPIView):
         return self.request.user
 
 
-class BrainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BrainViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Brains the user can enter; platform administrators see all and create or suspend them."""
 
     serializer_class = serializers.BrainSerializer
@@ -171,7 +172,7 @@ class NotificationViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retr
         return Response({"marked": count})
 
 
-class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+class ApiKeyViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                     viewsets.GenericViewSet):
     """The enterprise's API keys. Create returns the secret once; delete revokes."""
 
