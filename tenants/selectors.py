@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from tenants.models import Brain, BrainStaff, Membership, Notification, User
+from tenants.models import ApiCall, Brain, BrainStaff, Membership, Notification, User
 
 
 def brains_for_user(*, user: User):
@@ -46,3 +46,11 @@ def brain_summary(*, brain: Brain) -> dict:
 
 def unread_notification_count(*, brain: Brain, user: User) -> int:
     return Notification.objects.in_brain(brain).filter(user=user, read_at__isnull=True).count()
+
+
+def api_calls(*, api_key=None, enterprise_id: int | None = None):
+    """The audit of API-key writes, newest first: of one key, or of all an enterprise's keys."""
+    calls = ApiCall.objects.select_related("brain", "api_key").order_by("-at", "-id")
+    if api_key is not None:
+        return calls.filter(api_key=api_key)
+    return calls.filter(api_key__enterprise_id=enterprise_id or 0)

@@ -233,8 +233,9 @@ class ApiKeysView(LoginRequiredMixin, View):
         keys = ApiKey.objects.filter(enterprise_id=self.request.user.enterprise_id)
         slugs = dict(Brain.objects.values_list("pk", "slug"))
         rows = [(key, [slugs.get(pk, "?") for pk in key.brain_ids]) for key in keys]
+        calls = selectors.api_calls(api_key=None, enterprise_id=self.request.user.enterprise_id)[:20]
         return render(self.request, "tenants/api_keys.html",
-                      {"form": form, "rows": rows, "issued": issued}, status=status)
+                      {"form": form, "rows": rows, "issued": issued, "calls": calls}, status=status)
 
 
 def not_found(request, exception=None):

@@ -5,6 +5,8 @@ import threading
 import urllib.request
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from capacity.models import Project
@@ -160,3 +162,17 @@ class TestAudit:
                      .values_list("method", "path", "status_code", "brain_id", "idempotency_key", "replayed"))
         assert calls == [("POST", PROJECTS, 201, mould.pk, "a-1", False), ("POST", PROJECTS, 201, mould.pk, "a-1", True),
                          ("POST", PROJECTS, 400, mould.pk, "", False)]
+
+    def test_the_enterprise_reads_its_keys_audit_and_no_one_elses(self, erp, alice, charlie, mould):
+        api_key, secret = erp
+        key_client(secret).post(PROJECTS, {"code": "M-5", "name": "五"}, format="json")
+        person = APIClient()
+        person.force_login(alice)
+        [call] = person.get(f"/api/v1/api-keys/{api_key.pk}/calls/").json()["results"]
+        assert (call["method"], call["status_code"], call["brain"]) == ("POST", 201, "mould")
+        web = Client()
+        web.force_login(alice)
+        assert f"POST {PROJECTS}" in web.get(reverse("api-keys")).content.decode()
+        stranger = APIClient()
+        stranger.force_login(charlie)
+        assert stranger.get(f"/api/v1/api-keys/{api_key.pk}/calls/").status_code == 404

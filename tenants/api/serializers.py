@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from tenants.models import ApiKey, Brain, Enterprise, Membership, Notification, Process, User, slug_validator
+from tenants.models import ApiCall, ApiKey, Brain, Enterprise, Membership, Notification, Process, User, slug_validator
 
 
 class BrainSerializer(serializers.ModelSerializer):
@@ -76,7 +76,8 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiKey
-        fields = ["id", "name", "prefix", "scope", "brains", "created_at", "last_used_at", "revoked_at"]
+        fields = ["id", "name", "prefix", "scope", "brains", "rate_limit_per_minute", "created_at", "last_used_at",
+                  "revoked_at"]
         read_only_fields = fields
 
     def get_brains(self, instance) -> list[str]:
@@ -84,6 +85,15 @@ class ApiKeySerializer(serializers.ModelSerializer):
         if slugs is None:
             slugs = dict(Brain.objects.filter(pk__in=instance.brain_ids).values_list("pk", "slug"))
         return [slugs[pk] for pk in instance.brain_ids if pk in slugs]
+
+
+class ApiCallSerializer(serializers.ModelSerializer):
+    brain = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ApiCall
+        fields = ["id", "at", "method", "path", "status_code", "brain", "idempotency_key", "replayed"]
+        read_only_fields = fields
 
 
 class ApiKeyCreateSerializer(serializers.Serializer):

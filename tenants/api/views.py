@@ -200,3 +200,11 @@ class ApiKeyViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     def perform_destroy(self, instance):
         services.api_key_revoke(api_key=instance, by=self.request.user)
+
+    @extend_schema(responses={200: serializers.ApiCallSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def calls(self, request, pk=None):
+        """The key's audit: every write it made, newest first, with its outcome (refused ones too)."""
+        calls = selectors.api_calls(api_key=self.get_object())
+        page = self.paginate_queryset(calls)
+        return self.get_paginated_response(serializers.ApiCallSerializer(page, many=True).data)
