@@ -17,3 +17,10 @@ class CapacityConfig(AppConfig):
         for event_name in ("rfq.published", "rfq.matched", "quote.submitted", "rfq.closed", "rfq.cancelled",
                            "rfq.awarded", "rfq.recommendation_ready", "work_order.accepted", "work_order.declined"):
             subscribe(event_name, "capacity.tasks.notify_capacity_event")
+        for event_name in ("change_request.requested", "change_request.accepted", "change_request.rejected",
+                           "change_request.withdrawn"):
+            subscribe(event_name, "capacity.tasks.notify_capacity_event")
+        for event_name in ("mould_trial.scheduled", "mould_trial.recorded", "mould_trial.cancelled"):
+            subscribe(event_name, "capacity.tasks.notify_capacity_event")
+        for event_name in ("delivery.recorded", "delivery.inspected", "work_order.completed", "work_order.rated"):
+            subscribe(event_name, "capacity.tasks.notify_capacity_event")

@@ -37,7 +37,9 @@ def _email(users, kind: str, params: dict, link: str) -> None:
     for user in users:  # one message each: competing suppliers must not see each other's addresses
         if user.email:
             try:
-                send_mail(subject, f"{subject}\n\n{link}", None, [user.email])
+                # the note (a reason, a comment) is in the mail too, as on the in-app notification
+                send_mail(subject, "\n\n".join(filter(None, [subject, params.get("note", ""), link])), None,
+                          [user.email])
             except Exception as error:  # the in-app notification stands; a mail server outage must not undo it
                 logger.warning("could not e-mail %s: %s", user.email, error)
 
@@ -60,6 +62,12 @@ def _tell(event: OutboxEvent, users, params: dict, link: str, *, kind: str | Non
 
 def _notifications(event: OutboxEvent) -> list:
     brain_id = event.brain_id
+    if event.name.startswith("change_request."):
+        return _change_request_notifications(event)
+    if event.name in DELIVERY_EVENTS:
+        return _delivery_notifications(event)
+    if event.name.startswith("mould_trial."):
+        return _trial_notifications(event)
     rfq = Rfq.objects.in_brain(brain_id).select_related("brain").get(pk=event.payload["rfq"])
     slug = rfq.brain.slug
     buyer_link = f"/b/{slug}/capacity/rfqs/{rfq.pk}/"
@@ -95,3 +103,115 @@ def _notifications(event: OutboxEvent) -> list:
             made += _tell(event, _users_of(quoted - winners), params, supplier_link, kind="rfq.awarded.lost")
         return made
     return []
+
+
+# --- Change requests (after award: due date or quantity) ------------------------------------------
+
+NOTIFICATION_TITLES.update({
+    "change_request.requested": _("%(enterprise)s asks to change %(part)s on work order %(po)s"),
+    "change_request.accepted": _("%(enterprise)s accepted your change of %(part)s on work order %(po)s"),
+    "change_request.rejected": _("%(enterprise)s rejected your change of %(part)s on work order %(po)s"),
+    "change_request.withdrawn": _("%(enterprise)s withdrew its change of %(part)s on work order %(po)s"),
+})
+
+
+def _change_request_notifications(event: OutboxEvent) -> list:
+    """The other side hears of a request (in-app and e-mail) and of its withdrawal; the asking side hears of
+    the decision (in-app)."""
+    from capacity.models import ChangeRequest
+
+    change = (ChangeRequest.objects.in_brain(event.brain_id)
+              .select_related("line__part", "line__work_order__purchase_order", "line__work_order__buyer",
+                              "line__work_order__supplier", "brain")
+              .get(pk=event.payload["change_request"]))
+    work_order = change.line.work_order
+    asking_buyer = change.side == ChangeRequest.Side.BUYER
+    asking, other = ((work_order.buyer, work_order.supplier) if asking_buyer
+                     else (work_order.supplier, work_order.buyer))
+    to_other = event.name in ("change_request.requested", "change_request.withdrawn")
+    params = {"enterprise": str(asking if to_other else other), "part": change.line.part.part_no,
+              "po": work_order.purchase_order.number,
+              "note": change.reason if event.name == "change_request.requested" else change.response}
+    link = f"/b/{change.brain.slug}/capacity/work-orders/{work_order.pk}/#line-{change.line_id}"
+    told = other if to_other else asking
+    return _tell(event, _users_of([told.pk]), params, link, email=event.name == "change_request.requested")
+
+
+# --- Remote mould trials ---------------------------------------------------------------------------------
+
+NOTIFICATION_TITLES.update({
+    "mould_trial.scheduled": _("Mould trial T%(number)s of %(project)s is scheduled for %(when)s at %(location)s"),
+    "mould_trial.recorded.pass": _("Mould trial T%(number)s of %(project)s passed"),
+    "mould_trial.recorded.modify": _("Mould trial T%(number)s of %(project)s: the mould needs modifying"),
+    "mould_trial.cancelled": _("Mould trial T%(number)s of %(project)s was cancelled"),
+})
+
+
+def _trial_notifications(event: OutboxEvent) -> list:
+    """The buyer's colleagues (not the one who acted) hear when a trial is scheduled, what it concluded (the
+    defects as the note) and when it is called off, in-app and by e-mail: they attend or follow it remotely.
+    Modifications show on the project board and notify nobody."""
+    from django.utils import timezone
+
+    from capacity.models import MouldTrial
+
+    if event.name not in ("mould_trial.scheduled", "mould_trial.recorded", "mould_trial.cancelled"):
+        return []
+    trial = (MouldTrial.objects.in_brain(event.brain_id).select_related("project", "brain")
+             .get(pk=event.payload["trial"]))
+    params = {"number": trial.number, "project": f"{trial.project.code} {trial.project.name}",
+              "when": timezone.localtime(trial.scheduled_at).strftime("%Y-%m-%d %H:%M"), "location": trial.location}
+    kind = None
+    if event.name == "mould_trial.recorded":
+        kind = f"mould_trial.recorded.{trial.conclusion}"
+        params["note"] = trial.defects
+    elif event.name == "mould_trial.cancelled":
+        params["note"] = event.payload.get("reason", "")
+    colleagues = _users_of([trial.project.buyer_id]).exclude(pk=event.payload.get("by"))
+    link = f"/b/{trial.brain.slug}/capacity/trials/{trial.pk}/"
+    return _tell(event, colleagues, params, link, kind=kind, email=True)
+
+
+# --- Delivery, acceptance, completion, rating -------------------------------------------------------
+
+DELIVERY_EVENTS = ("delivery.recorded", "delivery.inspected", "work_order.completed", "work_order.rated")
+
+NOTIFICATION_TITLES.update({
+    "delivery.recorded": _("%(supplier)s delivered %(note_number)s on work order %(po)s: inspect the pieces"),
+    "delivery.inspected.accepted": _("%(buyer)s accepted %(accepted)s pieces of %(part)s (delivery %(note_number)s)"),
+    "delivery.inspected.rejected": _("%(buyer)s rejected %(rejected)s pieces of %(part)s (delivery "
+                                     "%(note_number)s): make them again"),
+    "delivery.inspected.rework": _("%(buyer)s sent %(rejected)s pieces of %(part)s back for rework (delivery "
+                                   "%(note_number)s)"),
+    "work_order.completed": _("Work order %(po)s is completed: every line was accepted"),
+    "work_order.rated": _("%(buyer)s rated work order %(po)s: %(score)s of 5"),
+})
+
+
+def _delivery_notifications(event: OutboxEvent) -> list:
+    """The buyer hears of a delivery; the supplier of each inspection (by e-mail too when pieces are refused,
+    with the reason), of its work order's completion and of its rating."""
+    from capacity.models import DeliveryLine, SupplierRating
+
+    work_order = (WorkOrder.objects.in_brain(event.brain_id)
+                  .select_related("purchase_order", "buyer", "supplier", "brain").get(pk=event.payload["work_order"]))
+    link = f"/b/{work_order.brain.slug}/capacity/work-orders/{work_order.pk}/deliveries/"
+    params = {"po": work_order.purchase_order.number, "buyer": str(work_order.buyer),
+              "supplier": str(work_order.supplier)}
+    buyers, suppliers = _users_of([work_order.buyer_id]), _users_of([work_order.supplier_id])
+    if event.name == "delivery.recorded":
+        from capacity.models import Delivery
+
+        delivery = Delivery.objects.in_brain(event.brain_id).get(pk=event.payload["delivery"])
+        return _tell(event, buyers, {**params, "note_number": delivery.note_number}, link)
+    if event.name == "delivery.inspected":
+        row = (DeliveryLine.objects.in_brain(event.brain_id).select_related("delivery", "line__part")
+               .get(pk=event.payload["delivery_line"]))
+        told = {**params, "note_number": row.delivery.note_number, "part": row.line.part.part_no,
+                "accepted": row.accepted_quantity, "rejected": row.rejected_quantity, "note": row.reason}
+        refused = row.outcome != DeliveryLine.Outcome.ACCEPTED
+        return _tell(event, suppliers, told, link, kind=f"delivery.inspected.{row.outcome}", email=refused)
+    if event.name == "work_order.completed":
+        return _tell(event, suppliers, params, link)
+    rating = SupplierRating.objects.in_brain(event.brain_id).get(pk=event.payload["rating"])
+    return _tell(event, suppliers, {**params, "score": f"{rating.score:.2f}", "note": rating.comment}, link)
