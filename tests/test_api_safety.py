@@ -176,3 +176,26 @@ class TestAudit:
         stranger = APIClient()
         stranger.force_login(charlie)
         assert stranger.get(f"/api/v1/api-keys/{api_key.pk}/calls/").status_code == 404
+
+
+class TestConditionalReads:
+    def test_a_detail_read_carries_an_etag_and_answers_304_while_unchanged(self, erp, mould, in_brain):
+        client = key_client(erp[1])
+        project = client.post(PROJECTS, {"code": "M-10", "name": "十"}, format="json").json()
+        first = client.get(f"{PROJECTS}{project['id']}/")
+        etag = first["ETag"]
+        assert first.status_code == 200 and etag.startswith('"')
+        unchanged = client.get(f"{PROJECTS}{project['id']}/", HTTP_IF_NONE_MATCH=etag)
+        assert unchanged.status_code == 304 and not unchanged.content and unchanged["ETag"] == etag
+        with in_brain(mould):
+            Project.objects.filter(pk=project["id"]).update(name="十（改）")
+        changed = client.get(f"{PROJECTS}{project['id']}/", HTTP_IF_NONE_MATCH=etag)
+        assert changed.status_code == 200 and changed.json()["name"] == "十（改）" and changed["ETag"] != etag
+
+    def test_lists_have_no_etag_and_the_schema_documents_the_header(self, erp, alice):
+        assert "ETag" not in key_client(erp[1]).get(PROJECTS)
+        client = APIClient()
+        client.force_login(alice)
+        schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+        detail = schema["paths"]["/api/v1/brains/{brain_slug}/projects/{id}/"]["get"]
+        assert "If-None-Match" in [p["name"] for p in detail["parameters"]]

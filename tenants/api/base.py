@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, viewsets
 
+from tenants.api.conditional import ConditionalRetrieveMixin
 from tenants.api.idempotency import IdempotentPostMixin
 from tenants.api.permissions import BrainMember
 
@@ -11,7 +12,7 @@ BRAIN_SLUG = OpenApiParameter("brain_slug", OpenApiTypes.STR, OpenApiParameter.P
 
 
 @extend_schema(parameters=[BRAIN_SLUG])
-class BrainScopedViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
+class BrainScopedViewSet(ConditionalRetrieveMixin, IdempotentPostMixin, viewsets.GenericViewSet):
     """Queryset filtered by the URL's brain (RLS enforces the same below); writes stamped with it."""
 
     permission_classes = [permissions.IsAuthenticated, BrainMember]

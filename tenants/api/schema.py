@@ -3,6 +3,7 @@ on POST)."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
+from tenants.api.conditional import IF_NONE_MATCH
 from tenants.api.idempotency import IDEMPOTENCY_KEY
 
 
@@ -11,4 +12,6 @@ class AutoSchema(SpectacularAutoSchema):
         parameters = super().get_override_parameters()
         if self.method == "POST":
             parameters = [*parameters, IDEMPOTENCY_KEY]
+        if self.method == "GET" and getattr(self.view, "action", None) == "retrieve":
+            parameters = [*parameters, IF_NONE_MATCH]
         return parameters
