@@ -9,8 +9,10 @@ class CapacityConfig(AppConfig):
     def ready(self) -> None:
         from capacity import live  # noqa: F401  (registers the "rfq" live topic)
         from capacity.services import notifications  # noqa: F401  (registers notification titles)
+        from capacity.services import board  # noqa: F401  (registers the reminder and digest titles)
         from tenants.outbox import subscribe
 
+        subscribe("*", "capacity.tasks.push_project_board")  # every event naming a project moves its board
         subscribe("rfq.published", "capacity.tasks.run_matching", queue="matching")
         subscribe("project.bom_import_requested", "capacity.tasks.run_bom_import")
         subscribe("rfq.recommendation_requested", "capacity.tasks.compute_recommendation", queue="matching")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 DEFAULT_RATING = Decimal("3.50")  # of 5: a supplier with no record yet is ranked as average
 DEFAULT_ON_TIME = Decimal("0.900")
+DEFAULT_FIRST_PASS_YIELD = Decimal("0.950")  # no inspection yet: neither rewarded nor punished
 MAX_MATCHES_PER_LINE = 20  # the best 20 per line are invited: enough choice, no flood of invitations
 
 
@@ -25,6 +26,7 @@ class SupplierSpec:
     materials: frozenset[str] = frozenset()
     rating: Decimal | None = None
     on_time_rate: Decimal | None = None
+    first_pass_yield: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,11 @@ def match_line(line: LineSpec, supplier: SupplierSpec) -> Match | None:
     reasons.append(f"capacity:{hours.normalize():f}")
     rating = supplier.rating if supplier.rating is not None else DEFAULT_RATING
     on_time = supplier.on_time_rate if supplier.on_time_rate is not None else DEFAULT_ON_TIME
+    first_pass = supplier.first_pass_yield if supplier.first_pass_yield is not None else DEFAULT_FIRST_PASS_YIELD
     fit = len([r for r in reasons if r in ("envelope", "tolerance", "material")]) / 3
     headroom = min(float(hours) / 40.0, 1.0)  # a free working week counts as full headroom
-    score = 0.35 * fit + 0.25 * float(rating) / 5 + 0.25 * float(on_time) + 0.15 * headroom
+    score = (0.35 * fit + 0.20 * float(rating) / 5 + 0.20 * float(on_time) + 0.10 * float(first_pass)
+             + 0.15 * headroom)
     return Match(supplier.enterprise, round(score, 3), tuple(reasons))
 
 

@@ -303,3 +303,217 @@ def recommendation_lines(*, recommendation: Recommendation) -> list[dict]:
             .order_by("rfq_line__line_no").values_list("rfq_line_id", "pk", "quote__supplier_id"))
     return [{"rfq_line": line, "quote_line": quote_line, "supplier": supplier}
             for line, quote_line, supplier in rows if choice.get(line) == quote_line]
+
+
+# --- Delivery, acceptance, ratings (Capacity sharing II) -------------------------------------------
+
+from capacity.models import Delivery, DeliveryLine, SupplierRating  # noqa: E402  (this section's own models)
+
+
+def _of_work_orders_of(enterprise_id: int, prefix: str = "") -> Q:
+    """Rows whose work order has the enterprise as its buyer or its supplier."""
+    return Q(**{f"{prefix}work_order__buyer_id": enterprise_id}) | Q(**{f"{prefix}work_order__supplier_id": enterprise_id})
+
+
+def delivery_list(*, brain, enterprise_id: int | None):
+    """Deliveries of work orders the enterprise buys or supplies, each with its lines."""
+    if enterprise_id is None:
+        return Delivery.objects.none()
+    return (Delivery.objects.in_brain(brain).filter(_of_work_orders_of(enterprise_id))
+            .select_related("work_order__purchase_order")
+            .prefetch_related(Prefetch("lines", queryset=DeliveryLine.objects.select_related(
+                "line__part", "line__operation__process").order_by("pk")))
+            .order_by("-delivered_on", "-pk"))
+
+
+def delivery_line_list(*, brain, enterprise_id: int | None):
+    """Delivered lines (with their inspection) of work orders the enterprise buys or supplies."""
+    if enterprise_id is None:
+        return DeliveryLine.objects.none()
+    return (DeliveryLine.objects.in_brain(brain).filter(_of_work_orders_of(enterprise_id, "delivery__"))
+            .select_related("delivery__work_order", "line__part", "line__operation__process")
+            .order_by("-delivery__delivered_on", "-pk"))
+
+
+def rating_list(*, brain, enterprise_id: int | None):
+    """Ratings the enterprise gave as a buyer and received as a supplier."""
+    if enterprise_id is None:
+        return SupplierRating.objects.none()
+    return (SupplierRating.objects.in_brain(brain)
+            .filter(Q(work_order__buyer_id=enterprise_id) | Q(supplier_id=enterprise_id))
+            .select_related("work_order__purchase_order", "supplier").order_by("-rated_at", "-pk"))
+
+
+def accepted_value(work_order) -> dict:
+    """What finance reads of a work order: the accepted value so far, tax included, its VAT and the net, in the
+    work order's currency, with the dates — and the inspected delivery lines it is the sum of (the dated facts:
+    each fixes its accepted pieces × the line's VAT-included unit price, and that amount's VAT, to the fen)."""
+    rows = (DeliveryLine.objects.in_brain(work_order.brain_id).filter(delivery__work_order_id=work_order.pk)
+            .exclude(outcome=DeliveryLine.Outcome.PENDING)
+            .select_related("delivery", "line__part", "line__operation__process")
+            .order_by("accepted_on", "delivery__delivered_on", "pk"))
+    lines = [{
+        "delivery_line": row.pk, "delivery": row.delivery_id, "note_number": row.delivery.note_number,
+        "line": row.line_id, "part_no": row.line.part.part_no, "name": row.line.part.name,
+        "process": row.line.operation.process.code if row.line.operation_id else None,
+        "delivered_on": row.delivery.delivered_on, "accepted_on": row.accepted_on, "outcome": row.outcome,
+        "quantity": row.quantity, "accepted_quantity": row.accepted_quantity,
+        "rejected_quantity": row.rejected_quantity, "unit_price": row.line.unit_price, "vat_rate": row.line.vat_rate,
+        "amount": row.amount, "tax": row.tax, "net": row.amount - row.tax,
+    } for row in rows]
+    accepted_on = [line["accepted_on"] for line in lines if line["accepted_quantity"]]
+    return {
+        "work_order": work_order.pk, "currency": work_order.currency, "status": work_order.status,
+        "amount": work_order.accepted_amount, "tax": work_order.accepted_tax, "net": work_order.accepted_net,
+        "first_accepted_on": min(accepted_on, default=None), "last_accepted_on": work_order.last_accepted_on,
+        "completed_at": work_order.completed_at, "lines": lines,
+    }
+
+
+def delivery_sheet(work_order) -> dict:
+    """The deliveries page of a work order: each line's delivered / accepted / rejected / outstanding pieces, the
+    deliveries with their lines (pending ones to inspect), the accepted value and the rating if any."""
+    lines = list(work_order.lines.select_related("part", "operation__process").order_by("pk"))
+    deliveries = list(Delivery.objects.in_brain(work_order.brain_id).filter(work_order_id=work_order.pk)
+                      .prefetch_related(Prefetch("lines", queryset=DeliveryLine.objects.select_related(
+                          "line__part", "line__operation__process").order_by("pk")))
+                      .order_by("-delivered_on", "-pk"))
+    return {
+        "lines": lines, "deliveries": deliveries,
+        "pending": [row for delivery in deliveries for row in delivery.lines.all()
+                    if row.outcome == DeliveryLine.Outcome.PENDING],
+        "value": accepted_value(work_order),
+        "rating": SupplierRating.objects.in_brain(work_order.brain_id).filter(work_order_id=work_order.pk).first(),
+    }
+
+
+# --- Remote mould trials -------------------------------------------------------------------------------
+
+
+def mould_trial_list(*, brain, enterprise_id: int | None):
+    """Trials of the enterprise's own projects (the buyer's only), with their files and modifications."""
+    from capacity.models import Attachment, MouldTrial, TrialModification
+
+    if enterprise_id is None:
+        return MouldTrial.objects.none()
+    return (MouldTrial.objects.in_brain(brain).filter(project__buyer_id=enterprise_id)
+            .select_related("project", "scheduled_by", "recorded_by")
+            .prefetch_related(
+                Prefetch("files", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+                Prefetch("modifications", queryset=TrialModification.objects.select_related(
+                    "part", "operation__process").order_by("pk")))
+            .order_by("project_id", "-number"))
+
+
+# --- Work orders, progress reports, their files, change requests (Capacity sharing II) -------------------
+
+from django.db.models import F, Window  # noqa: E402  (this section's own imports)
+from django.db.models.functions import RowNumber  # noqa: E402
+
+from capacity.models import Attachment, ChangeRequest, ProgressReport, WorkOrder, WorkOrderLine  # noqa: E402
+
+
+def _buyer_or_supplier(enterprise_id: int, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}buyer_id": enterprise_id}) | Q(**{f"{prefix}supplier_id": enterprise_id})
+
+
+def _work_order_lines():
+    """Lines with their part, tendered operation, current operation and the part's routing."""
+    return (WorkOrderLine.objects.select_related("part", "operation__process", "current_operation__process")
+            .prefetch_related(Prefetch("part__operations", queryset=Operation.objects.select_related("process")
+                                       .order_by("sequence")))
+            .order_by("pk"))
+
+
+def work_order_list(*, brain, enterprise_id: int | None):
+    """Work orders the enterprise buys (as the RFQ's buyer) or makes (as the supplier), with their lines."""
+    if enterprise_id is None:
+        return WorkOrder.objects.none()
+    return (WorkOrder.objects.in_brain(brain).filter(_buyer_or_supplier(enterprise_id))
+            .select_related("purchase_order", "rfq__project", "buyer", "supplier")
+            .prefetch_related(Prefetch("lines", queryset=_work_order_lines()))
+            .order_by("-created_at", "-pk"))
+
+
+def work_order_line_list(*, brain, enterprise_id: int | None):
+    if enterprise_id is None:
+        return WorkOrderLine.objects.none()
+    return (WorkOrderLine.objects.in_brain(brain).filter(_buyer_or_supplier(enterprise_id, "work_order__"))
+            .select_related("work_order", "part", "operation"))
+
+
+def line_operations(line: WorkOrderLine) -> list[Operation]:
+    """What the line covers: its one tendered operation, or the part's whole routing (prefetched above)."""
+    if line.operation_id:
+        return [line.operation]
+    return list(line.part.operations.all())
+
+
+def progress_report_list(*, brain, enterprise_id: int | None):
+    """Reports on lines of work orders the enterprise buys or makes, newest first, with their files."""
+    if enterprise_id is None:
+        return ProgressReport.objects.none()
+    return (ProgressReport.objects.in_brain(brain).filter(_buyer_or_supplier(enterprise_id, "line__work_order__"))
+            .select_related("line__part", "operation__process", "reported_by")
+            .prefetch_related(Prefetch("files", queryset=Attachment.objects.order_by("pk")))
+            .order_by("-reported_at", "-pk"))
+
+
+def attachment_list(*, brain, enterprise_id: int | None):
+    """Files the enterprise may open: a progress report's to the work order's buyer and supplier, a mould
+    trial's to the project's buyer."""
+    if enterprise_id is None:
+        return Attachment.objects.none()
+    return (Attachment.objects.in_brain(brain)
+            .filter(_buyer_or_supplier(enterprise_id, "report__line__work_order__")
+                    | Q(trial__project__buyer_id=enterprise_id))
+            .select_related("report__line").order_by("-uploaded_at", "-pk"))
+
+
+def change_request_list(*, brain, enterprise_id: int | None):
+    """Change requests on lines of work orders the enterprise buys or makes, newest first."""
+    if enterprise_id is None:
+        return ChangeRequest.objects.none()
+    return (ChangeRequest.objects.in_brain(brain).filter(_buyer_or_supplier(enterprise_id, "line__work_order__"))
+            .select_related("line__part", "line__work_order", "requested_by", "decided_by")
+            .order_by("-requested_at", "-pk"))
+
+
+@dataclass
+class WorkOrderRow:
+    """One line of the work order page: each operation with its newest report, the last reports with their
+    files, and the line's change requests (newest first; a pending one apart)."""
+
+    line: WorkOrderLine
+    operations: list[tuple[Operation, "ProgressReport | None"]]
+    reports: list[ProgressReport]
+    changes: list[ChangeRequest]
+
+    @property
+    def pending(self) -> "ChangeRequest | None":
+        return next((c for c in self.changes if c.status == ChangeRequest.Status.PENDING), None)
+
+
+def work_order_sheet(*, work_order: WorkOrder, reports_per_line: int = 3) -> list[WorkOrderRow]:
+    """The work order page's lines; a fixed number of queries whatever the number of lines."""
+    brain = work_order.brain_id
+    lines = list(_work_order_lines().in_brain(brain).filter(work_order=work_order))
+    newest = {(r.line_id, r.operation_id): r for r in ProgressReport.objects.in_brain(brain)
+              .filter(line__work_order=work_order).order_by("line_id", "operation_id", "-reported_at", "-id")
+              .distinct("line_id", "operation_id")}
+    recent: dict[int, list[ProgressReport]] = {}
+    for report in (ProgressReport.objects.in_brain(brain).filter(line__work_order=work_order)
+                   .annotate(rank=Window(RowNumber(), partition_by=[F("line_id")],
+                                         order_by=[F("reported_at").desc(), F("id").desc()]))
+                   .filter(rank__lte=reports_per_line)
+                   .select_related("operation__process", "reported_by")
+                   .prefetch_related(Prefetch("files", queryset=Attachment.objects.order_by("pk")))
+                   .order_by("line_id", "-reported_at", "-id")):
+        recent.setdefault(report.line_id, []).append(report)
+    changes: dict[int, list[ChangeRequest]] = {}
+    for change in (ChangeRequest.objects.in_brain(brain).filter(line__work_order=work_order)
+                   .select_related("requested_by", "decided_by").order_by("-requested_at", "-id")):
+        changes.setdefault(change.line_id, []).append(change)
+    return [WorkOrderRow(line=line, operations=[(op, newest.get((line.pk, op.pk))) for op in line_operations(line)],
+                         reports=recent.get(line.pk, []), changes=changes.get(line.pk, []))
+            for line in lines]

@@ -40,7 +40,7 @@ def supplier_specs(brain_id: int, *, exclude: int) -> list[matching.SupplierSpec
     active.discard(exclude)
     profiles = {p.pk: matching.SupplierSpec(enterprise=p.enterprise_id, free_hours={},
                                             materials=frozenset(p.materials), rating=p.rating,
-                                            on_time_rate=p.on_time_rate)
+                                            on_time_rate=p.on_time_rate, first_pass_yield=p.first_pass_yield)
                 for p in SupplierProfile.objects.in_brain(brain_id).filter(enterprise_id__in=active)}
     for profile_id, process_id, hours in SupplierCapacity.objects.in_brain(brain_id).filter(
             profile_id__in=profiles).values_list("profile_id", "process_id", "weekly_free_hours"):
