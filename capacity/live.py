@@ -28,3 +28,30 @@ def rfq_followers(user, brain, rfq_id: int) -> str | None:
     if Rfq.objects.in_brain(brain).filter(pk=rfq_id, buyer_id=user.enterprise_id).exists():
         return rfq_group(brain.pk, rfq_id)
     return None
+
+
+# --- The buyer's project board --------------------------------------------------------------------
+
+
+def board_group(brain_id: int, project_id: int) -> str:
+    return f"brain-{brain_id}.board-{project_id}"
+
+
+def push_board_update(brain_id: int, project_id: int, what: str) -> None:
+    """Any event of the project (a report, an acceptance, a delivery, a trial…): open boards re-fetch their rows."""
+    async_to_sync(get_channel_layer().group_send)(
+        board_group(brain_id, project_id), {"type": "live.update", "topic": "board", "id": project_id, "what": what}
+    )
+
+
+@live_topic("board")
+def board_followers(user, brain, project_id: int) -> str | None:
+    """Only the users of the project's buyer enterprise follow its board (its buyer-only page)."""
+    from capacity.models import Project
+    from tenants.access import brain_access
+
+    if user.enterprise_id is None or not brain_access(user=user, brain=brain).has_role("buyer"):
+        return None
+    if Project.objects.in_brain(brain).filter(pk=project_id, buyer_id=user.enterprise_id).exists():
+        return board_group(brain.pk, project_id)
+    return None

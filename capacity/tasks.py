@@ -50,3 +50,42 @@ def notify_capacity_event(brain_id: int, event_id: int) -> int:
     if "rfq" in payload:
         push_rfq_update(brain_id, payload["rfq"], "changed")
     return len(made)
+
+
+# --- The project board: live pushes, reminders, digests -------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def push_project_board(brain_id: int, event_id: int) -> bool:
+    """Every outbox event ("*"): one that names a project makes that project's open boards re-fetch."""
+    from capacity.live import push_board_update
+    from tenants.context import brain_context
+    from tenants.models import OutboxEvent
+
+    with brain_context(brain_id):
+        event = OutboxEvent.objects.in_brain(brain_id).values("name", "payload").get(pk=event_id)
+    project_id = event["payload"].get("project") if isinstance(event["payload"], dict) else None
+    if not isinstance(project_id, int):
+        return False
+    push_board_update(brain_id, project_id, event["name"])
+    return True
+
+
+@shared_task(acks_late=True)
+def send_progress_reminders() -> int:
+    """Beat: suppliers whose work orders have gone without a report for the brain's N days are reminded."""
+    from capacity.services import board
+
+    sent = board.progress_reminders_send()
+    push_notifications(sent.notifications)
+    return sent.count
+
+
+@shared_task(acks_late=True)
+def send_board_digests() -> int:
+    """Beat, daily: each buyer gets a digest of its projects' late, blocked and at-risk parts."""
+    from capacity.services import board
+
+    sent = board.board_digests_send()
+    push_notifications(sent.notifications)
+    return sent.count

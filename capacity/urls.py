@@ -14,4 +14,6 @@ urlpatterns = [
     path("purchase-orders/<int:pk>/", views.PurchaseOrderView.as_view(), name="purchase-order"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("suppliers/", views.SupplierDirectoryView.as_view(), name="suppliers"),
+    path("projects/<int:pk>/board/", views.ProjectBoardView.as_view(), name="project-board"),
+    path("board-settings/", views.BoardSettingsView.as_view(), name="board-settings"),
 ]

@@ -379,3 +379,52 @@ class SupplierDirectoryView(BrainView):
             "filter": found, "profiles": found.qs.distinct() if found.is_valid() else [],
             "processes": forms.processes_of(self.brain),
         })
+
+
+# --- The buyer's project board ----------------------------------------------------------------------
+
+
+class ProjectBoardView(BuyerView):
+    """Every part of the project: where it is, what is late, blocked or at risk; a timeline of the whole mould.
+    Live: the page follows the "board" topic and re-fetches this view as a fragment (htmx) on each update."""
+
+    def get(self, request, brain_slug, pk):
+        from capacity.board import project_board
+
+        project = self.project(pk)
+        form = forms.BoardFilterForm(request.GET)
+        filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+        board = project_board(project, viewer=request.user, **filters)
+        template = "capacity/_board_live.html" if request.htmx else "capacity/board.html"
+        return render(request, template, {"project": project, "board": board, "form": form})
+
+
+class BoardSettingsView(BrainView):
+    """Operators: the brain's board rules (after how many days without a report a part is at risk)."""
+
+    operators_only = True
+
+    def get(self, request, brain_slug):
+        from capacity.services.board import board_settings_of
+
+        settings = board_settings_of(self.brain)
+        return self._render(forms.BoardSettingsForm(initial={"stale_after_days": settings.stale_after_days}),
+                            settings)
+
+    def post(self, request, brain_slug):
+        from capacity.services.board import board_settings_of, board_settings_save
+
+        form = forms.BoardSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                board_settings_save(brain=self.brain, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                _field_errors(form, error)
+            else:
+                messages.success(request, _("Board settings saved."))
+                return HttpResponseRedirect(request.path)
+        return self._render(form, board_settings_of(self.brain), status=400)
+
+    def _render(self, form, settings, status=200):
+        return render(self.request, "capacity/board_settings.html", {"form": form, "settings": settings},
+                      status=status)

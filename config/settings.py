@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -164,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "tenants.tasks.drain_outbox", "schedule": 10.0},
     "purge-idempotency-keys": {"task": "tenants.tasks.purge_idempotency_keys", "schedule": 3600.0},
     "close-due-rfqs": {"task": "capacity.tasks.close_due_rfqs", "schedule": 60.0},
+    # The project board: stale-progress reminders at 09:00 and 14:00 (once per work order and day), the
+    # buyers' digest at 08:00 (once per project and day), Asia/Shanghai.
+    "progress-reminders": {"task": "capacity.tasks.send_progress_reminders",
+                           "schedule": crontab(hour="9,14", minute=0)},
+    "board-digests": {"task": "capacity.tasks.send_board_digests", "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- Channels ----------------------------------------------------------------------------------

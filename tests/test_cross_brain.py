@@ -439,3 +439,65 @@ def test_capacity_pages_are_404_to_another_brain_and_another_enterprise(client, 
         for stranger in (charlie,) if "/quote/" in url else (charlie, rival):
             client.force_login(stranger)
             assert client.get(url).status_code == 404, (url, stranger)
+
+
+# --- The project board and the brain's board settings ---------------------------------------------------
+
+
+class TestBoardSettings(CrossBrainCase):
+    """One object per brain at `board-settings/`: each brain's own, never another's; a stranger gets 404."""
+
+    basename = "board-settings"
+
+    def make_object(self, brain, *, owner):
+        from capacity.models import BoardSettings
+
+        with brain_context(brain.pk):
+            return BoardSettings.objects.create(brain=brain, stale_after_days=4 if brain.slug == "mould" else 9)
+
+    def url(self, brain, pk=None):
+        return reverse("board-settings-detail", kwargs={"brain_slug": brain.slug})
+
+    def test_list_shows_only_this_brains_objects(self, setup):
+        client, mine, theirs, mould, pump = setup
+        assert client.get(self.url(mould)).json()["stale_after_days"] == 4
+
+    def test_detail_of_another_brains_object_is_404(self, setup):
+        """There is no id to ask for: under her brain alice reads and writes her brain's row only."""
+        client, mine, theirs, mould, pump = setup
+        assert client.put(self.url(mould), {"stale_after_days": 5}, format="json").status_code == 200
+        assert self.snapshot(theirs)["stale_after_days"] == 9
+
+    def test_the_other_brains_url_is_404_for_a_non_member(self, setup):
+        client, mine, theirs, mould, pump = setup
+        before = self.snapshot(theirs)
+        assert client.get(self.url(pump)).status_code == 404
+        assert client.put(self.url(pump), {"stale_after_days": 2}, format="json").status_code == 404
+        assert self.snapshot(theirs) == before
+
+
+def test_another_brains_project_board_is_404_in_the_api_and_on_the_web(client, mould, pump, alice, charlie):
+    from capacity.services import projects
+
+    _project_with_part(mould, alice)
+    theirs, _part = _project_with_part(pump, charlie)
+    api = api_as(alice)
+    for brain in (mould, pump):
+        url = reverse("project-board", kwargs={"brain_slug": brain.slug, "pk": theirs.pk})
+        assert api.get(url).status_code == 404, url
+        client.force_login(alice)
+        assert client.get(f"/b/{brain.slug}/capacity/projects/{theirs.pk}/board/").status_code == 404
+    mine = projects.project_create(brain=mould, by=alice, code="P-board", name="看板")
+    assert api.get(reverse("project-board", kwargs={"brain_slug": "mould", "pk": mine.pk})).status_code == 200
+    assert api_as(charlie).get(reverse("project-board", kwargs={"brain_slug": "mould", "pk": mine.pk})).status_code == 404
+
+
+def test_the_board_settings_page_is_404_to_another_brains_operator(client, mould, pump, olga, charlie):
+    with brain_context(pump.pk):
+        BrainStaff.objects.create(brain=pump, user=charlie, role=BrainStaff.Role.OPERATOR)
+    client.force_login(olga)
+    assert client.get("/b/mould/capacity/board-settings/").status_code == 200
+    assert client.get("/b/pump-valve/capacity/board-settings/").status_code == 404
+    assert client.post("/b/pump-valve/capacity/board-settings/", {"stale_after_days": 1}).status_code == 404
+    client.force_login(charlie)
+    assert client.get("/b/mould/capacity/board-settings/").status_code == 404

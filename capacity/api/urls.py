@@ -1,10 +1,9 @@
-from rest_framework.routers import SimpleRouter
-
 from capacity.api import views
+from capacity.api.board import BoardSettingsViewSet, CapacityRouter
 
 # Brain-scoped (mounted under /api/v1/brains/<slug>/ by config.urls); every basename needs a case in
 # tests/test_cross_brain.py.
-router = SimpleRouter()
+router = CapacityRouter()  # a SimpleRouter that also serves one-per-brain objects (board-settings)
 router.register("supplier-profiles", views.SupplierProfileViewSet, basename="supplier-profile")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("parts", views.PartViewSet, basename="part")

@@ -25,6 +25,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from capacity import bom, selectors
+from capacity.api import board as board_api
 from capacity.api import filters, serializers
 from capacity.api.workbooks import XLSX, comparison_workbook
 from capacity.models import Drawing, Part, Project, PurchaseOrder, Question, Quote, Rfq, SupplierProfile
@@ -174,6 +175,20 @@ class ProjectViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveMode
     def bom_template(self, request, brain_slug=None):
         """The blank BOM template (Chinese headers; English headers are accepted too)."""
         return attachment(bom.write_xlsx([]), "BOM-template.xlsx")
+
+    @extend_schema(parameters=[board_api.BoardQuerySerializer], responses=board_api.BoardSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def board(self, request, brain_slug=None, pk=None):
+        """The project board: every leaf part (and assembly with a work-order line of its own) with its current
+        operation, suppliers, progress, planned completion vs due date, last report, acceptance and risk class
+        (late, blocked, at_risk, not_awarded, on_track, done), late, blocked and at-risk parts first; the overall
+        percent complete and the counts per risk class. Filters narrow the rows, not the totals."""
+        from capacity.board import project_board
+
+        query = board_api.BoardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        board = project_board(self.get_object(), viewer=request.user, **query.validated_data)
+        return Response(board_api.BoardSerializer(board).data)
 
 
 @extend_schema_view(

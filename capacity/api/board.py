@@ -1,0 +1,174 @@
+"""The project board over the API (`projects/{id}/board/`, an action of the project endpoint) and the brain's
+board settings (`board-settings/`, one per brain: members read it, operators replace it)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.routers import Route, SimpleRouter
+
+from capacity.board import REASONS, Risk
+from capacity.models import BoardSettings, ProgressReport, WorkOrder
+from capacity.services import board as board_service
+from tenants.api.base import BrainScopedViewSet
+
+# --- Serializers -----------------------------------------------------------------------------------------
+
+
+class BoardQuerySerializer(serializers.Serializer):
+    supplier = serializers.IntegerField(min_value=1, required=False,
+                                        help_text="Only parts with a live work-order line of this supplier "
+                                                  "(enterprise id).")
+    status = serializers.ChoiceField(choices=Risk.choices, required=False, help_text="Only parts of this risk class.")
+    process = serializers.IntegerField(min_value=1, required=False,
+                                       help_text="Only parts whose routing has this process (process id).")
+
+
+class _Process(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class _Operation(serializers.Serializer):
+    id = serializers.IntegerField()
+    sequence = serializers.IntegerField()
+    process = _Process()
+
+
+class _Supplier(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+    def to_representation(self, instance):
+        pk, name = instance
+        return {"id": pk, "name": name}
+
+
+class _Part(serializers.Serializer):
+    id = serializers.IntegerField()
+    part_no = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+
+
+class BoardLineSerializer(serializers.Serializer):
+    """One live work-order line of the part."""
+
+    line = serializers.IntegerField(source="line.pk")
+    work_order = serializers.IntegerField(source="line.work_order_id")
+    work_order_status = serializers.ChoiceField(source="line.work_order.status", choices=WorkOrder.Status.choices)
+    supplier = serializers.IntegerField(source="line.work_order.supplier_id")
+    operation = serializers.IntegerField(source="line.operation_id", allow_null=True,
+                                         help_text="null: the whole part (its routing)")
+    quantity = serializers.IntegerField(source="line.quantity")
+    due_date = serializers.DateField(allow_null=True, help_text="the line's, else the part's, else the project's")
+    planned_completion = serializers.DateField(source="line.planned_completion", allow_null=True)
+    progress_status = serializers.ChoiceField(source="line.progress_status", choices=ProgressReport.Status.choices)
+    percent = serializers.IntegerField(help_text="100 once every piece is accepted")
+    current_operation = serializers.IntegerField(source="current_operation.pk", allow_null=True, default=None)
+    last_reported_at = serializers.DateTimeField(source="line.last_reported_at", allow_null=True)
+    delivered_quantity = serializers.IntegerField(source="line.delivered_quantity")
+    accepted_quantity = serializers.IntegerField(source="line.accepted_quantity")
+    complete = serializers.BooleanField()
+    risk = serializers.ChoiceField(choices=Risk.choices)
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=sorted(REASONS)))
+    started_on = serializers.DateField()
+
+
+class BoardRowSerializer(serializers.Serializer):
+    part = _Part()
+    current_operation = _Operation(allow_null=True)
+    suppliers = _Supplier(many=True)
+    progress_status = serializers.ChoiceField(choices=ProgressReport.Status.choices)
+    percent = serializers.IntegerField(help_text="the lines' percents weighted by the operations each covers")
+    planned_completion = serializers.DateField(allow_null=True, help_text="the latest of its unfinished lines'")
+    due_date = serializers.DateField(allow_null=True, help_text="the earliest of its unfinished lines'")
+    last_reported_at = serializers.DateTimeField(allow_null=True)
+    started_on = serializers.DateField(allow_null=True, help_text="accepted by the supplier, else awarded")
+    quantity = serializers.IntegerField()
+    accepted_quantity = serializers.IntegerField()
+    complete = serializers.BooleanField(help_text="every line's pieces accepted")
+    risk = serializers.ChoiceField(choices=Risk.choices)
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=sorted(REASONS)),
+                                    help_text="why it has its risk class")
+    blocked_reason = serializers.CharField(help_text="what the supplier said blocks it")
+    lines = BoardLineSerializer(many=True)
+
+
+class _Filters(serializers.Serializer):
+    supplier = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=Risk.choices, allow_null=True)
+    process = serializers.IntegerField(allow_null=True)
+
+
+class _Counts(serializers.Serializer):
+    late = serializers.IntegerField()
+    blocked = serializers.IntegerField()
+    at_risk = serializers.IntegerField()
+    not_awarded = serializers.IntegerField()
+    on_track = serializers.IntegerField()
+    done = serializers.IntegerField()
+
+
+class BoardSerializer(serializers.Serializer):
+    project = serializers.IntegerField(source="project.pk")
+    today = serializers.DateField()
+    stale_after_days = serializers.IntegerField()
+    overall_percent = serializers.DecimalField(max_digits=4, decimal_places=1,
+                                               help_text="every row's percent weighted by its pieces × operations")
+    total = serializers.IntegerField(help_text="rows before filtering")
+    counts = _Counts(help_text="rows per risk class, before filtering")
+    filters = _Filters()
+    suppliers = _Supplier(many=True, help_text="suppliers of the project's live lines (for the filter)")
+    processes = _Process(many=True, help_text="processes of the project's routings (for the filter)")
+    rows = BoardRowSerializer(many=True, help_text="late, blocked, at risk first; then by due date")
+
+
+class BoardSettingsSerializer(serializers.ModelSerializer):
+    stale_after_days = serializers.IntegerField(min_value=1, max_value=board_service.MAX_STALE_AFTER_DAYS)
+
+    class Meta:
+        model = BoardSettings
+        fields = ["stale_after_days", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+# --- Board settings: one object per brain, at the collection's URL -----------------------------------
+
+
+class BoardSettingsViewSet(BrainScopedViewSet):
+    """The brain's project-board rules: after how many days without a progress report a part in production is
+    at risk (and its supplier reminded). Every member reads them; operators change them."""
+
+    singleton = True
+    queryset = BoardSettings.objects.all()
+    serializer_class = BoardSettingsSerializer
+    pagination_class = None
+
+    @extend_schema(responses=BoardSettingsSerializer, operation_id="v1_brains_board_settings_retrieve")
+    def retrieve(self, request, brain_slug=None):
+        """The settings (the defaults until an operator saves them: updated_at is then null)."""
+        return Response(BoardSettingsSerializer(board_service.board_settings_of(request.brain)).data)
+
+    @extend_schema(request=BoardSettingsSerializer, responses=BoardSettingsSerializer,
+                   operation_id="v1_brains_board_settings_update")
+    def update(self, request, brain_slug=None):
+        """Operators of the brain only (403 for anyone else)."""
+        serializer = BoardSettingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        settings = board_service.board_settings_save(brain=request.brain, by=request.user, **serializer.validated_data)
+        return Response(BoardSettingsSerializer(settings).data)
+
+
+class CapacityRouter(SimpleRouter):
+    """SimpleRouter, plus one-per-brain objects (a viewset with `singleton = True`): GET and PUT at
+    `<prefix>/`, named `<basename>-detail`."""
+
+    singleton_routes = [Route(url=r"^{prefix}{trailing_slash}$", mapping={"get": "retrieve", "put": "update"},
+                              name="{basename}-detail", detail=True, initkwargs={})]
+
+    def get_routes(self, viewset):
+        if getattr(viewset, "singleton", False):
+            return self.singleton_routes
+        return super().get_routes(viewset)
