@@ -320,9 +320,9 @@ def delivery_list(*, brain, enterprise_id: int | None):
     if enterprise_id is None:
         return Delivery.objects.none()
     return (Delivery.objects.in_brain(brain).filter(_of_work_orders_of(enterprise_id))
-            .select_related("work_order__purchase_order")
+            .select_related("work_order__purchase_order", "recorded_by")
             .prefetch_related(Prefetch("lines", queryset=DeliveryLine.objects.select_related(
-                "line__part", "line__operation__process").order_by("pk")))
+                "line__part", "line__operation__process", "inspected_by").order_by("pk")))
             .order_by("-delivered_on", "-pk"))
 
 
@@ -331,7 +331,7 @@ def delivery_line_list(*, brain, enterprise_id: int | None):
     if enterprise_id is None:
         return DeliveryLine.objects.none()
     return (DeliveryLine.objects.in_brain(brain).filter(_of_work_orders_of(enterprise_id, "delivery__"))
-            .select_related("delivery__work_order", "line__part", "line__operation__process")
+            .select_related("delivery__work_order", "line__part", "line__operation__process", "inspected_by")
             .order_by("-delivery__delivered_on", "-pk"))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capacity import views
+from capacity import trial_views, views
 
 app_name = "capacity"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("suppliers/", views.SupplierDirectoryView.as_view(), name="suppliers"),
     path("projects/<int:pk>/board/", views.ProjectBoardView.as_view(), name="project-board"),
     path("board-settings/", views.BoardSettingsView.as_view(), name="board-settings"),
+    path("projects/<int:pk>/trials/", trial_views.ProjectTrialsView.as_view(), name="project-trials"),
+    path("trials/<int:pk>/", trial_views.TrialView.as_view(), name="trial"),
 ]

@@ -147,6 +147,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set used under several field names (attachments' kind, the kinds of uploads).
+    "ENUM_NAME_OVERRIDES": {"AttachmentKindEnum": "capacity.models.Attachment.Kind"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------

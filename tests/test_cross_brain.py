@@ -501,3 +501,49 @@ def test_the_board_settings_page_is_404_to_another_brains_operator(client, mould
     assert client.post("/b/pump-valve/capacity/board-settings/", {"stale_after_days": 1}).status_code == 404
     client.force_login(charlie)
     assert client.get("/b/mould/capacity/board-settings/").status_code == 404
+
+
+# --- Remote mould trials ---------------------------------------------------------------------------------
+
+
+def _trial(brain, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from capacity.services import trials
+
+    project, _part = _project_with_part(brain, owner)
+    return trials.trial_schedule(project=project, by=owner, scheduled_at=timezone.now() + timedelta(days=1),
+                                 location="试模车间")
+
+
+class TestMouldTrials(CrossBrainCase):
+    basename = "mould-trial"
+
+    def make_object(self, brain, *, owner):
+        return _trial(brain, owner)
+
+
+def test_mould_trial_actions_and_pages_of_another_brain_are_404_and_change_nothing(client, mould, pump, alice,
+                                                                                    charlie):
+    from capacity.models import MouldTrial, TrialModification
+
+    _trial(mould, alice)  # alice has trials of her own
+    theirs = _trial(pump, charlie)
+    with brain_context(pump.pk):
+        part_id = theirs.project.parts.get().pk
+    api = api_as(alice)
+    for brain in (mould, pump):
+        for name, payload in (("record", {"shots": 1, "conclusion": "pass"}), ("cancel", {}),
+                              ("modifications", {"description": "x", "part": part_id, "process": "CAST"})):
+            url = reverse(f"mould-trial-{name}", kwargs={"brain_slug": brain.slug, "pk": theirs.pk})
+            assert api.post(url, payload, format="json").status_code == 404, (brain.slug, name)
+    client.force_login(alice)
+    for slug in (mould.slug, pump.slug):
+        assert client.get(f"/b/{slug}/capacity/trials/{theirs.pk}/").status_code == 404
+        assert client.post(f"/b/{slug}/capacity/trials/{theirs.pk}/", {"action": "cancel"}).status_code == 404
+        assert client.get(f"/b/{slug}/capacity/projects/{theirs.project_id}/trials/").status_code == 404
+    with brain_context(pump.pk):
+        assert MouldTrial.objects.get(pk=theirs.pk).status == "scheduled"
+        assert not TrialModification.objects.exists()

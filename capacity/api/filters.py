@@ -79,3 +79,15 @@ class PurchaseOrderFilter(django_filters.FilterSet):
     class Meta:
         model = PurchaseOrder
         fields = ["rfq", "supplier"]
+
+
+from capacity.models import MouldTrial  # noqa: E402  (remote mould trials)
+
+
+class MouldTrialFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project")
+    status = django_filters.ChoiceFilter(choices=MouldTrial.Status.choices)
+
+    class Meta:
+        model = MouldTrial
+        fields = ["project", "status"]

@@ -461,3 +461,91 @@ class PurchaseOrderViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.Retrie
 
 __all__ = ["DrawingViewSet", "PartViewSet", "ProjectViewSet", "PurchaseOrderViewSet", "QuestionViewSet",
            "QuoteViewSet", "RfqViewSet", "SupplierProfileViewSet"]
+
+
+# --- Remote mould trials -----------------------------------------------------------------------------
+
+from capacity.models import MouldTrial  # noqa: E402  (this section's own models)
+from capacity.services import trials  # noqa: E402
+from capacity.services.attachments import MAX_BYTES, Upload  # noqa: E402
+from rest_framework.parsers import JSONParser  # noqa: E402
+
+
+@extend_schema_view(
+    list=extend_schema(description="Trials of your projects, newest first per project."),
+    retrieve=extend_schema(description="A trial with its files (download each from the attachments endpoint) "
+                                       "and the modifications it called for."),
+)
+class MouldTrialViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Remote mould trials (T1, T2, …) of your projects. The project's buyer only: to anyone else they do not
+    exist (404)."""
+
+    queryset = MouldTrial.objects.all()
+    serializer_class = serializers.MouldTrialSerializer
+    filterset_class = filters.MouldTrialFilter
+
+    def visible(self):
+        return selectors.mould_trial_list(brain=self.request.brain, enterprise_id=self.enterprise_id)
+
+    def fresh(self, trial: MouldTrial, status_code=status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.visible().get(pk=trial.pk)).data, status=status_code)
+
+    @extend_schema(request=serializers.MouldTrialScheduleSerializer, responses={201: serializers.MouldTrialSerializer},
+                   operation_id="v1_brains_mould_trials_schedule")
+    def create(self, request, brain_slug=None):
+        """Schedule the project's next trial (numbered T1, T2, … per project)."""
+        data = dict(self.valid(serializers.MouldTrialScheduleSerializer))
+        trial = trials.trial_schedule(project=data.pop("project"), by=request.user, **data)
+        return self.fresh(trial, status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": serializers.MouldTrialRecordSerializer,
+                            "application/json": serializers.MouldTrialRecordSerializer},
+                   responses=serializers.MouldTrialSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def record(self, request, brain_slug=None, pk=None):
+        """Record a scheduled trial's result: shots, conclusion (pass, or modify: then defects are required),
+        summary, and files (photos, videos, inspection reports; `kinds` in the same order, or told from the
+        content). Only once; a cancelled trial has no result."""
+        trial = self.get_object()
+        data = self.valid(serializers.MouldTrialRecordSerializer)
+        kinds = list(data["kinds"])
+        uploads = []
+        for index, upload in enumerate(data["files"]):
+            kind = kinds[index] if index < len(kinds) else None
+            if upload.size > MAX_BYTES.get(kind or "video", 0):  # before reading it into memory
+                raise DomainError(_("The file %(name)s is too large (at most %(mb)s MB).") % {
+                    "name": upload.name, "mb": MAX_BYTES.get(kind or "video") // (1024 * 1024)}, field="files")
+            content = upload.read()
+            uploads.append(Upload(upload.name, content, kind or trials.guess_kind(content)))
+        trial = trials.trial_record(trial=trial, by=request.user, shots=data["shots"], conclusion=data["conclusion"],
+                                    defects=data["defects"], summary=data["summary"], files=uploads)
+        return self.fresh(trial)
+
+    @extend_schema(request=serializers.MouldTrialCancelSerializer, responses=serializers.MouldTrialSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, brain_slug=None, pk=None):
+        """Call off a scheduled trial (its number stays taken); the reason is kept as its summary."""
+        trial = trials.trial_cancel(trial=self.get_object(), by=request.user,
+                                    **self.valid(serializers.MouldTrialCancelSerializer))
+        return self.fresh(trial)
+
+    @extend_schema(request=serializers.TrialModificationInputSerializer,
+                   responses={201: serializers.TrialModificationSerializer})
+    @action(detail=True, methods=["post"])
+    def modifications(self, request, brain_slug=None, pk=None):
+        """After a "modify" conclusion: add a new part to the project (new_part), or one more operation to an
+        existing part's routing (part, process). It shows on the project board as not yet awarded and can
+        be tendered in a new RFQ."""
+        trial = self.get_object()
+        data = self.valid(serializers.TrialModificationInputSerializer)
+        part = None
+        if data.get("part") is not None:
+            part = Part.objects.in_brain(request.brain).filter(project_id=trial.project_id, pk=data["part"]).first()
+            if part is None:
+                raise DomainError(_("That part is not in this project."), field="part")
+        new_part = dict(data["new_part"]) if data.get("new_part") is not None else None
+        modification = trials.trial_modification_add(trial=trial, by=request.user, description=data["description"],
+                                                     new_part=new_part, part=part, process=data["process"])
+        trial = self.visible().get(pk=trial.pk)
+        made = next(m for m in trial.modifications.all() if m.pk == modification.pk)
+        return Response(serializers.TrialModificationSerializer(made).data, status=status.HTTP_201_CREATED)
