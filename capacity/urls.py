@@ -1,6 +1,7 @@
 from django.urls import path
 
 from capacity import trial_views, views
+from capacity.delivery_views import WorkOrderDeliveriesView
 
 app_name = "capacity"
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("suppliers/", views.SupplierDirectoryView.as_view(), name="suppliers"),
     path("projects/<int:pk>/board/", views.ProjectBoardView.as_view(), name="project-board"),
     path("board-settings/", views.BoardSettingsView.as_view(), name="board-settings"),
+    path("work-orders/<int:pk>/deliveries/", WorkOrderDeliveriesView.as_view(), name="work-order-deliveries"),
     path("projects/<int:pk>/trials/", trial_views.ProjectTrialsView.as_view(), name="project-trials"),
     path("trials/<int:pk>/", trial_views.TrialView.as_view(), name="trial"),
 ]

@@ -502,6 +502,88 @@ def test_the_board_settings_page_is_404_to_another_brains_operator(client, mould
     client.force_login(charlie)
     assert client.get("/b/mould/capacity/board-settings/").status_code == 404
 
+# --- Deliveries, inspections, ratings ------------------------------------------------------------------
+
+
+def _delivered(brain, supplier, *, inspected=False, rated=False):
+    """Another buyer's work order in `brain`, won and accepted by `supplier`, delivered whole (and inspected and
+    rated by that buyer): (buyer, work order, delivery)."""
+    from django.utils import timezone
+
+    from capacity.models import WorkOrder
+    from capacity.services import deliveries, ratings, work_orders
+
+    buyer, rfq, _quote = _tendered(brain, supplier, awarded=True)
+    with brain_context(brain.pk):
+        work_order = WorkOrder.objects.get(rfq=rfq)
+        line = work_order.lines.get()
+    work_orders.work_order_accept(work_order=work_order, by=supplier)
+    delivery = deliveries.delivery_record(work_order=work_order, by=supplier, note_number="SH-1",
+                                          delivered_on=timezone.localdate(), lines={line.pk: line.quantity})
+    if inspected or rated:
+        with brain_context(brain.pk):
+            row = delivery.lines.get()
+        deliveries.delivery_inspect(delivery_line=row, by=buyer, outcome="accepted")
+    if rated:
+        ratings.work_order_rate(work_order=work_order, by=buyer, quality=4, on_time=4, communication=4)
+    return buyer, work_order, delivery
+
+
+class TestDeliveries(CrossBrainCase):
+    basename = "delivery"
+
+    def make_object(self, brain, *, owner):
+        return _delivered(brain, owner)[2]
+
+
+class TestDeliveryLines(CrossBrainCase):
+    basename = "delivery-line"
+
+    def make_object(self, brain, *, owner):
+        delivery = _delivered(brain, owner)[2]
+        with brain_context(brain.pk):
+            return delivery.lines.get()
+
+
+class TestRatings(CrossBrainCase):
+    basename = "rating"
+
+    def make_object(self, brain, *, owner):
+        from capacity.models import SupplierRating
+
+        work_order = _delivered(brain, owner, rated=True)[1]
+        with brain_context(brain.pk):
+            return SupplierRating.objects.get(work_order=work_order)
+
+
+def test_delivery_actions_and_pages_of_another_brain_are_404_and_change_nothing(client, mould, pump, alice, charlie):
+    """Charlie's buyer in the pump-valve brain has a pending delivery; alice (buyer and supplier in her own brain)
+    can neither inspect it, nor deliver or rate on its work order, nor open its page, under either brain."""
+    from capacity.models import Delivery, DeliveryLine, SupplierRating
+
+    _with_roles(mould, alice, "buyer", "supplier")
+    _buyer, work_order, delivery = _delivered(pump, charlie)
+    with brain_context(pump.pk):
+        row = delivery.lines.get()
+    api = api_as(alice)
+    client.force_login(alice)
+    for brain in (mould, pump):
+        inspect = reverse("delivery-line-inspect", kwargs={"brain_slug": brain.slug, "pk": row.pk})
+        assert api.post(inspect, {"outcome": "accepted"}, format="json").status_code == 404
+        created = api.post(reverse("delivery-list", kwargs={"brain_slug": brain.slug}),
+                           {"work_order": work_order.pk, "note_number": "X", "delivered_on": "2026-01-01",
+                            "lines": [{"line": row.line_id, "quantity": 1}]}, format="json")
+        assert created.status_code in (400, 404) and created.status_code != 201
+        rated = api.post(reverse("rating-list", kwargs={"brain_slug": brain.slug}),
+                         {"work_order": work_order.pk, "quality": 1, "on_time": 1, "communication": 1}, format="json")
+        assert rated.status_code in (400, 404) and rated.status_code != 201
+        page = f"/b/{brain.slug}/capacity/work-orders/{work_order.pk}/deliveries/"
+        assert client.get(page).status_code == 404
+        assert client.post(page, {"action": "inspect", "delivery_line": row.pk, "outcome": "accepted"}).status_code == 404
+    with brain_context(pump.pk):
+        assert DeliveryLine.objects.get(pk=row.pk).outcome == "pending"
+        assert Delivery.objects.filter(work_order=work_order).count() == 1 and not SupplierRating.objects.exists()
+
 
 # --- Remote mould trials ---------------------------------------------------------------------------------
 

@@ -70,7 +70,8 @@ class SupplierProfileSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupplierProfile
         fields = ["id", "enterprise", "summary", "materials", "certifications", "region_code", "rating",
-                  "on_time_rate", "capacities", "machines", "updated_at"]
+                  "on_time_rate", "first_pass_yield", "ratings_count", "completed_lines", "capacities", "machines",
+                  "updated_at"]
         read_only_fields = fields
 
 

@@ -1,4 +1,5 @@
 from capacity.api import views
+from capacity.api import deliveries as delivery_api
 from capacity.api.board import BoardSettingsViewSet, CapacityRouter
 
 # Brain-scoped (mounted under /api/v1/brains/<slug>/ by config.urls); every basename needs a case in
@@ -12,4 +13,8 @@ router.register("rfqs", views.RfqViewSet, basename="rfq")
 router.register("questions", views.QuestionViewSet, basename="question")
 router.register("quotes", views.QuoteViewSet, basename="quote")
 router.register("purchase-orders", views.PurchaseOrderViewSet, basename="purchase-order")
+# Delivery, acceptance, ratings (capacity/api/deliveries.py)
+router.register("deliveries", delivery_api.DeliveryViewSet, basename="delivery")
+router.register("delivery-lines", delivery_api.DeliveryLineViewSet, basename="delivery-line")
+router.register("ratings", delivery_api.RatingViewSet, basename="rating")
 router.register("mould-trials", views.MouldTrialViewSet, basename="mould-trial")
