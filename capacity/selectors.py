@@ -407,7 +407,7 @@ def mould_trial_list(*, brain, enterprise_id: int | None):
 
 # --- Work orders, progress reports, their files, change requests (Capacity sharing II) -------------------
 
-from django.db.models import F, Window  # noqa: E402  (this section's own imports)
+from django.db.models import Avg, F, Min, Window  # noqa: E402  (this section's own imports)
 from django.db.models.functions import RowNumber  # noqa: E402
 
 from capacity.models import Attachment, ChangeRequest, ProgressReport, WorkOrder, WorkOrderLine  # noqa: E402
@@ -432,6 +432,19 @@ def work_order_list(*, brain, enterprise_id: int | None):
     return (WorkOrder.objects.in_brain(brain).filter(_buyer_or_supplier(enterprise_id))
             .select_related("purchase_order", "rfq__project", "buyer", "supplier")
             .prefetch_related(Prefetch("lines", queryset=_work_order_lines()))
+            .order_by("-created_at", "-pk"))
+
+
+def work_order_overview(*, brain, enterprise_id: int | None):
+    """The work orders page: each of the enterprise's work orders with its line count, mean progress and the
+    earliest due date of its lines not yet complete; one query."""
+    if enterprise_id is None:
+        return WorkOrder.objects.none()
+    open_lines = Q(lines__accepted_quantity__lt=F("lines__quantity"))
+    return (WorkOrder.objects.in_brain(brain).filter(_buyer_or_supplier(enterprise_id))
+            .select_related("purchase_order", "rfq", "buyer", "supplier")
+            .annotate(line_count=Count("lines"), progress=Avg("lines__progress_percent"),
+                      next_due=Min("lines__due_date", filter=open_lines))
             .order_by("-created_at", "-pk"))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capacity import trial_views, views
+from capacity import trial_views, views, work_order_views
 from capacity.delivery_views import WorkOrderDeliveriesView
 
 app_name = "capacity"
@@ -15,9 +15,11 @@ urlpatterns = [
     path("purchase-orders/<int:pk>/", views.PurchaseOrderView.as_view(), name="purchase-order"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("suppliers/", views.SupplierDirectoryView.as_view(), name="suppliers"),
+    path("work-orders/", work_order_views.WorkOrderListView.as_view(), name="work-orders"),
+    path("work-orders/<int:pk>/", work_order_views.WorkOrderView.as_view(), name="work-order"),
     path("projects/<int:pk>/board/", views.ProjectBoardView.as_view(), name="project-board"),
     path("board-settings/", views.BoardSettingsView.as_view(), name="board-settings"),
-    path("work-orders/<int:pk>/deliveries/", WorkOrderDeliveriesView.as_view(), name="work-order-deliveries"),
     path("projects/<int:pk>/trials/", trial_views.ProjectTrialsView.as_view(), name="project-trials"),
     path("trials/<int:pk>/", trial_views.TrialView.as_view(), name="trial"),
+    path("work-orders/<int:pk>/deliveries/", WorkOrderDeliveriesView.as_view(), name="work-order-deliveries"),
 ]

@@ -148,7 +148,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set used under several field names (attachments' kind, the kinds of uploads).
-    "ENUM_NAME_OVERRIDES": {"AttachmentKindEnum": "capacity.models.Attachment.Kind"},
+    "ENUM_NAME_OVERRIDES": {"AttachmentKindEnum": "capacity.models.Attachment.Kind",
+                            "WorkOrderStatusEnum": "capacity.models.WorkOrder.Status",
+                            "ProgressStatusEnum": "capacity.models.ProgressReport.Status",
+                            "ChangeRequestStatusEnum": "capacity.models.ChangeRequest.Status",
+                            "ChangeRequestSideEnum": "capacity.models.ChangeRequest.Side"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------

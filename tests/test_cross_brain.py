@@ -441,6 +441,182 @@ def test_capacity_pages_are_404_to_another_brain_and_another_enterprise(client, 
             assert client.get(url).status_code == 404, (url, stranger)
 
 
+# --- Remote mould trials ---------------------------------------------------------------------------------
+
+
+def _trial(brain, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from capacity.services import trials
+
+    project, _part = _project_with_part(brain, owner)
+    return trials.trial_schedule(project=project, by=owner, scheduled_at=timezone.now() + timedelta(days=1),
+                                 location="试模车间")
+
+
+class TestMouldTrials(CrossBrainCase):
+    basename = "mould-trial"
+
+    def make_object(self, brain, *, owner):
+        return _trial(brain, owner)
+
+
+def test_mould_trial_actions_and_pages_of_another_brain_are_404_and_change_nothing(client, mould, pump, alice,
+                                                                                    charlie):
+    from capacity.models import MouldTrial, TrialModification
+
+    _trial(mould, alice)  # alice has trials of her own
+    theirs = _trial(pump, charlie)
+    with brain_context(pump.pk):
+        part_id = theirs.project.parts.get().pk
+    api = api_as(alice)
+    for brain in (mould, pump):
+        for name, payload in (("record", {"shots": 1, "conclusion": "pass"}), ("cancel", {}),
+                              ("modifications", {"description": "x", "part": part_id, "process": "CAST"})):
+            url = reverse(f"mould-trial-{name}", kwargs={"brain_slug": brain.slug, "pk": theirs.pk})
+            assert api.post(url, payload, format="json").status_code == 404, (brain.slug, name)
+    client.force_login(alice)
+    for slug in (mould.slug, pump.slug):
+        assert client.get(f"/b/{slug}/capacity/trials/{theirs.pk}/").status_code == 404
+        assert client.post(f"/b/{slug}/capacity/trials/{theirs.pk}/", {"action": "cancel"}).status_code == 404
+        assert client.get(f"/b/{slug}/capacity/projects/{theirs.project_id}/trials/").status_code == 404
+    with brain_context(pump.pk):
+        assert MouldTrial.objects.get(pk=theirs.pk).status == "scheduled"
+        assert not TrialModification.objects.exists()
+
+
+# --- Work orders, progress reports, attachments, change requests -----------------------------------------
+
+
+def _work_order(brain, owner, *, accepted=False):
+    """Another buyer's work order in `brain`, made by `owner`'s enterprise (accepted into production)."""
+    from capacity.models import WorkOrder
+    from capacity.services import work_orders
+
+    _buyer, rfq, _quote = _tendered(brain, owner, awarded=True)
+    with brain_context(brain.pk):
+        work_order = WorkOrder.objects.get(rfq=rfq)
+    if accepted:
+        work_order = work_orders.work_order_accept(work_order=work_order, by=owner)
+    return work_order
+
+
+def _line_and_operation(work_order):
+    with brain_context(work_order.brain_id):
+        line = work_order.lines.select_related("work_order", "part").get()
+        return line, line.part.operations.first()
+
+
+def _report(brain, owner):
+    from capacity.services import work_orders
+
+    line, operation = _line_and_operation(_work_order(brain, owner, accepted=True))
+    return work_orders.progress_report(line=line, operation=operation, by=owner, status="in_progress", percent=10)
+
+
+class TestWorkOrders(CrossBrainCase):
+    basename = "work-order"
+
+    def make_object(self, brain, *, owner):
+        return _work_order(brain, owner)
+
+
+class TestProgressReports(CrossBrainCase):
+    basename = "progress-report"
+
+    def make_object(self, brain, *, owner):
+        return _report(brain, owner)
+
+
+class TestAttachments(CrossBrainCase):
+    basename = "attachment"
+
+    def make_object(self, brain, *, owner):
+        from capacity.models import Attachment
+
+        report = _report(brain, owner)
+        with brain_context(brain.pk):  # the row is what matters here; uploads are tested in capacity
+            return Attachment.objects.create(brain=brain, report=report, kind="photo", file=f"attachments/{brain.pk}.jpg",
+                                             original_name="进度.jpg", content_type="image/jpeg", size=4,
+                                             sha256="0" * 64, uploaded_by=owner)
+
+
+class TestChangeRequests(CrossBrainCase):
+    basename = "change-request"
+
+    def make_object(self, brain, *, owner):
+        from capacity.services import change_requests
+
+        line, _operation = _line_and_operation(_work_order(brain, owner, accepted=True))
+        return change_requests.change_request_ask(line=line, by=owner, new_quantity=3, reason="多做一件备件")
+
+
+def test_work_order_actions_on_another_brains_objects_are_404_and_change_nothing(mould, pump, alice, charlie):
+    """Under the caller's brain and under the other brain: 404, and charlie's work order, reports and change
+    request stay as they were."""
+    from capacity.models import Attachment, ChangeRequest, ProgressReport, WorkOrder
+    from capacity.services import change_requests
+
+    _project_with_part(mould, alice)
+    issued = _work_order(pump, charlie)  # waiting for charlie's enterprise to accept
+    with brain_context(pump.pk):
+        line = issued.lines.select_related("work_order", "part").get()
+        operation = line.part.operations.first()
+        WorkOrder.objects.filter(pk=issued.pk).update(status=WorkOrder.Status.ACCEPTED)
+    change = change_requests.change_request_ask(line=line, by=charlie, new_quantity=3, reason="多做一件")
+    with brain_context(pump.pk):
+        WorkOrder.objects.filter(pk=issued.pk).update(status=WorkOrder.Status.ISSUED)
+        attachment = Attachment.objects.create(
+            brain=pump, report=ProgressReport.objects.create(brain=pump, line=line, operation=operation,
+                                                             status="in_progress", reported_by=charlie),
+            kind="photo", file="attachments/x.jpg", original_name="x.jpg", content_type="image/jpeg", size=1,
+            sha256="0" * 64, uploaded_by=charlie)
+    client = api_as(alice)
+    for brain in (mould, pump):
+        def action(basename, name, pk):
+            return reverse(f"{basename}-{name}", kwargs={"brain_slug": brain.slug, "pk": pk})
+
+        calls = [
+            ("post", action("work-order", "accept", issued.pk), {}),
+            ("post", action("work-order", "decline", issued.pk), {"reason": "不做"}),
+            ("post", action("work-order", "report", issued.pk),
+             {"line": line.pk, "operation": operation.pk, "status": "done"}),
+            ("get", action("attachment", "download", attachment.pk), None),
+            ("post", action("change-request", "accept", change.pk), {}),
+            ("post", action("change-request", "reject", change.pk), {"response": "不行"}),
+            ("post", action("change-request", "withdraw", change.pk), {}),
+        ]
+        for method, url, payload in calls:
+            response = getattr(client, method)(url, payload, format="json")
+            assert response.status_code == 404, (method, url, response.status_code)
+        created = client.post(reverse("change-request-list", kwargs={"brain_slug": brain.slug}),
+                              {"line": line.pk, "new_quantity": 5, "reason": "?"}, format="json")
+        assert created.status_code in (400, 404) and created.status_code != 201
+        page = client.get(f"/b/{brain.slug}/capacity/work-orders/{issued.pk}/")
+        assert page.status_code == 404
+        assert client.post(f"/b/{brain.slug}/capacity/work-orders/{issued.pk}/", {"action": "accept"}).status_code == 404
+    with brain_context(pump.pk):
+        assert WorkOrder.objects.get(pk=issued.pk).status == WorkOrder.Status.ISSUED
+        assert ProgressReport.objects.filter(line=line).count() == 1
+        assert list(ChangeRequest.objects.values_list("status", flat=True)) == ["pending"]
+
+
+def test_work_order_pages_are_for_its_buyer_and_supplier_only(client, mould, alice, shop_a, shop_b, charlie):
+    from capacity.models import WorkOrder
+
+    work_order = _work_order(mould, shop_a)
+    with brain_context(mould.pk):
+        buyer = WorkOrder.objects.select_related("buyer").get(pk=work_order.pk).buyer
+    for owner in (buyer.users.get(), shop_a):
+        client.force_login(owner)
+        assert client.get(f"/b/mould/capacity/work-orders/{work_order.pk}/").status_code == 200
+    for stranger in (shop_b, alice, charlie):  # another supplier, another buyer, another brain
+        client.force_login(stranger)
+        assert client.get(f"/b/mould/capacity/work-orders/{work_order.pk}/").status_code == 404
+
+
 # --- The project board and the brain's board settings ---------------------------------------------------
 
 
@@ -501,6 +677,7 @@ def test_the_board_settings_page_is_404_to_another_brains_operator(client, mould
     assert client.post("/b/pump-valve/capacity/board-settings/", {"stale_after_days": 1}).status_code == 404
     client.force_login(charlie)
     assert client.get("/b/mould/capacity/board-settings/").status_code == 404
+
 
 # --- Deliveries, inspections, ratings ------------------------------------------------------------------
 
@@ -583,49 +760,3 @@ def test_delivery_actions_and_pages_of_another_brain_are_404_and_change_nothing(
     with brain_context(pump.pk):
         assert DeliveryLine.objects.get(pk=row.pk).outcome == "pending"
         assert Delivery.objects.filter(work_order=work_order).count() == 1 and not SupplierRating.objects.exists()
-
-
-# --- Remote mould trials ---------------------------------------------------------------------------------
-
-
-def _trial(brain, owner):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from capacity.services import trials
-
-    project, _part = _project_with_part(brain, owner)
-    return trials.trial_schedule(project=project, by=owner, scheduled_at=timezone.now() + timedelta(days=1),
-                                 location="试模车间")
-
-
-class TestMouldTrials(CrossBrainCase):
-    basename = "mould-trial"
-
-    def make_object(self, brain, *, owner):
-        return _trial(brain, owner)
-
-
-def test_mould_trial_actions_and_pages_of_another_brain_are_404_and_change_nothing(client, mould, pump, alice,
-                                                                                    charlie):
-    from capacity.models import MouldTrial, TrialModification
-
-    _trial(mould, alice)  # alice has trials of her own
-    theirs = _trial(pump, charlie)
-    with brain_context(pump.pk):
-        part_id = theirs.project.parts.get().pk
-    api = api_as(alice)
-    for brain in (mould, pump):
-        for name, payload in (("record", {"shots": 1, "conclusion": "pass"}), ("cancel", {}),
-                              ("modifications", {"description": "x", "part": part_id, "process": "CAST"})):
-            url = reverse(f"mould-trial-{name}", kwargs={"brain_slug": brain.slug, "pk": theirs.pk})
-            assert api.post(url, payload, format="json").status_code == 404, (brain.slug, name)
-    client.force_login(alice)
-    for slug in (mould.slug, pump.slug):
-        assert client.get(f"/b/{slug}/capacity/trials/{theirs.pk}/").status_code == 404
-        assert client.post(f"/b/{slug}/capacity/trials/{theirs.pk}/", {"action": "cancel"}).status_code == 404
-        assert client.get(f"/b/{slug}/capacity/projects/{theirs.project_id}/trials/").status_code == 404
-    with brain_context(pump.pk):
-        assert MouldTrial.objects.get(pk=theirs.pk).status == "scheduled"
-        assert not TrialModification.objects.exists()

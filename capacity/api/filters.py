@@ -91,3 +91,50 @@ class MouldTrialFilter(django_filters.FilterSet):
     class Meta:
         model = MouldTrial
         fields = ["project", "status"]
+
+
+# --- Work orders, progress reports, attachments, change requests -----------------------------------------
+
+from capacity.models import Attachment, ChangeRequest, ProgressReport, WorkOrder  # noqa: E402  (this section's)
+
+
+class WorkOrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=WorkOrder.Status.choices)
+    rfq = django_filters.NumberFilter(field_name="rfq")
+    project = django_filters.NumberFilter(field_name="rfq__project", label=_("Project (its id)"))
+    supplier = django_filters.NumberFilter(field_name="supplier", label=_("Supplier enterprise (its id)"))
+
+    class Meta:
+        model = WorkOrder
+        fields = ["status", "rfq", "project", "supplier"]
+
+
+class ProgressReportFilter(django_filters.FilterSet):
+    work_order = django_filters.NumberFilter(field_name="line__work_order")
+    line = django_filters.NumberFilter(field_name="line")
+    operation = django_filters.NumberFilter(field_name="operation")
+    since = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte",
+                                             label=_("Reported at or after (ISO 8601)"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["work_order", "line", "operation", "status", "since"]
+
+
+class AttachmentFilter(django_filters.FilterSet):
+    report = django_filters.NumberFilter(field_name="report")
+    trial = django_filters.NumberFilter(field_name="trial")
+
+    class Meta:
+        model = Attachment
+        fields = ["report", "trial", "kind"]
+
+
+class ChangeRequestFilter(django_filters.FilterSet):
+    work_order = django_filters.NumberFilter(field_name="line__work_order")
+    line = django_filters.NumberFilter(field_name="line")
+    status = django_filters.ChoiceFilter(choices=ChangeRequest.Status.choices)
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["work_order", "line", "status"]

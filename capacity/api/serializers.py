@@ -642,3 +642,176 @@ class TrialModificationInputSerializer(serializers.Serializer):
     process = serializers.CharField(max_length=60, required=False, allow_blank=True, default="",
                                     help_text=_("With part: the process (code or Chinese name) of the new "
                                                 "operation."))
+
+
+# --- Work orders, progress reports, attachments, change requests -----------------------------------------
+
+from capacity.models import (  # noqa: E402  (this section's own models)
+    Attachment, ChangeRequest, ProgressReport, WorkOrder, WorkOrderLine,
+)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PersonField(serializers.Field):
+    """A user as a name (full name, else user name); who it is, not how to reach them."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, user):
+        return str(user)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file of a progress report or of a mould trial; `download` is where its bytes are."""
+
+    download = serializers.SerializerMethodField(help_text=_("The download URL (add ?inline=1 to show a photo "
+                                                             "or video in the browser)."))
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "report", "trial", "kind", "original_name", "content_type", "size", "sha256", "uploaded_at",
+                  "download"]
+        read_only_fields = fields
+
+    def get_download(self, attachment) -> str:
+        from django.urls import reverse
+
+        brain = self.context.get("brain")
+        return reverse("attachment-download", kwargs={"brain_slug": brain.slug if brain else attachment.brain.slug,
+                                                      "pk": attachment.pk})
+
+
+class WorkOrderPartSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Part
+        fields = ["id", "part_no", "name", "material"]
+        read_only_fields = fields
+
+
+class WorkOrderLineSerializer(serializers.ModelSerializer):
+    part = WorkOrderPartSerializer(read_only=True)
+    process = serializers.SerializerMethodField(help_text=_("The tendered operation's process, or null for the "
+                                                            "whole part."))
+    operations = serializers.SerializerMethodField(help_text=_("The operations this line covers, in order: "
+                                                               "report progress on these."))
+    current_process = serializers.SerializerMethodField(help_text=_("Process of the first operation not done."))
+    amount = serializers.SerializerMethodField(help_text=_("unit_price × quantity, VAT included"))
+    tax_amount = serializers.SerializerMethodField(help_text=_("The VAT inside amount."))
+    outstanding_quantity = serializers.IntegerField(read_only=True, help_text=_("Pieces still to deliver."))
+
+    class Meta:
+        model = WorkOrderLine
+        fields = ["id", "part", "operation", "process", "operations", "quantity", "unit_price", "vat_rate", "amount",
+                  "tax_amount", "due_date", "progress_status", "progress_percent", "current_operation",
+                  "current_process", "planned_completion", "last_reported_at", "delivered_quantity",
+                  "accepted_quantity", "rejected_quantity", "outstanding_quantity", "completed_on", "on_time"]
+        read_only_fields = fields
+
+    def get_process(self, line) -> str | None:
+        return line.operation.process.code if line.operation_id else None
+
+    @extend_schema_field(OperationSerializer(many=True))
+    def get_operations(self, line):
+        return OperationSerializer(selectors.line_operations(line), many=True).data
+
+    def get_current_process(self, line) -> str | None:
+        return line.current_operation.process.code if line.current_operation_id else None
+
+    @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2))
+    def get_amount(self, line):
+        return f"{line.unit_price * line.quantity:.2f}"
+
+    @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2))
+    def get_tax_amount(self, line):
+        return f"{selectors.tax_included(line.unit_price * line.quantity, line.vat_rate):.2f}"
+
+
+class WorkOrderSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(source="purchase_order.number", read_only=True,
+                                   help_text=_("The purchase order's number."))
+    rfq_number = serializers.CharField(source="rfq.number", read_only=True)
+    project = serializers.IntegerField(source="rfq.project_id", read_only=True)
+    buyer = EnterpriseBriefSerializer(read_only=True)
+    supplier = EnterpriseBriefSerializer(read_only=True)
+    total_amount = serializers.SerializerMethodField(help_text=_("Sum of the lines, VAT included."))
+    accepted_amount = money(help_text=_("Value of the pieces accepted so far, VAT included."))
+    accepted_tax = money(help_text=_("The VAT inside accepted_amount."))
+    lines = WorkOrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = ["id", "number", "purchase_order", "rfq", "rfq_number", "project", "buyer", "supplier", "status",
+                  "decline_reason", "created_at", "decided_at", "currency", "total_amount", "accepted_amount",
+                  "accepted_tax", "last_accepted_on", "completed_at", "lines"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2))
+    def get_total_amount(self, work_order):
+        return f"{sum((line.unit_price * line.quantity for line in work_order.lines.all()), Decimal(0)):.2f}"
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text=_("Why you decline: the buyer reads it."))
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    work_order = serializers.IntegerField(source="line.work_order_id", read_only=True)
+    part_no = serializers.CharField(source="line.part.part_no", read_only=True)
+    process = serializers.CharField(source="operation.process.code", read_only=True)
+    reported_by = PersonField()
+    files = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "work_order", "line", "part_no", "operation", "process", "status", "percent",
+                  "quantity_done", "reason", "note", "planned_completion", "reported_by", "reported_at", "files"]
+        read_only_fields = fields
+
+
+class ProgressReportInputSerializer(serializers.Serializer):
+    """A report on one operation of one line. Files only in a multipart body."""
+
+    line = serializers.IntegerField(help_text=_("A line of this work order."))
+    operation = serializers.IntegerField(help_text=_("One of the line's operations (see the line's operations)."))
+    status = serializers.ChoiceField(choices=ProgressReport.Status.choices)
+    percent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100, default=None)
+    quantity_done = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                   help_text=_("Required when blocked: what blocks it."))
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    planned_completion = serializers.DateField(required=False, allow_null=True, default=None)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                  help_text=_("Photos (JPEG, PNG, HEIC), videos (MP4, MOV) or inspection reports "
+                                              "(PDF, XLSX); at most 10."))
+    kind = serializers.ListField(child=serializers.ChoiceField(choices=Attachment.Kind.choices), required=False,
+                                 default=list, help_text=_("The kind of each file, in the order of files, or one "
+                                                           "kind for all; without it each file's kind is told "
+                                                           "from its content."))
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    work_order = serializers.IntegerField(source="line.work_order_id", read_only=True)
+    part_no = serializers.CharField(source="line.part.part_no", read_only=True)
+    requested_by = PersonField()
+    decided_by = PersonField(allow_null=True)
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["id", "work_order", "line", "part_no", "side", "status", "old_due_date", "new_due_date",
+                  "old_quantity", "new_quantity", "reason", "requested_by", "requested_at", "decided_by",
+                  "decided_at", "response"]
+        read_only_fields = fields
+
+
+class ChangeRequestCreateSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text=_("A line of a work order in production that you buy or make."))
+    new_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    new_quantity = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                            help_text=_("At least 1 and at least the pieces accepted so far."))
+    reason = serializers.CharField(max_length=500)
+
+
+class ChangeDecisionSerializer(serializers.Serializer):
+    response = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                     help_text=_("Required to reject: why."))

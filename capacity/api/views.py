@@ -549,3 +549,170 @@ class MouldTrialViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveM
         trial = self.visible().get(pk=trial.pk)
         made = next(m for m in trial.modifications.all() if m.pk == modification.pk)
         return Response(serializers.TrialModificationSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+# --- Work orders, progress reports, attachments, change requests -----------------------------------------
+
+from drf_spectacular.utils import OpenApiParameter  # noqa: E402  (this section's own imports)
+from rest_framework import parsers as drf_parsers  # noqa: E402
+
+from capacity.models import Attachment, ChangeRequest, Operation, ProgressReport, WorkOrder  # noqa: E402
+from capacity.services import change_requests, work_orders  # noqa: E402
+from capacity.uploads import paired_kinds, uploads_from  # noqa: E402
+
+
+@extend_schema_view(
+    list=extend_schema(description="Work orders you buy (as the RFQ's buyer) or make (as the supplier), newest "
+                                   "first, with their lines."),
+    retrieve=extend_schema(description="A work order with its lines: part and operations, quantity, price and "
+                                       "VAT, due date, progress, delivered and accepted pieces."),
+)
+class WorkOrderViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Work orders, one per purchase order. The supplier accepts or declines, then reports progress per
+    operation (an ERP or MES posts to `report`). Only the buyer and the supplier see one; to anyone else it
+    does not exist (404)."""
+
+    queryset = WorkOrder.objects.all()
+    serializer_class = serializers.WorkOrderSerializer
+    filterset_class = filters.WorkOrderFilter
+
+    def visible(self):
+        return selectors.work_order_list(brain=self.request.brain, enterprise_id=self.enterprise_id)
+
+    def fresh(self, work_order: WorkOrder) -> Response:
+        return Response(self.get_serializer(self.visible().get(pk=work_order.pk)).data)
+
+    @extend_schema(request=None, responses=serializers.WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, brain_slug=None, pk=None):
+        """The supplier takes the work order into production."""
+        return self.fresh(work_orders.work_order_accept(work_order=self.get_object(), by=request.user))
+
+    @extend_schema(request=serializers.DeclineSerializer, responses=serializers.WorkOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, brain_slug=None, pk=None):
+        """The supplier declines with a reason: its awards are voided and the buyer awards the lines again."""
+        reason = self.valid(serializers.DeclineSerializer)["reason"]
+        return self.fresh(work_orders.work_order_decline(work_order=self.get_object(), by=request.user,
+                                                         reason=reason))
+
+    @extend_schema(request={"multipart/form-data": serializers.ProgressReportInputSerializer,
+                            "application/json": serializers.ProgressReportInputSerializer},
+                   responses={201: serializers.ProgressReportSerializer})
+    @action(detail=True, methods=["post"],
+            parser_classes=[drf_parsers.MultiPartParser, drf_parsers.FormParser, drf_parsers.JSONParser])
+    def report(self, request, brain_slug=None, pk=None):
+        """The supplier reports one operation of one line of a work order in production: not_started,
+        in_progress (percent or quantity_done), done, or blocked (reason required), with a planned completion
+        date and, in a multipart body, photos, videos and inspection reports (`files`, with `kind` for each)."""
+        work_order = self.get_object()
+        data = self.valid(serializers.ProgressReportInputSerializer)
+        line = (work_order.lines.select_related("work_order", "part", "operation").filter(pk=data["line"]).first())
+        if line is None:
+            raise DomainError(_("That line is not part of this work order."), field="line")
+        operation = Operation.objects.in_brain(request.brain).filter(pk=data["operation"]).first()
+        if operation is None:
+            raise DomainError(_("That operation is not part of this line."), field="operation")
+        uploads = uploads_from(paired_kinds(data["files"], data["kind"]))
+        report = work_orders.progress_report(
+            line=line, operation=operation, by=request.user, status=data["status"], percent=data["percent"],
+            quantity_done=data["quantity_done"], reason=data["reason"], note=data["note"],
+            planned_completion=data["planned_completion"], files=uploads)
+        report = selectors.progress_report_list(brain=request.brain, enterprise_id=self.enterprise_id).get(pk=report.pk)
+        return Response(serializers.ProgressReportSerializer(report, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class ProgressReportViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Progress reports on work orders you buy or make, newest first, each with its files. Poll with
+    `since` (ISO 8601) for what is new."""
+
+    queryset = ProgressReport.objects.all()
+    serializer_class = serializers.ProgressReportSerializer
+    filterset_class = filters.ProgressReportFilter
+
+    def visible(self):
+        return selectors.progress_report_list(brain=self.request.brain, enterprise_id=self.enterprise_id)
+
+
+INLINE = OpenApiParameter("inline", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False,
+                          description="Show a photo or video in the browser instead of downloading it.")
+
+
+class AttachmentViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Files of progress reports (for the work order's buyer and supplier) and of mould trials (for the
+    project's buyer). Anyone else: 404."""
+
+    queryset = Attachment.objects.all()
+    serializer_class = serializers.AttachmentSerializer
+    filterset_class = filters.AttachmentFilter
+
+    def visible(self):
+        return selectors.attachment_list(brain=self.request.brain, enterprise_id=self.enterprise_id)
+
+    @extend_schema(parameters=[INLINE], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], **DOWNLOAD)
+    def download(self, request, brain_slug=None, pk=None):
+        """The stored file with its original name and the content type its content showed at upload."""
+        attachment = self.get_object()
+        inline = (request.query_params.get("inline") in ("1", "true")
+                  and attachment.content_type.startswith(("image/", "video/")))
+        response = FileResponse(attachment.file.open("rb"), as_attachment=not inline,
+                                filename=attachment.original_name, content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(description="Change requests on lines of work orders you buy or make, newest first: "
+                                   "each line's history of changes."),
+)
+class ChangeRequestViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Changes of a line's due date or quantity after award: one side asks, the other accepts or rejects,
+    the asking side may withdraw while it waits."""
+
+    queryset = ChangeRequest.objects.all()
+    serializer_class = serializers.ChangeRequestSerializer
+    filterset_class = filters.ChangeRequestFilter
+
+    def visible(self):
+        return selectors.change_request_list(brain=self.request.brain, enterprise_id=self.enterprise_id)
+
+    def fresh(self, change: ChangeRequest, status_code=status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.visible().get(pk=change.pk)).data, status=status_code)
+
+    @extend_schema(request=serializers.ChangeRequestCreateSerializer, responses={201: serializers.ChangeRequestSerializer})
+    def create(self, request, brain_slug=None):
+        """Ask for a new due date, a new quantity, or both, with a reason. The side (buyer or supplier) is
+        yours on the line's work order; at most one request per line waits at a time (code change_pending)."""
+        data = dict(self.valid(serializers.ChangeRequestCreateSerializer))
+        line = (selectors.work_order_line_list(brain=request.brain, enterprise_id=self.enterprise_id)
+                .filter(pk=data.pop("line")).first())
+        if line is None:
+            raise DomainError(_("No such line on your work orders."), field="line")
+        return self.fresh(change_requests.change_request_ask(line=line, by=request.user, **data),
+                          status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.ChangeDecisionSerializer, responses=serializers.ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, brain_slug=None, pk=None):
+        """The other side agrees: the line takes the new values; the request keeps the old ones."""
+        return self.fresh(change_requests.change_request_accept(
+            change=self.get_object(), by=request.user, **self.valid(serializers.ChangeDecisionSerializer)))
+
+    @extend_schema(request=serializers.ChangeDecisionSerializer, responses=serializers.ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, brain_slug=None, pk=None):
+        """The other side refuses, saying why (response required)."""
+        return self.fresh(change_requests.change_request_reject(
+            change=self.get_object(), by=request.user, **self.valid(serializers.ChangeDecisionSerializer)))
+
+    @extend_schema(request=None, responses=serializers.ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, brain_slug=None, pk=None):
+        """The asking side takes its request back before it is decided."""
+        return self.fresh(change_requests.change_request_withdraw(change=self.get_object(), by=request.user))
+
+
+__all__ += ["AttachmentViewSet", "ChangeRequestViewSet", "ProgressReportViewSet", "WorkOrderViewSet"]
