@@ -103,7 +103,7 @@ class WorkOrderDeliveriesView(BrainView):
             if is_supplier and in_production else None,
             "to_inspect": [(row, inspection_forms.get(row.pk) or delivery_forms.InspectionForm(
                 initial={"delivery_line": row.pk, "outcome": "accepted"})) for row in sheet["pending"]]
-            if is_buyer and in_production else [],
+            if is_buyer and work_order.status in (WorkOrder.Status.ACCEPTED, WorkOrder.Status.COMPLETED) else [],
             "rating_form": (rating_form or delivery_forms.RatingForm())
             if is_buyer and work_order.status == WorkOrder.Status.COMPLETED and sheet["rating"] is None else None,
             "has_work_order_page": _has_work_order_page(),

@@ -135,7 +135,8 @@ def delivery_inspect(*, delivery_line: DeliveryLine, by: User, outcome: str, rej
         if delivery_line.outcome != DeliveryLine.Outcome.PENDING:
             raise DomainError(_("These pieces were already inspected (%(outcome)s).") % {
                 "outcome": delivery_line.get_outcome_display()}, code="already_inspected")
-        if work_order.status != WorkOrder.Status.ACCEPTED:
+        # A completed work order may still hold pieces delivered beyond a reduced quantity: they can be refused.
+        if work_order.status not in (WorkOrder.Status.ACCEPTED, WorkOrder.Status.COMPLETED):
             raise DomainError(_("Deliveries can be inspected only on a work order in production."),
                               code="invalid_state")
         accepted = delivery_line.quantity - rejected_quantity
@@ -166,7 +167,7 @@ def delivery_inspect(*, delivery_line: DeliveryLine, by: User, outcome: str, rej
             work_order.last_accepted_on = inspected_on
         open_lines = WorkOrderLine.objects.in_brain(work_order.brain_id).filter(
             work_order=work_order, accepted_quantity__lt=F("quantity"))
-        completed = not open_lines.exists()
+        completed = work_order.status == WorkOrder.Status.ACCEPTED and not open_lines.exists()
         if completed:
             work_order.complete()
         work_order.save()

@@ -367,3 +367,24 @@ class TestCompletion:
             profile = SupplierProfile.objects.get(enterprise_id=shop_a.enterprise_id)
         assert profile.first_pass_yield == Decimal("0.750") and profile.completed_lines == 0
         assert profile.on_time_rate is None
+
+
+def test_pieces_left_pending_on_a_completed_work_order_can_only_be_refused(accepted, shop_a, alice, mould, in_brain):
+    """Two deliveries of 20 pins are waiting when the line's quantity is cut to 20 (an accepted change request):
+    the first completes it, and the surplus can still be inspected — refused, never accepted."""
+    work_order, _ = accepted
+    lines = lines_by_part(work_order)
+    first = rows_of(deliver(work_order, shop_a, [(lines["EJ-01"], 20), (lines["CAV-01"], 1)], "SH-1"))
+    second = rows_of(deliver(work_order, shop_a, [(lines["EJ-01"], 20)], "SH-2"))["EJ-01"]
+    with in_brain(mould):
+        WorkOrderLine.objects.filter(pk=lines["EJ-01"].pk).update(quantity=20)
+    for row in first.values():
+        deliveries.delivery_inspect(delivery_line=row, by=alice, outcome="accepted")
+    assert fresh(work_order).status == WorkOrder.Status.COMPLETED
+    with pytest.raises(DomainError) as error:
+        deliveries.delivery_inspect(delivery_line=second, by=alice, outcome="accepted")
+    assert error.value.code == "over_quantity"
+    refused = deliveries.delivery_inspect(delivery_line=second, by=alice, outcome="rejected", rejected_quantity=20,
+                                          reason="数量已变更，多送退回")
+    assert refused.amount == Decimal("0.00") and fresh(work_order).status == WorkOrder.Status.COMPLETED
+    assert len(events(mould, "work_order.completed")) == 1

@@ -153,3 +153,14 @@ def test_the_supplier_directory_shows_the_record(client, wo, shop_a, alice, moul
     ratings.supplier_record_refresh(brain_id=mould.pk, supplier_id=shop_a.enterprise_id)
     html = client.get("/b/mould/capacity/suppliers/").content.decode()
     assert "90%" in html  # first-pass yield: 36 of 40
+
+
+def test_the_work_order_page_links_to_its_deliveries(client, wo, shop_a):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse("capacity:work-order", args=["mould", wo[0].pk])
+    except NoReverseMatch:
+        pytest.skip("the work order page is not there yet")
+    client.force_login(shop_a)
+    assert page(wo[0]) in client.get(url).content.decode()
