@@ -5,7 +5,10 @@
   a BOM workbook and imported through `bom_import`, as a buyer would;
 - three RFQs on it: one awarded weeks ago (with purchase orders), one closed with 4 suppliers' quotes
   waiting for the buyer's comparison and award, one open for 3 more days (heat treatment of 40 inserts
-  as single operations, plus ejector pins) with matching run and two quotes in.
+  as single operations, plus ejector pins) with matching run and two quotes in;
+- production of the awarded lines: the work orders accepted, progress reported per operation (done, in
+  progress, blocked, silent for days, late, planned after its due date), a change request waiting for the
+  buyer, deliveries inspected (one with rework), one work order completed and rated; mould trial T1 booked.
 
 Everything goes through the services. Direct writes are limited to what no service can express: the
 estimated hours of operations (the BOM format has no column for them) and demo history, i.e. moving
@@ -29,7 +32,12 @@ from capacity import bom
 from capacity.models import (
     Award, Operation, Part, Project, PurchaseOrder, Quote, QuoteLine, Rfq, RfqLine, SupplierProfile,
 )
-from capacity.services import awards, matching, profiles, projects, rfqs
+from capacity.models import (
+    DeliveryLine, MouldTrial, ProgressReport, WorkOrder, WorkOrderLine,
+)
+from capacity.services import (
+    awards, change_requests, deliveries, matching, profiles, projects, ratings, rfqs, trials, work_orders,
+)
 from tenants import demo as tenants_demo
 from tenants.context import brain_context
 from tenants.models import Enterprise, User
@@ -652,6 +660,133 @@ def _open_rfq(project, buyer, suppliers, rng):
                                          only=lambda line: line.operation_id is None or line.pk in small_furnace))
 
 
+# --- Production ---------------------------------------------------------------------------------------
+
+def _at(days_ago: float) -> datetime:
+    return timezone.now() - timedelta(days=days_ago)
+
+
+def _report(line, operation, by, days_ago: float, status: str, **fields) -> None:
+    """A progress report, dated in the past (demo history), as the supplier sent it then."""
+    report = work_orders.progress_report(line=line, operation=operation, by=by, status=status, **fields)
+    with brain_context(line.brain_id):
+        ProgressReport.objects.filter(pk=report.pk).update(reported_at=_at(days_ago))
+        WorkOrderLine.objects.filter(pk=line.pk).update(last_reported_at=_at(days_ago))
+
+
+def _production_lines(work_order: WorkOrder) -> list[tuple[WorkOrderLine, list[Operation]]]:
+    with brain_context(work_order.brain_id):
+        lines = list(work_order.lines.select_related("work_order", "part", "operation").order_by("part__part_no"))
+        routing = {}
+        for operation in Operation.objects.in_brain(work_order.brain_id).filter(
+                part_id__in=[line.part_id for line in lines]).order_by("sequence"):
+            routing.setdefault(operation.part_id, []).append(operation)
+    return [(line, [line.operation] if line.operation_id else routing.get(line.part_id, [])) for line in lines]
+
+
+def _make_everything(line, routing, by, *, days_ago: float) -> None:
+    for step, operation in enumerate(routing):
+        _report(line, operation, by, days_ago + len(routing) - step, "done")
+
+
+def _completed_work_order(work_order: WorkOrder, supplier: User, buyer: User) -> None:
+    """Made, delivered, one line partly sent back for rework and delivered again, accepted, rated."""
+    today = timezone.localdate()
+    lines = _production_lines(work_order)
+    for line, routing in lines:
+        _make_everything(line, routing, supplier, days_ago=8)
+    first = deliveries.delivery_record(work_order=work_order, by=supplier, note_number="SH-20261109-01",
+                                       delivered_on=today - timedelta(days=7),
+                                       lines={line.pk: line.quantity for line, _r in lines})
+    with brain_context(work_order.brain_id):
+        delivered = list(DeliveryLine.objects.in_brain(work_order.brain_id).filter(delivery=first)
+                         .select_related("line").order_by("line__part__part_no"))
+    reworked = delivered[0] if delivered else None
+    for delivered_line in delivered:
+        if delivered_line is reworked:
+            deliveries.delivery_inspect(delivery_line=delivered_line, by=buyer, outcome="rework", rejected_quantity=1,
+                                        reason="1 件配合面尺寸超差 +0.03，返修后重新送检",
+                                        inspected_on=today - timedelta(days=6))
+        else:
+            deliveries.delivery_inspect(delivery_line=delivered_line, by=buyer, outcome="accepted",
+                                        inspected_on=today - timedelta(days=6))
+    if reworked is not None:
+        again = deliveries.delivery_record(work_order=work_order, by=supplier, note_number="SH-20261112-02",
+                                           delivered_on=today - timedelta(days=4), lines={reworked.line_id: 1},
+                                           note="返修件重新送检")
+        with brain_context(work_order.brain_id):
+            redelivered = DeliveryLine.objects.in_brain(work_order.brain_id).get(delivery=again)
+        deliveries.delivery_inspect(delivery_line=redelivered, by=buyer, outcome="accepted",
+                                    inspected_on=today - timedelta(days=3))
+    with brain_context(work_order.brain_id):
+        work_order = WorkOrder.objects.in_brain(work_order.brain_id).get(pk=work_order.pk)
+    ratings.work_order_rate(work_order=work_order, by=buyer, quality=4, on_time=5, communication=5,
+                            comment="交期准时，返修响应快；下次注意配合面首件自检")
+
+
+def _work_order_in_production(work_order: WorkOrder, supplier: User, buyer: User) -> None:
+    """Each line in another state, so the board shows what a buyer meets every day."""
+    today = timezone.localdate()
+    states = ["delivered", "in_progress", "blocked", "silent", "late", "planned_late", "not_started"]
+    delivered = {}
+    for index, (line, routing) in enumerate(_production_lines(work_order)):
+        state = states[index % len(states)]
+        due = line.due_date or today + timedelta(days=14)
+        if not routing:
+            continue
+        if state == "delivered":
+            _make_everything(line, routing, supplier, days_ago=3)
+            delivered[line.pk] = line.quantity
+        elif state in ("in_progress", "late", "planned_late", "silent"):
+            current = len(routing) // 2
+            _make_everything(line, routing[:current], supplier, days_ago=7 if state == "silent" else 3)
+            planned = {"planned_late": due + timedelta(days=5), "late": today + timedelta(days=3)}.get(
+                state, due - timedelta(days=2))
+            _report(line, routing[current], supplier, 6 if state == "silent" else 0.2, "in_progress",
+                    percent=60 if state != "silent" else 30, planned_completion=planned,
+                    note="粗加工完成，半精加工中" if state == "in_progress" else "")
+            if state == "late":  # demo history: agreed for two days ago, when the customer moved T1 forward
+                with brain_context(line.brain_id):
+                    WorkOrderLine.objects.filter(pk=line.pk).update(due_date=today - timedelta(days=2))
+        elif state == "blocked":
+            _make_everything(line, routing[:1], supplier, days_ago=4)
+            _report(line, routing[min(1, len(routing) - 1)], supplier, 1, "blocked",
+                    reason="等料：SKD61 圆钢到货延迟，供应商承诺周五到厂")
+    if delivered:
+        deliveries.delivery_record(work_order=work_order, by=supplier, note_number="SH-20261121-03",
+                                   delivered_on=today - timedelta(days=1), lines=delivered, note="请安排来料检验")
+    with brain_context(work_order.brain_id):
+        asked = WorkOrderLine.objects.in_brain(work_order.brain_id).filter(
+            work_order=work_order, progress_status="in_progress").order_by("part__part_no").first()
+    if asked is not None:
+        change_requests.change_request_ask(line=asked, by=supplier, reason="热处理外协排队，申请延期 4 天",
+                                           new_due_date=(asked.due_date or today + timedelta(days=14))
+                                           + timedelta(days=4))
+
+
+def _production(project, buyer, suppliers, rng):
+    rfq = _existing_rfq(project, AWARDED_TITLE)
+    with brain_context(project.brain_id):
+        orders = list(WorkOrder.objects.in_brain(project.brain_id).filter(rfq=rfq).order_by("pk"))
+    if not orders or any(order.status != WorkOrder.Status.ISSUED for order in orders):
+        return  # already in production
+    by_enterprise = {user.enterprise_id: user for user in suppliers.values()}
+    for order in orders:
+        work_orders.work_order_accept(work_order=order, by=by_enterprise[order.supplier_id])
+    with brain_context(project.brain_id):  # demo history: accepted the day after the award
+        WorkOrder.objects.filter(pk__in=[o.pk for o in orders]).update(decided_at=_at(21))
+        sizes = {o.pk: o.lines.count() for o in orders}
+    orders.sort(key=lambda order: (sizes[order.pk], order.pk))
+    _completed_work_order(orders[0], by_enterprise[orders[0].supplier_id], buyer)
+    for order in orders[1:]:
+        _work_order_in_production(order, by_enterprise[order.supplier_id], buyer)
+    with brain_context(project.brain_id):
+        if not MouldTrial.objects.in_brain(project.brain_id).filter(project=project).exists():
+            moment = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=10), time(14, 0)))
+            trials.trial_schedule(project=project, by=buyer, scheduled_at=moment, location="精诚模具厂 试模车间",
+                                  press="海天 MA2500/1000", meeting_url="https://meeting.tencent.com/dm/ib-m018-t1")
+
+
 # --- Entry point ---------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -663,5 +798,5 @@ def load(*, brains: dict, users: dict) -> None:
     _profiles(brain, suppliers)
     buyer = users["buyer"]
     project = _project(brain, buyer, timezone.localdate())
-    for offset, make in enumerate((_awarded_rfq, _closed_rfq, _open_rfq), start=1):
+    for offset, make in enumerate((_awarded_rfq, _closed_rfq, _open_rfq, _production), start=1):
         make(project, buyer, suppliers, random.Random(SEED + offset))  # one seed each: reruns draw alike

@@ -8,6 +8,9 @@ from django.utils import timezone
 from capacity import demo as capacity_demo
 from capacity import selectors
 from capacity.models import (
+    ChangeRequest, Delivery, DeliveryLine, MouldTrial, ProgressReport, SupplierRating, WorkOrder,
+)
+from capacity.models import (
     Award, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Quote, QuoteLine, Recommendation, Rfq,
     RfqLine, SupplierCapacity, SupplierProfile,
 )
@@ -17,7 +20,8 @@ from tenants.context import brain_context, cross_brain
 from tenants.models import Membership, OutboxEvent, User
 
 COUNTED = [SupplierProfile, SupplierCapacity, Machine, Project, Part, Operation, Rfq, RfqLine, Invitation, Quote,
-           QuoteLine, PurchaseOrder, Award, OutboxEvent]
+           QuoteLine, PurchaseOrder, Award, OutboxEvent, WorkOrder, ProgressReport, ChangeRequest, Delivery,
+           DeliveryLine, SupplierRating, MouldTrial]
 
 
 def load():
@@ -135,3 +139,26 @@ def test_the_open_rfq_tenders_heat_treatment_and_pins_with_matching_done(demo):
         assert invitation.source == Invitation.Source.MATCHING and len(invitation.matched_lines) == 40
         assert "process" in invitation.matched_lines[0]["reasons"]
         assert selectors.comparison(rfq=rfq).sealed  # quoting still runs: prices stay sealed
+
+
+def test_production_shows_every_state_a_buyer_meets(demo):
+    """The board of the headline project has late, blocked, at-risk and done parts; one work order went
+    through delivery, rework and acceptance to completion and a rating; a change request waits; T1 is booked."""
+    from capacity.board import project_board
+
+    loaded, _ = demo
+    buyer = loaded["users"]["buyer"]
+    mould = loaded["brains"]["mould"]
+    with brain_context(mould.pk):
+        project = Project.objects.get(code=capacity_demo.PROJECT_CODE)
+    board = project_board(project, viewer=buyer)
+    assert {"late", "blocked", "at_risk", "done", "not_awarded"} <= {row.risk for row in board.rows}
+    assert [row.risk for row in board.rows][:1] == ["late"]  # worst first
+    with brain_context(mould.pk):
+        completed = WorkOrder.objects.get(status=WorkOrder.Status.COMPLETED)
+        assert completed.accepted_amount > 0 and completed.accepted_tax > 0 and completed.rating.quality == 4
+        assert DeliveryLine.objects.filter(outcome="rework").count() == 1
+        assert SupplierProfile.objects.get(enterprise_id=completed.supplier_id).ratings_count == 1
+        in_production = WorkOrder.objects.filter(status=WorkOrder.Status.ACCEPTED).count()
+        assert in_production >= 1 and ChangeRequest.objects.filter(status="pending").count() == in_production
+        assert MouldTrial.objects.get(project=project).number == 1
