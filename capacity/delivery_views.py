@@ -106,15 +106,5 @@ class WorkOrderDeliveriesView(BrainView):
             if is_buyer and work_order.status in (WorkOrder.Status.ACCEPTED, WorkOrder.Status.COMPLETED) else [],
             "rating_form": (rating_form or delivery_forms.RatingForm())
             if is_buyer and work_order.status == WorkOrder.Status.COMPLETED and sheet["rating"] is None else None,
-            "has_work_order_page": _has_work_order_page(),
         }, status=status)
 
-
-def _has_work_order_page() -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("capacity:work-order", args=["x", 1])
-    except NoReverseMatch:
-        return False
-    return True
