@@ -155,12 +155,46 @@ def change_request_accept(*, change: ChangeRequest, by: User, response: str = ""
             line.due_date = change.new_due_date
         if change.new_quantity is not None:
             line.quantity = change.new_quantity
-        line.save(update_fields=["due_date", "quantity"])
+        _completion_refresh(line)
+        line.save(update_fields=["due_date", "quantity", "completed_on", "on_time"])
         change.accept()
         change.decided_by, change.decided_at, change.response = by, timezone.now(), response
         change.save()
         _event(change, line, work_order, "change_request.accepted")
+        _work_order_completion(work_order)
         return change
+
+
+def _completion_refresh(line: WorkOrderLine) -> None:
+    """A quantity lowered to the pieces accepted so far completes the line, on the date of the delivery whose
+    acceptance reached it; one raised above them opens it again (as capacity.services.deliveries does)."""
+    from capacity.models import DeliveryLine
+
+    if not line.is_complete:
+        line.completed_on, line.on_time = None, None
+    elif line.completed_on is None:
+        line.completed_on = (DeliveryLine.objects.in_brain(line.brain_id).filter(line=line, accepted_quantity__gt=0)
+                             .order_by("-delivery__delivered_on").values_list("delivery__delivered_on", flat=True)
+                             .first()) or timezone.localdate()
+    if line.completed_on is not None:
+        line.on_time = line.due_date is None or line.completed_on <= line.due_date
+
+
+def _work_order_completion(work_order: WorkOrder) -> None:
+    """When the accepted change left no line open, the work order completes, as after an inspection."""
+    from django.db.models import F
+
+    from capacity.services.ratings import supplier_record_refresh
+
+    open_lines = WorkOrderLine.objects.in_brain(work_order.brain_id).filter(
+        work_order=work_order, accepted_quantity__lt=F("quantity"))
+    if work_order.status != WorkOrder.Status.ACCEPTED or open_lines.exists():
+        return
+    work_order.complete()
+    work_order.save()
+    event_record(brain_id=work_order.brain_id, name="work_order.completed", payload={
+        "work_order": work_order.pk, "rfq": work_order.rfq_id, "project": work_order.rfq.project_id})
+    supplier_record_refresh(brain_id=work_order.brain_id, supplier_id=work_order.supplier_id)
 
 
 @transaction.atomic

@@ -325,3 +325,41 @@ def test_side_of_names_the_side(accepted, shop_a, alice, shop_b):
         assert change_requests.side_of(work_order, alice) == "buyer"
         with pytest.raises(NotAllowed):
             change_requests.side_of(work_order, shop_b)
+
+
+class TestQuantityAndCompletion:
+    """A quantity lowered to what was accepted completes the line (and the work order when it was the last
+    open line); one raised above it opens the line again."""
+
+    def deliver_and_accept(self, work_order, line, quantity, shop_a, alice, note):
+        from capacity.models import DeliveryLine
+        from capacity.services import deliveries
+
+        delivery = deliveries.delivery_record(work_order=work_order, by=shop_a, note_number=note,
+                                              delivered_on=timezone.localdate(), lines={line.pk: quantity})
+        with brain_context(work_order.brain_id):
+            row = DeliveryLine.objects.get(delivery=delivery)
+        deliveries.delivery_inspect(delivery_line=row, by=alice, outcome="accepted")
+
+    def test_lowering_to_what_was_accepted_completes_the_work_order(self, accepted, cavity_line, pin_line, shop_a,
+                                                                   alice):
+        work_order, _lines = accepted
+        self.deliver_and_accept(work_order, cavity_line, 1, shop_a, alice, "SH-001")
+        self.deliver_and_accept(work_order, pin_line, 30, shop_a, alice, "SH-002")
+        assert fresh(work_order).status == WorkOrder.Status.ACCEPTED  # 10 pins still owed
+        change = change_request_ask(line=fresh(pin_line), by=alice, new_quantity=30, reason="客户取消了10件")
+        change_request_accept(change=change, by=shop_a)
+        line, work_order = fresh(pin_line), fresh(work_order)
+        assert (line.quantity, line.completed_on, line.on_time) == (30, timezone.localdate(), True)
+        assert work_order.status == WorkOrder.Status.COMPLETED and work_order.completed_at is not None
+        assert [e.name for e in events(work_order.brain_id, "work_order.completed")] == ["work_order.completed"]
+
+    def test_raising_a_complete_line_opens_it_again(self, accepted, cavity_line, shop_a, alice):
+        work_order, _lines = accepted
+        self.deliver_and_accept(work_order, cavity_line, 1, shop_a, alice, "SH-001")
+        assert fresh(cavity_line).completed_on is not None
+        change = change_request_ask(line=fresh(cavity_line), by=alice, new_quantity=2, reason="多要一件备件")
+        change_request_accept(change=change, by=shop_a)
+        line = fresh(cavity_line)
+        assert (line.quantity, line.completed_on, line.on_time) == (2, None, None)
+        assert fresh(work_order).status == WorkOrder.Status.ACCEPTED
