@@ -63,7 +63,7 @@ class ApiAuditMiddleware:
         if api_key is not None and request.method not in self.SAFE:
             brain = getattr(request, "brain", None)
             ApiCall.objects.create(
-                api_key=api_key, brain=brain, method=request.method, path=request.path[:300],
+                api_key=api_key, brain_slug=brain.slug if brain else "", method=request.method, path=request.path[:300],
                 status_code=response.status_code, idempotency_key=getattr(request, "idempotency_key", ""),
                 replayed=getattr(request, "idempotent_replay", False))
         return response

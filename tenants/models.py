@@ -186,7 +186,7 @@ class ApiCall(models.Model):
     the request's transaction, so refused and failed attempts are kept too."""
 
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="calls")
-    brain = models.ForeignKey("Brain", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    brain_slug = models.CharField(max_length=40, blank=True)  # not a brain_id: the audit is the key's, global
     method = models.CharField(max_length=7)
     path = models.CharField(max_length=300)
     status_code = models.PositiveSmallIntegerField()

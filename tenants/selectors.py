@@ -50,7 +50,7 @@ def unread_notification_count(*, brain: Brain, user: User) -> int:
 
 def api_calls(*, api_key=None, enterprise_id: int | None = None):
     """The audit of API-key writes, newest first: of one key, or of all an enterprise's keys."""
-    calls = ApiCall.objects.select_related("brain", "api_key").order_by("-at", "-id")
+    calls = ApiCall.objects.select_related("api_key").order_by("-at", "-id")
     if api_key is not None:
         return calls.filter(api_key=api_key)
     return calls.filter(api_key__enterprise_id=enterprise_id or 0)

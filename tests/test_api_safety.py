@@ -159,9 +159,9 @@ class TestAudit:
         client.post(PROJECTS, {"code": "M-5", "name": "五"}, format="json", HTTP_IDEMPOTENCY_KEY="a-1")
         client.post(PROJECTS, {"code": "M-5", "name": "五"}, format="json")  # refused: the code exists
         calls = list(ApiCall.objects.filter(api_key=api_key).order_by("id")
-                     .values_list("method", "path", "status_code", "brain_id", "idempotency_key", "replayed"))
-        assert calls == [("POST", PROJECTS, 201, mould.pk, "a-1", False), ("POST", PROJECTS, 201, mould.pk, "a-1", True),
-                         ("POST", PROJECTS, 400, mould.pk, "", False)]
+                     .values_list("method", "path", "status_code", "brain_slug", "idempotency_key", "replayed"))
+        assert calls == [("POST", PROJECTS, 201, "mould", "a-1", False), ("POST", PROJECTS, 201, "mould", "a-1", True),
+                         ("POST", PROJECTS, 400, "mould", "", False)]
 
     def test_the_enterprise_reads_its_keys_audit_and_no_one_elses(self, erp, alice, charlie, mould):
         api_key, secret = erp

@@ -88,7 +88,7 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
 
 class ApiCallSerializer(serializers.ModelSerializer):
-    brain = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    brain = serializers.CharField(source="brain_slug", read_only=True)
 
     class Meta:
         model = ApiCall

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('replayed', models.BooleanField(default=False)),
                 ('at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('api_key', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='tenants.apikey')),
-                ('brain', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tenants.brain')),
+                ('brain_slug', models.CharField(blank=True, max_length=40)),
             ],
             options={
                 'ordering': ['-at', '-id'],
