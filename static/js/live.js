@@ -17,6 +17,11 @@
       if (message.type === "notification") {
         document.body.dispatchEvent(new CustomEvent("live-notification", { detail: message }));
       }
+      if (message.type === "subscribed" && message.ok) {  // the page now follows it: says so (and tests wait on it)
+        document.querySelectorAll("[data-live-topic='" + message.topic + "']").forEach(function (element) {
+          element.dataset.liveReady = "1";
+        });
+      }
       if (message.type === "update") {
         document.body.dispatchEvent(new CustomEvent("live-update-" + message.topic, { detail: message }));
       }

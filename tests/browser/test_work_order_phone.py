@@ -45,4 +45,5 @@ def test_a_supplier_reports_with_a_photo_on_a_narrow_phone(chromium, live_server
     desk.goto(f"{live_server_url}/b/mould/capacity/work-orders/{work_order.pk}/")
     thumb = desk.get_by_test_id("thumb").first
     expect(thumb).to_be_visible()
-    assert desk.evaluate("(img) => img.naturalWidth", thumb.element_handle()) >= 0
+    served = desk.request.get(live_server_url + thumb.get_attribute("src"))
+    assert served.status == 200 and served.body() == JPEG  # the photo itself, to its buyer
