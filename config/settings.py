@@ -182,7 +182,11 @@ CELERY_BEAT_SCHEDULE = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # redis-py 8's defaults bite channels-redis (bench/board_fanout.py found both): reads time out after 5 s,
+        # while channels-redis blocks 5 s in BRPOP waiting for a message, so an idle live page's consumer died
+        # with "Timeout reading"; and a pool holds at most 100 connections and refuses the 101st at once, so
+        # 500 pages closing together left 400 dead sockets in their groups (group_discard failed).
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}]},
     }
 }
 
