@@ -152,7 +152,8 @@ SPECTACULAR_SETTINGS = {
                             "WorkOrderStatusEnum": "capacity.models.WorkOrder.Status",
                             "ProgressStatusEnum": "capacity.models.ProgressReport.Status",
                             "ChangeRequestStatusEnum": "capacity.models.ChangeRequest.Status",
-                            "ChangeRequestSideEnum": "capacity.models.ChangeRequest.Side"},
+                            "ChangeRequestSideEnum": "capacity.models.ChangeRequest.Side",
+                            "BoardRiskEnum": "capacity.board.Risk"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------
