@@ -53,15 +53,24 @@ class Replay(Exception):
 def _client(request) -> str | None:
     if isinstance(request.auth, ApiKey):
         return f"key:{request.auth.pk}"
-    return f"user:{request.user.pk}" if request.user.is_authenticated else None
+    if request.user.is_authenticated:  # with the enterprise: one who moves on gets no answer made for the old one
+        return f"user:{request.user.pk}:{request.user.enterprise_id or 0}"
+    return None
+
+
+def _file_digest(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)  # the view reads it next
+    return digest.hexdigest()
 
 
 def _fingerprint(request) -> str:
     digest = hashlib.sha256(f"{request.method} {request.get_full_path()}\n".encode())
     if request.content_type.startswith("multipart/"):  # the boundary differs between two sends of one form
         fields = sorted((k, request.data.getlist(k)) for k in request.data.keys() if k not in request.FILES)
-        files = sorted((k, f.name, hashlib.sha256(b"".join(f.chunks())).hexdigest())
-                       for k in request.FILES for f in request.FILES.getlist(k))
+        files = sorted((k, f.name, f.size, _file_digest(f)) for k in request.FILES for f in request.FILES.getlist(k))
         digest.update(json.dumps([fields, files], default=str).encode())
     else:
         digest.update(request.body)
@@ -94,13 +103,15 @@ class IdempotentPostMixin:
             request.idempotency = claimed[0]
             return
         record = IdempotencyRecord.objects.get(client=client, key=key)
+        if timezone.now() - record.created_at > KEEP_FOR:  # expired, not yet purged: a new request; one claims it
+            claimed = IdempotencyRecord.objects.filter(pk=record.pk, created_at=record.created_at).update(
+                fingerprint=fingerprint, status_code=0, body=b"", location="", created_at=timezone.now())
+            if claimed:
+                request.idempotency = record.pk
+                return
+            record = IdempotencyRecord.objects.get(pk=record.pk)
         if record.fingerprint != fingerprint:
             raise IdempotencyKeyReused()
-        if timezone.now() - record.created_at > KEEP_FOR:  # expired but not yet purged: start afresh
-            IdempotencyRecord.objects.filter(pk=record.pk).update(fingerprint=fingerprint, status_code=0,
-                                                                   created_at=timezone.now())
-            request.idempotency = record.pk
-            return
         raise Replay(record)
 
     def handle_exception(self, exc):
@@ -118,9 +129,15 @@ class IdempotentPostMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         record_id = getattr(request, "idempotency", None)
         if record_id and 200 <= response.status_code < 300 and not connection.needs_rollback:
-            body = JSONRenderer().render(response.data) if response.data is not None else b""
+            if getattr(self, "idempotency_keeps_answer", True):
+                status_code = response.status_code
+                body = JSONRenderer().render(response.data) if response.data is not None else b""
+            else:  # the answer holds a secret shown once (a new API key): keep only that it was done
+                status_code, body = status.HTTP_409_CONFLICT, JSONRenderer().render({
+                    "code": "already_done", "fields": {},
+                    "detail": str(_("This request was already carried out; its answer held a secret, shown once."))})
             IdempotencyRecord.objects.filter(pk=record_id).update(
-                status_code=response.status_code, body=body, location=response.get("Location", ""))
+                status_code=status_code, body=body, location=response.get("Location", ""))
         return response
 
 

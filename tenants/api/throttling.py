@@ -1,5 +1,6 @@
 """Per-key rate limits: a fixed one-minute window counted in Redis (atomic INCR), 429 with Retry-After."""
 
+import logging
 import math
 import time
 
@@ -9,6 +10,7 @@ from rest_framework.throttling import BaseThrottle
 from tenants.models import ApiKey
 
 WINDOW = 60
+logger = logging.getLogger("industry_brain.api")
 
 
 class ApiKeyRateThrottle(BaseThrottle):
@@ -21,8 +23,12 @@ class ApiKeyRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // WINDOW)
         counter = f"throttle:api-key:{api_key.pk}:{window}"
-        cache.add(counter, 0, timeout=WINDOW + 5)
-        count = cache.incr(counter)
+        try:
+            cache.add(counter, 0, timeout=WINDOW + 5)
+            count = cache.incr(counter)
+        except Exception as error:  # Redis down: serve rather than fail every machine client
+            logger.warning("rate limit not counted: %s", error)
+            return True
         self.retry_after = WINDOW - (now % WINDOW)
         return count <= api_key.rate_limit_per_minute
 

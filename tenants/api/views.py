@@ -178,6 +178,7 @@ class ApiKeyViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     serializer_class = serializers.ApiKeySerializer
     permission_classes = [permissions.IsAuthenticated, NoApiKey]
+    idempotency_keeps_answer = False  # a new key's secret must not be stored anywhere
 
     queryset = ApiKey.objects.none()
 
