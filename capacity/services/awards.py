@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from capacity import optimiser
 from capacity.models import (
-    Award, Operation, PurchaseOrder, QuoteLine, Recommendation, Rfq, RfqLine, SupplierCapacity,
+    Award, Operation, PurchaseOrder, QuoteLine, Recommendation, Rfq, RfqLine, SupplierCapacity, WorkOrder,
 )
 from capacity.services.projects import require_project_buyer
 from capacity.services.rfqs import close_at_deadline, lock_rfq
@@ -69,6 +69,13 @@ def award_lines(*, rfq: Rfq, decisions: dict[int, int], by: User) -> list[Purcha
         for supplier_id, pairs in sorted(by_supplier.items()):
             order = PurchaseOrder.objects.in_brain(rfq.brain_id).filter(
                 rfq=rfq, supplier_id=supplier_id, cancelled_at__isnull=True).first()
+            if order is not None:  # lock order: RFQ, then work order (as declining takes them)
+                issued = WorkOrder.objects.in_brain(rfq.brain_id).select_for_update().filter(purchase_order=order).first()
+                if issued is not None and issued.status != WorkOrder.Status.ISSUED:
+                    raise DomainError(
+                        _("%(supplier)s has already accepted its work order of this RFQ: lines cannot be added to "
+                          "it. Award these lines to it in a new RFQ.") % {"supplier": issued.supplier},
+                        code="work_order_accepted", field="decisions")
             if order is None:
                 order = PurchaseOrder.objects.create(brain_id=rfq.brain_id, rfq=rfq, supplier_id=supplier_id,
                                                      number=next_number(brain_id=rfq.brain_id, prefix="PO"),

@@ -34,6 +34,27 @@ def test_only_its_supplier_accepts_and_only_once(awarded, shop_a, shop_b, alice)
     assert error.value.code == "invalid_state"
 
 
+def test_lines_join_a_work_order_only_while_its_supplier_has_not_accepted_it(open_rfq, shop_a, alice, in_brain):
+    from capacity.services import rfqs
+    from capacity.tests.conftest import lines_of, past_deadline, price
+
+    cavity, pin = lines_of(open_rfq)
+    quote = rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "18000", 20), price(pin, "30", 7)])
+    past_deadline(open_rfq)
+    with in_brain(open_rfq.brain):
+        offered = {ql.rfq_line_id: ql.pk for ql in quote.lines.all()}
+    [order] = awards.award_lines(rfq=open_rfq, decisions={cavity.pk: offered[cavity.pk]}, by=alice)
+    with in_brain(open_rfq.brain):
+        work_order = WorkOrder.objects.get(purchase_order=order)
+    work_orders.work_order_accept(work_order=work_order, by=shop_a)
+    with pytest.raises(DomainError) as error:  # the supplier accepted one line; it never saw the pins
+        awards.award_lines(rfq=open_rfq, decisions={pin.pk: offered[pin.pk]}, by=alice)
+    assert error.value.code == "work_order_accepted"
+    with in_brain(open_rfq.brain):
+        assert list(work_order.lines.values_list("award__rfq_line_id", flat=True)) == [cavity.pk]
+        assert not Award.objects.filter(rfq_line=pin).exists()
+
+
 def test_declining_returns_the_lines_to_the_buyer_for_a_new_award(awarded, shop_a, shop_b, alice, in_brain):
     work_order, (cavity, pin), b = awarded
     with pytest.raises(DomainError):
