@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacity.models import ChangeRequest, WorkOrder, WorkOrderLine
-from capacity.services.work_orders import lock_work_order
+from capacity.services.ratings import supplier_record_refresh
+from capacity.services.work_orders import line_completion_refresh, lock_work_order, work_order_completion_check
 from tenants.access import require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -56,6 +57,13 @@ def _check_quantity(quantity: int, line: WorkOrderLine) -> None:
             "n": line.accepted_quantity}, field="new_quantity")
 
 
+def _check_open(line: WorkOrderLine) -> None:
+    """A complete line's facts are final (its on-time record, its accepted value): more pieces are a new order."""
+    if line.is_complete:
+        raise DomainError(_("This line is complete: its due date and quantity can no longer change."),
+                          code="line_complete", field="line")
+
+
 def _check_due_date(due_date) -> None:
     if due_date < timezone.localdate():
         raise DomainError(_("The new due date is in the past."), field="new_due_date")
@@ -82,6 +90,7 @@ def change_request_ask(*, line: WorkOrderLine, by: User, reason: str, new_due_da
             raise DomainError(_("Changes can be asked only while the work order is in production."),
                               code="invalid_state")
         line = _lock_line(line)
+        _check_open(line)
         if new_quantity is not None:
             _check_quantity(new_quantity, line)  # inspections may have accepted more since it was read
         if new_due_date == line.due_date:
@@ -146,6 +155,7 @@ def change_request_accept(*, change: ChangeRequest, by: User, response: str = ""
         if work_order.status != WorkOrder.Status.ACCEPTED:
             raise DomainError(_("Changes can be accepted only while the work order is in production."),
                               code="invalid_state")
+        _check_open(line)
         if change.new_due_date is not None:
             _check_due_date(change.new_due_date)
         if change.new_quantity is not None:
@@ -155,46 +165,16 @@ def change_request_accept(*, change: ChangeRequest, by: User, response: str = ""
             line.due_date = change.new_due_date
         if change.new_quantity is not None:
             line.quantity = change.new_quantity
-        _completion_refresh(line)
+        line_completion_refresh(line)  # a quantity lowered to the pieces accepted completes the line
         line.save(update_fields=["due_date", "quantity", "completed_on", "on_time"])
         change.accept()
         change.decided_by, change.decided_at, change.response = by, timezone.now(), response
         change.save()
         _event(change, line, work_order, "change_request.accepted")
-        _work_order_completion(work_order)
+        if line.is_complete:
+            work_order_completion_check(work_order)
+            supplier_record_refresh(brain_id=work_order.brain_id, supplier_id=work_order.supplier_id)
         return change
-
-
-def _completion_refresh(line: WorkOrderLine) -> None:
-    """A quantity lowered to the pieces accepted so far completes the line, on the date of the delivery whose
-    acceptance reached it; one raised above them opens it again (as capacity.services.deliveries does)."""
-    from capacity.models import DeliveryLine
-
-    if not line.is_complete:
-        line.completed_on, line.on_time = None, None
-    elif line.completed_on is None:
-        line.completed_on = (DeliveryLine.objects.in_brain(line.brain_id).filter(line=line, accepted_quantity__gt=0)
-                             .order_by("-delivery__delivered_on").values_list("delivery__delivered_on", flat=True)
-                             .first()) or timezone.localdate()
-    if line.completed_on is not None:
-        line.on_time = line.due_date is None or line.completed_on <= line.due_date
-
-
-def _work_order_completion(work_order: WorkOrder) -> None:
-    """When the accepted change left no line open, the work order completes, as after an inspection."""
-    from django.db.models import F
-
-    from capacity.services.ratings import supplier_record_refresh
-
-    open_lines = WorkOrderLine.objects.in_brain(work_order.brain_id).filter(
-        work_order=work_order, accepted_quantity__lt=F("quantity"))
-    if work_order.status != WorkOrder.Status.ACCEPTED or open_lines.exists():
-        return
-    work_order.complete()
-    work_order.save()
-    event_record(brain_id=work_order.brain_id, name="work_order.completed", payload={
-        "work_order": work_order.pk, "rfq": work_order.rfq_id, "project": work_order.rfq.project_id})
-    supplier_record_refresh(brain_id=work_order.brain_id, supplier_id=work_order.supplier_id)
 
 
 @transaction.atomic

@@ -8,13 +8,14 @@ under its own lock, and completes when every line has its quantity accepted.
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacity import selectors
 from capacity.models import Delivery, DeliveryLine, WorkOrder, WorkOrderLine
-from capacity.services.work_orders import _require_supplier_of, lock_work_order
+from capacity.services.work_orders import (
+    _require_supplier_of, line_completion_refresh, lock_work_order, work_order_completion_check,
+)
 from tenants.access import require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -143,8 +144,11 @@ def delivery_inspect(*, delivery_line: DeliveryLine, by: User, outcome: str, rej
         if line.accepted_quantity + accepted > line.quantity:  # the line's quantity was reduced after delivery
             raise DomainError(_("Only %(n)s more pieces of this line can be accepted: refuse the rest.") % {
                 "n": line.quantity - line.accepted_quantity}, code="over_quantity", field="rejected_quantity")
+        # VAT on the line's running total, so that the inspections' VAT adds up to the VAT of what was accepted,
+        # to the fen, whatever the number of inspections
+        before = line.accepted_quantity * line.unit_price
         amount = accepted * line.unit_price
-        tax = selectors.tax_included(amount, line.vat_rate)
+        tax = selectors.tax_included(before + amount, line.vat_rate) - selectors.tax_included(before, line.vat_rate)
         delivery_line.outcome, delivery_line.reason = outcome, reason
         delivery_line.accepted_quantity, delivery_line.rejected_quantity = accepted, rejected_quantity
         delivery_line.amount, delivery_line.tax = amount, tax
@@ -153,32 +157,19 @@ def delivery_inspect(*, delivery_line: DeliveryLine, by: User, outcome: str, rej
 
         line.accepted_quantity += accepted
         line.rejected_quantity += rejected_quantity
-        if line.is_complete:
-            if line.completed_on is None:
-                line.completed_on = delivery.delivered_on
-                line.on_time = line.due_date is None or line.completed_on <= line.due_date
-        else:  # not complete (again: its quantity may have been raised)
-            line.completed_on, line.on_time = None, None
+        line_completion_refresh(line)
         line.save(update_fields=["accepted_quantity", "rejected_quantity", "completed_on", "on_time"])
 
         work_order.accepted_amount += amount
         work_order.accepted_tax += tax
         if accepted and (work_order.last_accepted_on is None or inspected_on > work_order.last_accepted_on):
             work_order.last_accepted_on = inspected_on
-        open_lines = WorkOrderLine.objects.in_brain(work_order.brain_id).filter(
-            work_order=work_order, accepted_quantity__lt=F("quantity"))
-        completed = work_order.status == WorkOrder.Status.ACCEPTED and not open_lines.exists()
-        if completed:
-            work_order.complete()
         work_order.save()
-        project_id = work_order.rfq.project_id
         event_record(brain_id=work_order.brain_id, name="delivery.inspected", payload={
-            "work_order": work_order.pk, "rfq": work_order.rfq_id, "project": project_id, "delivery": delivery.pk,
-            "delivery_line": delivery_line.pk, "line": line.pk, "outcome": outcome, "accepted": accepted,
-            "rejected": rejected_quantity})
-        if completed:
-            event_record(brain_id=work_order.brain_id, name="work_order.completed", payload={
-                "work_order": work_order.pk, "rfq": work_order.rfq_id, "project": project_id})
+            "work_order": work_order.pk, "rfq": work_order.rfq_id, "project": work_order.rfq.project_id,
+            "delivery": delivery.pk, "delivery_line": delivery_line.pk, "line": line.pk, "outcome": outcome,
+            "accepted": accepted, "rejected": rejected_quantity})
+        work_order_completion_check(work_order)
         from capacity.services.ratings import supplier_record_refresh
 
         supplier_record_refresh(brain_id=work_order.brain_id, supplier_id=work_order.supplier_id)

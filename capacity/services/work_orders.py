@@ -1,6 +1,7 @@
 """Work orders: the supplier accepts or declines what it won, then reports progress per operation."""
 
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -86,6 +87,32 @@ def work_order_decline(*, work_order: WorkOrder, by: User, reason: str) -> WorkO
                      payload={"work_order": work_order.pk, "rfq": rfq.pk, "project": rfq.project_id,
                               "lines": sorted(lines)})
         return work_order
+
+
+def line_completion_refresh(line: WorkOrderLine) -> None:
+    """A line is complete when its accepted pieces reach its quantity. It was completed on the latest delivery
+    date among its accepted pieces, whatever order the deliveries were inspected in, and on time if that is
+    by its due date. The caller holds the line's lock and saves it."""
+    from capacity.models import DeliveryLine
+
+    if not line.is_complete:
+        line.completed_on, line.on_time = None, None
+        return
+    line.completed_on = DeliveryLine.objects.in_brain(line.brain_id).filter(
+        line=line, accepted_quantity__gt=0).aggregate(last=Max("delivery__delivered_on"))["last"]
+    line.on_time = line.due_date is None or line.completed_on is None or line.completed_on <= line.due_date
+
+
+def work_order_completion_check(work_order: WorkOrder) -> bool:
+    """Complete a work order in production when no line is open any more; the caller holds its lock."""
+    if work_order.status != WorkOrder.Status.ACCEPTED or WorkOrderLine.objects.in_brain(work_order.brain_id).filter(
+            work_order=work_order, accepted_quantity__lt=F("quantity")).exists():
+        return False
+    work_order.complete()
+    work_order.save()
+    event_record(brain_id=work_order.brain_id, name="work_order.completed", payload={
+        "work_order": work_order.pk, "rfq": work_order.rfq_id, "project": work_order.rfq.project_id})
+    return True
 
 
 MAX_PERCENT = 100

@@ -354,12 +354,16 @@ class TestQuantityAndCompletion:
         assert work_order.status == WorkOrder.Status.COMPLETED and work_order.completed_at is not None
         assert [e.name for e in events(work_order.brain_id, "work_order.completed")] == ["work_order.completed"]
 
-    def test_raising_a_complete_line_opens_it_again(self, accepted, cavity_line, shop_a, alice):
+    def test_a_complete_lines_facts_are_final(self, accepted, cavity_line, shop_a, alice):
+        """No more pieces, and no later due date that would turn a late delivery into an on-time one."""
         work_order, _lines = accepted
         self.deliver_and_accept(work_order, cavity_line, 1, shop_a, alice, "SH-001")
-        assert fresh(cavity_line).completed_on is not None
-        change = change_request_ask(line=fresh(cavity_line), by=alice, new_quantity=2, reason="多要一件备件")
-        change_request_accept(change=change, by=shop_a)
+        before = fresh(cavity_line)
+        assert before.completed_on is not None
+        for change in ({"new_quantity": 2}, {"new_due_date": timezone.localdate() + timedelta(days=30)}):
+            with pytest.raises(DomainError) as error:
+                change_request_ask(line=before, by=alice, reason="多要一件备件", **change)
+            assert error.value.code == "line_complete"
         line = fresh(cavity_line)
-        assert (line.quantity, line.completed_on, line.on_time) == (2, None, None)
-        assert fresh(work_order).status == WorkOrder.Status.ACCEPTED
+        assert (line.quantity, line.due_date, line.completed_on, line.on_time) == (
+            before.quantity, before.due_date, before.completed_on, before.on_time)

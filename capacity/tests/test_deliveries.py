@@ -162,22 +162,38 @@ class TestInspection:
         [payload] = events(mould, "delivery.inspected")
         assert payload["outcome"] == "accepted" and payload["project"] == project_of(work_order)
 
-    def test_the_vat_is_fixed_per_inspection_and_the_work_order_keeps_their_sum(self, wo, shop_a, alice, mould,
-                                                                                  in_brain):
-        """Three pieces of 12.37 accepted one by one: 1.42 VAT each, 4.26 in all — not 4.27, the VAT of 37.11
-        worked out at once. What each inspection fixed is what the work order says."""
+    def test_the_vat_of_inspections_adds_up_to_the_vat_of_all_accepted_to_the_fen(self, wo, shop_a, alice, mould,
+                                                                                   in_brain):
+        """Three pieces of 12.37 accepted one by one: each inspection's VAT is worked out on the line's running
+        total (1.42, 1.43, 1.42), so together they are 4.27, the VAT of 37.11, as on the purchase order."""
         work_order, lines = wo
         pins = lines["EJ-01"]
         with in_brain(mould):
             WorkOrderLine.objects.filter(pk=pins.pk).update(unit_price=Decimal("12.37"))
+        taxes = []
         for number in ("SH-1", "SH-2", "SH-3"):
             row = rows_of(deliver(work_order, shop_a, [(pins, 1)], number))["EJ-01"]
-            assert deliveries.delivery_inspect(delivery_line=row, by=alice, outcome="accepted").tax == Decimal("1.42")
+            taxes.append(deliveries.delivery_inspect(delivery_line=row, by=alice, outcome="accepted").tax)
+        assert taxes == [Decimal("1.42"), Decimal("1.43"), Decimal("1.42")]
         work_order = fresh(work_order)
-        assert work_order.accepted_amount == Decimal("37.11") and work_order.accepted_tax == Decimal("4.26")
+        assert work_order.accepted_amount == Decimal("37.11") and work_order.accepted_tax == Decimal("4.27")
         value = value_of(work_order)
         assert value["amount"] == sum(line["amount"] for line in value["lines"])
-        assert value["tax"] == sum(line["tax"] for line in value["lines"]) and value["net"] == Decimal("32.85")
+        assert value["tax"] == sum(line["tax"] for line in value["lines"]) and value["net"] == Decimal("32.84")
+
+    def test_a_line_completes_on_its_latest_accepted_delivery_whatever_the_inspection_order(self, wo, shop_a, alice,
+                                                                                            mould, in_brain):
+        work_order, lines = wo
+        pins = lines["EJ-01"]
+        with in_brain(mould):
+            WorkOrderLine.objects.filter(pk=pins.pk).update(due_date=TODAY() - timedelta(days=3))
+            WorkOrder.objects.filter(pk=work_order.pk).update(decided_at=timezone.now() - timedelta(days=10))
+        early = rows_of(deliver(work_order, shop_a, [(pins, 20)], "SH-E", on=TODAY() - timedelta(days=5)))
+        late = rows_of(deliver(work_order, shop_a, [(pins, 20)], "SH-L", on=TODAY() - timedelta(days=1)))
+        deliveries.delivery_inspect(delivery_line=late["EJ-01"], by=alice, outcome="accepted")
+        deliveries.delivery_inspect(delivery_line=early["EJ-01"], by=alice, outcome="accepted")
+        line = fresh(pins)
+        assert (line.completed_on, line.on_time) == (TODAY() - timedelta(days=1), False)
 
     def test_rejection_then_redelivery_completes_the_line_on_the_redelivery_date(self, wo, shop_a, alice, mould):
         work_order, lines = wo
