@@ -2,6 +2,7 @@
 board settings (`board-settings/`, one per brain: members read it, operators replace it)."""
 
 from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.routers import Route, SimpleRouter
@@ -16,11 +17,11 @@ from tenants.api.base import BrainScopedViewSet
 
 class BoardQuerySerializer(serializers.Serializer):
     supplier = serializers.IntegerField(min_value=1, required=False,
-                                        help_text="Only parts with a live work-order line of this supplier "
-                                                  "(enterprise id).")
-    status = serializers.ChoiceField(choices=Risk.choices, required=False, help_text="Only parts of this risk class.")
+                                        help_text=_("Only parts with a live work-order line of this supplier "
+                                                    "(enterprise id)."))
+    status = serializers.ChoiceField(choices=Risk.choices, required=False, help_text=_("Only parts of this risk class."))
     process = serializers.IntegerField(min_value=1, required=False,
-                                       help_text="Only parts whose routing has this process (process id).")
+                                       help_text=_("Only parts whose routing has this process (process id)."))
 
 
 class _Process(serializers.Serializer):
@@ -60,12 +61,12 @@ class BoardLineSerializer(serializers.Serializer):
     work_order_status = serializers.ChoiceField(source="line.work_order.status", choices=WorkOrder.Status.choices)
     supplier = serializers.IntegerField(source="line.work_order.supplier_id")
     operation = serializers.IntegerField(source="line.operation_id", allow_null=True,
-                                         help_text="null: the whole part (its routing)")
+                                         help_text=_("null: the whole part (its routing)"))
     quantity = serializers.IntegerField(source="line.quantity")
-    due_date = serializers.DateField(allow_null=True, help_text="the line's, else the part's, else the project's")
+    due_date = serializers.DateField(allow_null=True, help_text=_("the line's, else the part's, else the project's"))
     planned_completion = serializers.DateField(source="line.planned_completion", allow_null=True)
     progress_status = serializers.ChoiceField(source="line.progress_status", choices=ProgressReport.Status.choices)
-    percent = serializers.IntegerField(help_text="100 once every piece is accepted")
+    percent = serializers.IntegerField(help_text=_("100 once every piece is accepted"))
     current_operation = serializers.IntegerField(source="current_operation.pk", allow_null=True, default=None)
     last_reported_at = serializers.DateTimeField(source="line.last_reported_at", allow_null=True)
     delivered_quantity = serializers.IntegerField(source="line.delivered_quantity")
@@ -81,18 +82,18 @@ class BoardRowSerializer(serializers.Serializer):
     current_operation = _Operation(allow_null=True)
     suppliers = _Supplier(many=True)
     progress_status = serializers.ChoiceField(choices=ProgressReport.Status.choices)
-    percent = serializers.IntegerField(help_text="the lines' percents weighted by the operations each covers")
-    planned_completion = serializers.DateField(allow_null=True, help_text="the latest of its unfinished lines'")
-    due_date = serializers.DateField(allow_null=True, help_text="the earliest of its unfinished lines'")
+    percent = serializers.IntegerField(help_text=_("the lines' percents weighted by the operations each covers"))
+    planned_completion = serializers.DateField(allow_null=True, help_text=_("the latest of its unfinished lines'"))
+    due_date = serializers.DateField(allow_null=True, help_text=_("the earliest of its unfinished lines'"))
     last_reported_at = serializers.DateTimeField(allow_null=True)
-    started_on = serializers.DateField(allow_null=True, help_text="accepted by the supplier, else awarded")
+    started_on = serializers.DateField(allow_null=True, help_text=_("accepted by the supplier, else awarded"))
     quantity = serializers.IntegerField()
     accepted_quantity = serializers.IntegerField()
-    complete = serializers.BooleanField(help_text="every line's pieces accepted")
+    complete = serializers.BooleanField(help_text=_("every line's pieces accepted"))
     risk = serializers.ChoiceField(choices=Risk.choices)
     reasons = serializers.ListField(child=serializers.ChoiceField(choices=sorted(REASONS)),
-                                    help_text="why it has its risk class")
-    blocked_reason = serializers.CharField(help_text="what the supplier said blocks it")
+                                    help_text=_("why it has its risk class"))
+    blocked_reason = serializers.CharField(help_text=_("what the supplier said blocks it"))
     lines = BoardLineSerializer(many=True)
 
 
@@ -116,13 +117,13 @@ class BoardSerializer(serializers.Serializer):
     today = serializers.DateField()
     stale_after_days = serializers.IntegerField()
     overall_percent = serializers.DecimalField(max_digits=4, decimal_places=1,
-                                               help_text="every row's percent weighted by its pieces × operations")
-    total = serializers.IntegerField(help_text="rows before filtering")
-    counts = _Counts(help_text="rows per risk class, before filtering")
+                                               help_text=_("every row's percent weighted by its pieces × operations"))
+    total = serializers.IntegerField(help_text=_("rows before filtering"))
+    counts = _Counts(help_text=_("rows per risk class, before filtering"))
     filters = _Filters()
-    suppliers = _Supplier(many=True, help_text="suppliers of the project's live lines (for the filter)")
-    processes = _Process(many=True, help_text="processes of the project's routings (for the filter)")
-    rows = BoardRowSerializer(many=True, help_text="late, blocked, at risk first; then by due date")
+    suppliers = _Supplier(many=True, help_text=_("suppliers of the project's live lines (for the filter)"))
+    processes = _Process(many=True, help_text=_("processes of the project's routings (for the filter)"))
+    rows = BoardRowSerializer(many=True, help_text=_("late, blocked, at risk first; then by due date"))
 
 
 class BoardSettingsSerializer(serializers.ModelSerializer):
