@@ -12,7 +12,7 @@ from capacity import selectors, trial_forms
 from capacity.forms import processes_of
 from capacity.models import MouldTrial, Part
 from capacity.services import trials
-from capacity.services.attachments import MAX_BYTES, Upload
+from capacity.uploads import uploads_from
 from capacity.views import BuyerView
 from tenants.errors import DomainError
 
@@ -89,13 +89,8 @@ class TrialView(BuyerView):
         form = trial_forms.TrialRecordForm(self.request.POST, self.request.FILES)
         if form.is_valid():
             try:
-                uploads = []
-                for field, kind in form.KINDS.items():
-                    for upload in form.cleaned_data[field]:
-                        if upload.size > MAX_BYTES[kind]:  # before reading it into memory
-                            raise DomainError(_("The file %(name)s is too large (at most %(mb)s MB).") % {
-                                "name": upload.name, "mb": MAX_BYTES[kind] // (1024 * 1024)}, field=field)
-                        uploads.append(Upload(upload.name, upload.read(), kind))
+                uploads = uploads_from([(upload, kind) for field, kind in form.KINDS.items()
+                                        for upload in form.cleaned_data[field]])
                 data = {k: form.cleaned_data[k] for k in ("shots", "conclusion", "defects", "summary")}
                 trials.trial_record(trial=trial, by=self.request.user, files=uploads, **data)
             except DomainError as error:

@@ -22,13 +22,13 @@ def uploads_from(files_and_kinds, *, field: str = "files") -> list[Upload]:
 
 
 def kind_of(upload) -> str:
-    """A file's kind told from its first bytes: a video, an inspection workbook, else a photo (a PDF without a
-    kind is taken as a photo of a paper)."""
+    """A file's kind, when its sender did not say, told from its first bytes: a video; a PDF or a workbook,
+    an inspection report; anything else a photo (the content check has the last word)."""
     head = upload.read(16)
     upload.seek(0)
     if _content_type(head, "video"):
         return "video"
-    if _content_type(head, "inspection") and not head.startswith(b"%PDF"):
+    if _content_type(head, "inspection"):
         return "inspection"
     return "photo"
 

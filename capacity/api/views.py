@@ -467,7 +467,6 @@ __all__ = ["DrawingViewSet", "PartViewSet", "ProjectViewSet", "PurchaseOrderView
 
 from capacity.models import MouldTrial  # noqa: E402  (this section's own models)
 from capacity.services import trials  # noqa: E402
-from capacity.services.attachments import MAX_BYTES, Upload  # noqa: E402
 from rest_framework.parsers import JSONParser  # noqa: E402
 
 
@@ -508,15 +507,7 @@ class MouldTrialViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveM
         content). Only once; a cancelled trial has no result."""
         trial = self.get_object()
         data = self.valid(serializers.MouldTrialRecordSerializer)
-        kinds = list(data["kinds"])
-        uploads = []
-        for index, upload in enumerate(data["files"]):
-            kind = kinds[index] if index < len(kinds) else None
-            if upload.size > MAX_BYTES.get(kind or "video", 0):  # before reading it into memory
-                raise DomainError(_("The file %(name)s is too large (at most %(mb)s MB).") % {
-                    "name": upload.name, "mb": MAX_BYTES.get(kind or "video") // (1024 * 1024)}, field="files")
-            content = upload.read()
-            uploads.append(Upload(upload.name, content, kind or trials.guess_kind(content)))
+        uploads = uploads_from(paired_kinds(list(data["files"]), list(data["kinds"]), field="kinds"))
         trial = trials.trial_record(trial=trial, by=request.user, shots=data["shots"], conclusion=data["conclusion"],
                                     defects=data["defects"], summary=data["summary"], files=uploads)
         return self.fresh(trial)

@@ -220,15 +220,3 @@ def _process_id(project: Project, process: str) -> int:
         if process.upper() == found.code or process in (found.name_zh, found.name_en):
             return found.pk
     raise DomainError(_("Unknown process: %(processes)s.") % {"processes": process}, field="process")
-
-
-def guess_kind(content: bytes) -> str:
-    """The kind of an upload whose sender did not say: a video by its ISO media brand, a PDF or XLSX an
-    inspection report, anything else a photo (the content check then has the last word)."""
-    from capacity.services.attachments import ISO_MEDIA
-
-    if content[4:8] == b"ftyp" and "video" in ISO_MEDIA.get(content[8:12], ("", set()))[1]:
-        return "video"
-    if content.startswith((b"%PDF", b"PK\x03\x04")):
-        return "inspection"
-    return "photo"
