@@ -747,7 +747,7 @@ class MouldTrial(BrainOwned):
     shots = models.PositiveIntegerField(_("shots"), null=True, blank=True)
     defects = models.TextField(_("defects found"), blank=True)
     conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("mould trial", "summary"), blank=True)
     scheduled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from capacity.models import MouldTrial
 
@@ -48,7 +49,7 @@ class TrialRecordForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Required when the mould must be modified: flash, short shots, sink "
                                           "marks, sticking, dimensions out of tolerance…"))
-    summary = forms.CharField(label=_("summary"), required=False, max_length=5000,
+    summary = forms.CharField(label=pgettext_lazy("mould trial", "summary"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultipleFileField(label=_("photos"), accept="image/*")
     videos = MultipleFileField(label=_("videos"), accept="video/*")
