@@ -13,7 +13,8 @@ A part with several live lines (e.g. CNC awarded to one shop and heat treatment 
 - its risk is the worst of its unfinished lines' (late, then blocked, then at risk), done once every line
   is complete (every piece accepted);
 - its due date is the earliest due date of its unfinished lines, its planned completion the latest.
-Operations that no line covers (done in-house by the buyer) do not count either way.
+Operations that no line covers (done in-house by the buyer) do not count either way, except those a mould
+trial added after the part was awarded: they are new work, shown as not awarded until a line covers them.
 """
 
 from dataclasses import dataclass, field
@@ -25,7 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from capacity.models import BoardSettings, Operation, Part, ProgressReport, Project, WorkOrder, WorkOrderLine
+from capacity.models import (
+    BoardSettings, Operation, Part, ProgressReport, Project, TrialModification, WorkOrder, WorkOrderLine,
+)
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import User
@@ -78,6 +81,7 @@ class BoardLine:
     current_operation: Operation | None
     started_on: date  # accepted by the supplier, else awarded
     weight: int
+    covered: frozenset = frozenset()  # ids of the operations the line covers
 
 
 @dataclass
@@ -151,11 +155,18 @@ def _reference(line: WorkOrderLine) -> datetime | None:
     return line.last_reported_at or line.work_order.decided_at
 
 
-def _line_state(line: WorkOrderLine, routing: list[Operation], project: Project, today: date,
+def covered_operations(line: WorkOrderLine, routing: list[Operation], added_by_trials: dict) -> list[Operation]:
+    """What a line covers: its operation; or the part's routing as it was awarded, without the operations a
+    mould trial added later (`added_by_trials`: operation id -> when), which are new work."""
+    if line.operation_id:
+        return [op for op in routing if op.pk == line.operation_id]
+    return [op for op in routing if not (op.pk in added_by_trials and added_by_trials[op.pk] > line.award.awarded_at)]
+
+
+def _line_state(line: WorkOrderLine, covered: list[Operation], project: Project, today: date,
                 stale_days: int) -> BoardLine:
     due = line.due_date or line.part.due_date or project.due_date
     complete = line.accepted_quantity >= line.quantity
-    covered = [op for op in routing if op.pk == line.operation_id] if line.operation_id else routing
     current = line.current_operation
     if current is None and line.progress_status != ProgressReport.Status.DONE and not complete:
         current = covered[0] if covered else None  # not reported yet: it starts with the first
@@ -179,10 +190,24 @@ def _line_state(line: WorkOrderLine, routing: list[Operation], project: Project,
         risk = Risk.AT_RISK if reasons else Risk.ON_TRACK
     return BoardLine(line=line, due_date=due, complete=complete, percent=100 if complete else line.progress_percent,
                      risk=risk, reasons=reasons, current_operation=current,
-                     started_on=timezone.localdate(started), weight=max(len(covered), 1))
+                     started_on=timezone.localdate(started), weight=max(len(covered), 1),
+                     covered=frozenset(op.pk for op in covered))
 
 
-def _row(part: Part, routing: list[Operation], lines: list[BoardLine], project: Project, today: date) -> BoardRow:
+def _row(part: Part, routing: list[Operation], lines: list[BoardLine], project: Project, today: date,
+         added_by_trials: dict) -> BoardRow:
+    covered = set().union(*(bl.covered for bl in lines)) if lines else set()
+    new_work = [op for op in routing if op.pk in added_by_trials and op.pk not in covered]
+    if lines and new_work and all(bl.complete for bl in lines):  # made; then a trial asked for more
+        row = _row(part, routing, [], project, today, added_by_trials)
+        row.lines, row.current_operation = lines, new_work[0]
+        row.suppliers = list(dict.fromkeys((bl.line.work_order.supplier_id, str(bl.line.work_order.supplier))
+                                           for bl in lines))
+        row.progress_status = ProgressReport.Status.IN_PROGRESS
+        done = sum(bl.weight for bl in lines)
+        row.percent = round(100 * done / (done + len(new_work)))
+        row.started_on = min(bl.started_on for bl in lines)
+        return row
     if not lines:
         due = part.due_date or project.due_date
         late = due is not None and due < today
@@ -215,7 +240,7 @@ def _row(part: Part, routing: list[Operation], lines: list[BoardLine], project: 
     planned = [bl.line.planned_completion for bl in (open_lines or lines) if bl.line.planned_completion]
     reported = [bl.line.last_reported_at for bl in lines if bl.line.last_reported_at]
     suppliers = list(dict.fromkeys((bl.line.work_order.supplier_id, str(bl.line.work_order.supplier)) for bl in lines))
-    total_weight = sum(bl.weight for bl in lines)
+    total_weight = sum(bl.weight for bl in lines) + len(new_work)  # new work, not awarded yet, at 0 %
     return BoardRow(
         part=part, routing=routing, lines=lines, risk=risk, reasons=reasons,
         percent=round(sum(bl.percent * bl.weight for bl in lines) / total_weight),
@@ -244,10 +269,12 @@ def project_board(project: Project, *, viewer: User | None = None, supplier: int
         for operation in (Operation.objects.in_brain(brain_id).filter(part__project=project)
                           .select_related("process").order_by("part_id", "sequence")):
             routing.setdefault(operation.part_id, []).append(operation)
+        added_by_trials = dict(TrialModification.objects.in_brain(brain_id).filter(
+            trial__project=project, operation__isnull=False).values_list("operation_id", "created_at"))
         lines: dict[int, list[WorkOrderLine]] = {}
         for line in (WorkOrderLine.objects.in_brain(brain_id)
                      .filter(part__project=project, work_order__status__in=LIVE_WORK_ORDER)
-                     .select_related("work_order__supplier", "current_operation__process")
+                     .select_related("work_order__supplier", "current_operation__process", "award")
                      .order_by("part_id", "id")):
             lines.setdefault(line.part_id, []).append(line)
         by_pk = {part.pk: part for part in parts}
@@ -263,8 +290,9 @@ def project_board(project: Project, *, viewer: User | None = None, supplier: int
                 if line.current_operation_id:  # the routing's own object, with its process
                     line.current_operation = next((op for op in part_routing if op.pk == line.current_operation_id),
                                                   line.current_operation)
-                states.append(_line_state(line, part_routing, project, today, stale_days))
-            rows.append(_row(part, part_routing, states, project, today))
+                states.append(_line_state(line, covered_operations(line, part_routing, added_by_trials), project,
+                                          today, stale_days))
+            rows.append(_row(part, part_routing, states, project, today, added_by_trials))
         _blocked_reasons(brain_id, rows)
         counts = {risk: 0 for risk in Risk.values}
         for row in rows:

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from capacity.models import Award, Operation, ProgressReport, PurchaseOrder, Rfq, WorkOrder, WorkOrderLine
+from capacity.models import (
+    Award, Operation, ProgressReport, PurchaseOrder, Rfq, TrialModification, WorkOrder, WorkOrderLine,
+)
 from capacity.services.attachments import Upload, attachments_check, attachments_store
 from tenants.access import require_member_role
 from tenants.context import brain_context
@@ -160,9 +162,14 @@ def progress_report(*, line: WorkOrderLine, operation: Operation, by: User, stat
 
 
 def _operations_of(line: WorkOrderLine) -> list[Operation]:
+    """The line's operation, or the part's routing as awarded: an operation a mould trial added later is new
+    work for a new award, not the existing supplier's."""
     if line.operation_id:
         return [line.operation]
-    return list(Operation.objects.in_brain(line.brain_id).filter(part_id=line.part_id).order_by("sequence"))
+    added_later = TrialModification.objects.in_brain(line.brain_id).filter(
+        part_id=line.part_id, operation__isnull=False, created_at__gt=line.award.awarded_at).values("operation_id")
+    return list(Operation.objects.in_brain(line.brain_id).filter(part_id=line.part_id).exclude(pk__in=added_later)
+                .order_by("sequence"))
 
 
 def _operation_percent(report: ProgressReport | None, quantity: int) -> float:

@@ -357,3 +357,34 @@ class TestNotifications:
         assert len(self.handle(mould, "mould_trial.cancelled", in_brain)) == 1  # a re-run adds none
         with in_brain(mould):
             assert not Notification.objects.filter(user=shop_a).exists()
+
+
+class TestModificationsOnTheBoard:
+    """An operation a trial adds to a part already made is new work: not the old supplier's, not done."""
+
+    def test_a_made_part_with_a_new_operation_is_not_awarded_again_until_tendered(
+            self, accepted, modify, project, parts, alice, shop_a, mould, in_brain):
+        from capacity.board import project_board
+        from capacity.models import DeliveryLine
+        from capacity.services import deliveries, work_orders
+
+        work_order, (cavity_rfq_line, _pin) = accepted
+        with in_brain(mould):
+            line = work_order.lines.select_related("work_order", "part").get(award__rfq_line=cavity_rfq_line)
+        made = deliveries.delivery_record(work_order=work_order, by=shop_a, note_number="SH-1",
+                                          delivered_on=timezone.localdate(), lines={line.pk: 1})
+        with in_brain(mould):
+            row = DeliveryLine.objects.get(delivery=made)
+        deliveries.delivery_inspect(delivery_line=row, by=alice, outcome="accepted")
+        assert [r.risk for r in project_board(project, viewer=alice).rows if r.part.part_no == "CAV-01"] == [
+            "done"]
+
+        added = trials.trial_modification_add(trial=modify, by=alice, description="型腔局部补焊后电火花",
+                                              part=parts["cavity"], process="CNC")
+        [cavity] = [r for r in project_board(project, viewer=alice).rows if r.part.part_no == "CAV-01"]
+        assert (cavity.risk, cavity.complete, cavity.current_operation.pk) == ("not_awarded", False,
+                                                                              added.operation.pk)
+        assert cavity.percent == 67  # CNC and HT made, the new CNC pass not started
+        with pytest.raises(DomainError) as error:  # the old supplier does not own the new work
+            work_orders.progress_report(line=line, operation=added.operation, by=shop_a, status="in_progress")
+        assert error.value.field == "operation"
