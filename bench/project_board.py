@@ -150,6 +150,9 @@ def main() -> None:
             row["page"] = measure(lambda u=url: client.get(u), runs=7)
             row["fragment"] = measure(lambda u=url: client.get(u, headers={"HX-Request": "true"}), runs=7)
             row["late_only"] = measure(lambda u=url: client.get(u, {"status": "late"}), runs=7)
+            one = board.rows[len(board.rows) // 2].part.pk  # what a live update re-fetches: one touched row
+            row["changed"] = measure(lambda u=url, n=one: client.get(u, {"changed": n}, headers={"HX-Request": "true"}),
+                                     runs=7)
             api = f"/api/v1/brains/{brain.slug}/projects/{project.pk}/board/"
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(api)
@@ -162,7 +165,9 @@ def main() -> None:
     print("| --- | --- | --- | --- |")
     print(f"| board rows (leaf parts) | {small['rows']} | {large['rows']} | |")
     for key, label in (("selector", "`project_board` (selector)"), ("page", "board page, GET (HTML)"),
-                       ("fragment", "live fragment, GET with HX-Request"), ("late_only", "page filtered to late parts"),
+                       ("fragment", "live fragment, GET with HX-Request (whole board)"),
+                       ("changed", "live update of one touched row (`?changed=`)"),
+                       ("late_only", "page filtered to late parts"),
                        ("api", "API `projects/{id}/board/` (JSON)")):
         print(f"| {label} | {spread(small[key])} | {spread(large[key])} | "
               f"{median(large[key]) / median(small[key]):.1f}× |")

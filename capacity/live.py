@@ -37,10 +37,12 @@ def board_group(brain_id: int, project_id: int) -> str:
     return f"brain-{brain_id}.board-{project_id}"
 
 
-def push_board_update(brain_id: int, project_id: int, what: str) -> None:
-    """Any event of the project (a report, an acceptance, a delivery, a trial…): open boards re-fetch their rows."""
+def push_board_update(brain_id: int, project_id: int, what: str, parts: list[int] = ()) -> None:
+    """Any event of the project (a report, an acceptance, a delivery, a trial…): open boards re-fetch the rows
+    of `parts` (the parts the event touched), or all of them when it does not say."""
     async_to_sync(get_channel_layer().group_send)(
-        board_group(brain_id, project_id), {"type": "live.update", "topic": "board", "id": project_id, "what": what}
+        board_group(brain_id, project_id),
+        {"type": "live.update", "topic": "board", "id": project_id, "what": what, "parts": sorted(parts)},
     )
 
 

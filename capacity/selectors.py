@@ -10,6 +10,7 @@ from capacity.models import (
     Award, Drawing, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Question, Quote, QuoteLine,
     Recommendation, Rfq, RfqLine, SupplierCapacity, SupplierProfile,
 )
+from tenants.context import brain_context
 from tenants.models import Enterprise, Membership, Process
 
 PART_FIELDS = ["name", "quantity", "material", "length_mm", "width_mm", "height_mm", "weight_kg", "hardness",
@@ -530,3 +531,20 @@ def work_order_sheet(*, work_order: WorkOrder, reports_per_line: int = 3) -> lis
     return [WorkOrderRow(line=line, operations=[(op, newest.get((line.pk, op.pk))) for op in line_operations(line)],
                          reports=recent.get(line.pk, []), changes=changes.get(line.pk, []))
             for line in lines]
+
+
+def board_parts_touched(brain_id: int, payload: dict) -> list[int]:
+    """The parts whose board rows an event changed, from its payload: its line's part, or the parts of its work
+    order, or its part. Empty when it does not name one (the board then re-fetches every row)."""
+    from capacity.models import WorkOrderLine
+
+    with brain_context(brain_id):
+        if isinstance(payload.get("line"), int):
+            return list(WorkOrderLine.objects.in_brain(brain_id).filter(pk=payload["line"])
+                        .values_list("part_id", flat=True))
+        if isinstance(payload.get("work_order"), int):
+            return sorted(set(WorkOrderLine.objects.in_brain(brain_id).filter(work_order_id=payload["work_order"])
+                              .values_list("part_id", flat=True)))
+        if isinstance(payload.get("part"), int):
+            return [payload["part"]]
+    return []

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.core.cache import cache
 
 from capacity.live import push_rfq_update
+from capacity.selectors import board_parts_touched
 from capacity.services import awards, matching, notifications, projects, rfqs
 from tenants.live import push_notifications
 from tenants.outbox import event_payload
@@ -67,7 +68,7 @@ def push_project_board(brain_id: int, event_id: int) -> bool:
     project_id = event["payload"].get("project") if isinstance(event["payload"], dict) else None
     if not isinstance(project_id, int):
         return False
-    push_board_update(brain_id, project_id, event["name"])
+    push_board_update(brain_id, project_id, event["name"], board_parts_touched(brain_id, event["payload"]))
     return True
 
 

@@ -386,7 +386,8 @@ class SupplierDirectoryView(BrainView):
 
 class ProjectBoardView(BuyerView):
     """Every part of the project: where it is, what is late, blocked or at risk; a timeline of the whole mould.
-    Live: the page follows the "board" topic and re-fetches this view as a fragment (htmx) on each update."""
+    Live: the page follows the "board" topic; on each update it re-fetches the rows the event touched
+    (`?changed=<part ids>`), or the whole fragment when the event names none or the rows move."""
 
     def get(self, request, brain_slug, pk):
         from capacity.board import project_board
@@ -395,6 +396,10 @@ class ProjectBoardView(BuyerView):
         form = forms.BoardFilterForm(request.GET)
         filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
         board = project_board(project, viewer=request.user, **filters)
+        changed = {int(n) for n in request.GET.get("changed", "").split(",") if n.isdigit()}
+        if request.htmx and changed:  # a live update: only the rows it touched (and the head), not the table
+            board.rows = [row for row in board.rows if row.part.pk in changed]
+            return render(request, "capacity/_board_changed.html", {"project": project, "board": board, "form": form})
         template = "capacity/_board_live.html" if request.htmx else "capacity/board.html"
         return render(request, template, {"project": project, "board": board, "form": form})
 

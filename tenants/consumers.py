@@ -77,5 +77,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def live_update(self, message):
         """Something changed on a followed object; the page re-fetches what its reader may see."""
-        await self.send_json({"type": "update", "topic": message["topic"], "id": message["id"],
-                              "what": message["what"]})
+        update = {"type": "update", "topic": message["topic"], "id": message["id"], "what": message["what"]}
+        if message.get("parts"):  # the rows of the object that changed, when the page can re-fetch just those
+            update["parts"] = message["parts"]
+        await self.send_json(update)

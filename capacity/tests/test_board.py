@@ -320,6 +320,25 @@ class TestBoardPage:
         bad = client.get(url, {"status": "lost", "supplier": "x"})  # a bad filter filters nothing
         assert bad.status_code == 200 and 'data-testid="row-CAV-01"' in bad.content.decode()
 
+    def test_a_live_update_fetches_only_the_rows_it_touched_with_the_head(self, client, accepted, project, parts):
+        client.force_login(project.created_by)
+        url = f"/b/mould/capacity/projects/{project.pk}/board/"
+        changed = client.get(url, {"changed": f"{parts['cavity'].pk},x"}, headers={"HX-Request": "true"}).content.decode()
+        assert f'id="board-row-{parts["cavity"].pk}"' in changed and f'id="board-bar-{parts["cavity"].pk}"' in changed
+        assert 'data-testid="row-EJ-01"' not in changed and 'id="board-head"' in changed
+        assert 'data-testid="count-on_track"' in changed  # the counts and overall percent come along
+
+    def test_the_parts_an_event_touched(self, accepted, project, parts, mould):
+        from capacity.selectors import board_parts_touched
+
+        work_order, (cavity, _pin) = accepted
+        with brain_context(mould.pk):
+            line = WorkOrderLine.objects.get(award__rfq_line=cavity)
+        assert board_parts_touched(mould.pk, {"line": line.pk, "work_order": work_order.pk}) == [parts["cavity"].pk]
+        assert board_parts_touched(mould.pk, {"work_order": work_order.pk}) == sorted(
+            [parts["cavity"].pk, parts["pin"].pk])
+        assert board_parts_touched(mould.pk, {"part": 7}) == [7] and board_parts_touched(mould.pk, {"trial": 1}) == []
+
     def test_only_the_buyer_opens_it(self, client, project, parts, alice, bob, shop_a, olga, charlie):
         url = f"/b/mould/capacity/projects/{project.pk}/board/"
         for user, status in ((alice, 200), (bob, 200), (shop_a, 404), (olga, 404), (charlie, 404)):
@@ -531,7 +550,8 @@ def test_events_naming_a_project_push_to_its_board_others_do_not(mould, project)
     assert tasks.push_project_board(mould.pk, without.pk) is False
     assert tasks.push_project_board(mould.pk, with_project.pk) is True
     message = async_to_sync(next_message)()
-    assert message == {"type": "live.update", "topic": "board", "id": project.pk, "what": "work_order.progress"}
+    assert message == {"type": "live.update", "topic": "board", "id": project.pk, "what": "work_order.progress",
+                       "parts": []}  # work order 1 is no one's: no row named, the board re-fetches all
     async_to_sync(layer.group_discard)(board_group(mould.pk, project.pk), channel)
 
 

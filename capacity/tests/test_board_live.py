@@ -50,7 +50,8 @@ def test_a_suppliers_report_reaches_the_open_board(live_server_url, celery_worke
                                                        project.pk, report))
     assert subscribed == {"type": "subscribed", "topic": "board", "ok": True}
     update = received[-1]
-    assert update == {"type": "update", "topic": "board", "id": project.pk, "what": "work_order.progress"}
+    assert update == {"type": "update", "topic": "board", "id": project.pk, "what": "work_order.progress",
+                      "parts": [parts["cavity"].pk]}  # the row to re-fetch
 
 
 def test_only_the_buyers_users_follow_a_board(live_server_url, project, parts, alice, bob, shop_a, olga):

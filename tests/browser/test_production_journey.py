@@ -38,4 +38,7 @@ def test_a_report_from_the_phone_moves_the_buyers_open_board(chromium, live_serv
     # CNC at 40 % of a two-operation routing: the part is 20 % done, on the buyer's board, unreloaded
     expect(cavity.get_by_test_id("percent")).to_have_text("20%")
     assert buyer.evaluate("window.boardNeverReloaded") is True and buyer.url == board_url
+    # only the touched row came back (not the whole table), and the head followed it
+    expect(buyer.get_by_test_id("board-live")).to_have_attribute("data-rows-updated", "1")
+    expect(buyer.get_by_test_id("count-on_track")).to_contain_text("2")
     buyer.screenshot(path="test-results/board-live.png", full_page=True)
