@@ -147,6 +147,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Parameters' enums named after operation and parameter, not a translated label (tenants/api/schema_hooks.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "tenants.api.schema_hooks.untitled_parameters"],
     # One name for a choice set used under several field names (attachments' kind, the kinds of uploads).
     "ENUM_NAME_OVERRIDES": {"AttachmentKindEnum": "capacity.models.Attachment.Kind",
                             "WorkOrderStatusEnum": "capacity.models.WorkOrder.Status",

@@ -24,19 +24,19 @@ class BoardQuerySerializer(serializers.Serializer):
                                        help_text=_("Only parts whose routing has this process (process id)."))
 
 
-class _Process(serializers.Serializer):
+class BoardProcess(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class _Operation(serializers.Serializer):
+class BoardOperation(serializers.Serializer):
     id = serializers.IntegerField()
     sequence = serializers.IntegerField()
-    process = _Process()
+    process = BoardProcess()
 
 
-class _Supplier(serializers.Serializer):
+class BoardSupplier(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -45,7 +45,7 @@ class _Supplier(serializers.Serializer):
         return {"id": pk, "name": name}
 
 
-class _Part(serializers.Serializer):
+class BoardPart(serializers.Serializer):
     id = serializers.IntegerField()
     part_no = serializers.CharField()
     name = serializers.CharField()
@@ -78,9 +78,9 @@ class BoardLineSerializer(serializers.Serializer):
 
 
 class BoardRowSerializer(serializers.Serializer):
-    part = _Part()
-    current_operation = _Operation(allow_null=True)
-    suppliers = _Supplier(many=True)
+    part = BoardPart()
+    current_operation = BoardOperation(allow_null=True)
+    suppliers = BoardSupplier(many=True)
     progress_status = serializers.ChoiceField(choices=ProgressReport.Status.choices)
     percent = serializers.IntegerField(help_text=_("the lines' percents weighted by the operations each covers"))
     planned_completion = serializers.DateField(allow_null=True, help_text=_("the latest of its unfinished lines'"))
@@ -97,13 +97,13 @@ class BoardRowSerializer(serializers.Serializer):
     lines = BoardLineSerializer(many=True)
 
 
-class _Filters(serializers.Serializer):
+class BoardFilters(serializers.Serializer):
     supplier = serializers.IntegerField(allow_null=True)
     status = serializers.ChoiceField(choices=Risk.choices, allow_null=True)
     process = serializers.IntegerField(allow_null=True)
 
 
-class _Counts(serializers.Serializer):
+class BoardCounts(serializers.Serializer):
     late = serializers.IntegerField()
     blocked = serializers.IntegerField()
     at_risk = serializers.IntegerField()
@@ -119,10 +119,10 @@ class BoardSerializer(serializers.Serializer):
     overall_percent = serializers.DecimalField(max_digits=4, decimal_places=1,
                                                help_text=_("every row's percent weighted by its pieces × operations"))
     total = serializers.IntegerField(help_text=_("rows before filtering"))
-    counts = _Counts(help_text=_("rows per risk class, before filtering"))
-    filters = _Filters()
-    suppliers = _Supplier(many=True, help_text=_("suppliers of the project's live lines (for the filter)"))
-    processes = _Process(many=True, help_text=_("processes of the project's routings (for the filter)"))
+    counts = BoardCounts(help_text=_("rows per risk class, before filtering"))
+    filters = BoardFilters()
+    suppliers = BoardSupplier(many=True, help_text=_("suppliers of the project's live lines (for the filter)"))
+    processes = BoardProcess(many=True, help_text=_("processes of the project's routings (for the filter)"))
     rows = BoardRowSerializer(many=True, help_text=_("late, blocked, at risk first; then by due date"))
 
 

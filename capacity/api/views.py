@@ -368,7 +368,7 @@ class RfqViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
         return Response(serializers.RecommendationSerializer(recommendation).data)
 
     @extend_schema(request=serializers.AwardRequestSerializer,
-                   responses={201: serializers.PurchaseOrderSerializer(many=True)})
+                   responses={201: serializers.PurchaseOrderSerializer(many=True)}, filters=False)
     @action(detail=True, methods=["post"], pagination_class=None)
     def award(self, request, brain_slug=None, pk=None):
         """Award lines to quote lines (a split award is fine); returns the purchase orders they went on.
