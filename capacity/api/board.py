@@ -128,6 +128,8 @@ class BoardSerializer(serializers.Serializer):
 
 class BoardSettingsSerializer(serializers.ModelSerializer):
     stale_after_days = serializers.IntegerField(min_value=1, max_value=board_service.MAX_STALE_AFTER_DAYS)
+    # null while the brain still has the defaults (nobody saved its settings yet)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = BoardSettings

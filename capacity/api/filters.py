@@ -1,9 +1,30 @@
 """List filters of the capacity API (django-filter). They narrow what the caller may already see."""
 
+from datetime import timezone as dt_timezone
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from capacity.models import Drawing, Part, Project, PurchaseOrder, Question, Quote, Rfq, SupplierProfile
+
+
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 instant, turned to UTC: ISO allows UTC offsets up to ±23:59, PostgreSQL refuses those beyond
+    ±15:59 (a 500 on `?since=2026-01-01T00:00:00-22:00`); an instant UTC cannot hold is invalid input."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(dt_timezone.utc)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class SupplierProfileFilter(django_filters.FilterSet):
@@ -113,8 +134,8 @@ class ProgressReportFilter(django_filters.FilterSet):
     work_order = django_filters.NumberFilter(field_name="line__work_order")
     line = django_filters.NumberFilter(field_name="line")
     operation = django_filters.NumberFilter(field_name="operation")
-    since = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte",
-                                             label=_("Reported at or after (ISO 8601)"))
+    since = UtcIsoDateTimeFilter(field_name="reported_at", lookup_expr="gte",
+                                 label=_("Reported at or after (ISO 8601)"))
 
     class Meta:
         model = ProgressReport

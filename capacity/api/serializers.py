@@ -129,12 +129,13 @@ class RowErrorSerializer(serializers.Serializer):
 
 
 class InvalidRowsSerializer(serializers.Serializer):
-    """400 of import-bom when rows are bad: the usual error body plus every bad row."""
+    """400 of import-bom: the usual error body, plus every bad row when rows are bad."""
 
     code = serializers.CharField(help_text="invalid_rows")
     detail = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    rows = RowErrorSerializer(many=True)
+    rows = RowErrorSerializer(many=True, required=False,
+                              help_text="Every bad row, when the code is invalid_rows (absent for other 400s).")
 
 
 class OperationSerializer(serializers.ModelSerializer):
@@ -430,6 +431,7 @@ class ComparisonSerializer(serializers.Serializer):
 
 class RecommendationRequestSerializer(serializers.Serializer):
     max_suppliers = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                             max_value=2**31 - 1,  # the column's (PostgreSQL integer) range
                                              help_text=_("At most this many winning suppliers; empty for any."))
 
 

@@ -193,7 +193,8 @@ class ProjectViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveMode
 
 @extend_schema_view(
     create=extend_schema(description="Create a part, or update the part with this number in the project "
-                                     "(201 created, 200 updated): the same upsert as a BOM row."),
+                                     "(201 created, 200 updated): the same upsert as a BOM row.",
+                         responses={201: serializers.PartSerializer, 200: serializers.PartSerializer}),
     update=extend_schema(description="Fields left out keep their values; the project and part number "
                                      "cannot change."),
 )

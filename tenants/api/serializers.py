@@ -32,6 +32,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseSerializer(read_only=True)
+    # A plain string in the schema: empty when the person has no e-mail, which `format: email` forbids.
+    email = serializers.CharField(read_only=True, help_text="E-mail address; empty when none is set.")
 
     class Meta:
         model = User
