@@ -4,11 +4,13 @@ a task has entered it) and take the brain or a brain-owned object explicitly."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from capacity.models import (
-    Award, Drawing, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Question, Quote, QuoteLine,
-    Recommendation, Rfq, RfqLine, SupplierCapacity, SupplierProfile,
+    Attachment, Award, ChangeRequest, Delivery, DeliveryLine, Drawing, Invitation, Machine, Operation, Part,
+    ProgressReport, Project, PurchaseOrder, Question, Quote, QuoteLine, Recommendation, Rfq, RfqLine,
+    SupplierCapacity, SupplierProfile, SupplierRating, TrialModification, WorkOrder, WorkOrderLine,
 )
 from tenants.context import brain_context
 from tenants.models import Enterprise, Membership, Process
@@ -308,19 +310,13 @@ def recommendation_lines(*, recommendation: Recommendation) -> list[dict]:
 
 # --- Delivery, acceptance, ratings (Capacity sharing II) -------------------------------------------
 
-from capacity.models import Delivery, DeliveryLine, SupplierRating  # noqa: E402  (this section's own models)
-
-
-def _of_work_orders_of(enterprise_id: int, prefix: str = "") -> Q:
-    """Rows whose work order has the enterprise as its buyer or its supplier."""
-    return Q(**{f"{prefix}work_order__buyer_id": enterprise_id}) | Q(**{f"{prefix}work_order__supplier_id": enterprise_id})
 
 
 def delivery_list(*, brain, enterprise_id: int | None):
     """Deliveries of work orders the enterprise buys or supplies, each with its lines."""
     if enterprise_id is None:
         return Delivery.objects.none()
-    return (Delivery.objects.in_brain(brain).filter(_of_work_orders_of(enterprise_id))
+    return (Delivery.objects.in_brain(brain).filter(_buyer_or_supplier(enterprise_id, "work_order__"))
             .select_related("work_order__purchase_order", "recorded_by")
             .prefetch_related(Prefetch("lines", queryset=DeliveryLine.objects.select_related(
                 "line__part", "line__operation__process", "inspected_by").order_by("pk")))
@@ -331,7 +327,7 @@ def delivery_line_list(*, brain, enterprise_id: int | None):
     """Delivered lines (with their inspection) of work orders the enterprise buys or supplies."""
     if enterprise_id is None:
         return DeliveryLine.objects.none()
-    return (DeliveryLine.objects.in_brain(brain).filter(_of_work_orders_of(enterprise_id, "delivery__"))
+    return (DeliveryLine.objects.in_brain(brain).filter(_buyer_or_supplier(enterprise_id, "delivery__work_order__"))
             .select_related("delivery__work_order", "line__part", "line__operation__process", "inspected_by")
             .order_by("-delivery__delivered_on", "-pk"))
 
@@ -408,10 +404,7 @@ def mould_trial_list(*, brain, enterprise_id: int | None):
 
 # --- Work orders, progress reports, their files, change requests (Capacity sharing II) -------------------
 
-from django.db.models import Avg, F, Min, Window  # noqa: E402  (this section's own imports)
-from django.db.models.functions import RowNumber  # noqa: E402
 
-from capacity.models import Attachment, ChangeRequest, ProgressReport, WorkOrder, WorkOrderLine  # noqa: E402
 
 
 def _buyer_or_supplier(enterprise_id: int, prefix: str = "") -> Q:
@@ -419,10 +412,13 @@ def _buyer_or_supplier(enterprise_id: int, prefix: str = "") -> Q:
 
 
 def _work_order_lines():
-    """Lines with their part, tendered operation, current operation and the part's routing."""
-    return (WorkOrderLine.objects.select_related("part", "operation__process", "current_operation__process")
-            .prefetch_related(Prefetch("part__operations", queryset=Operation.objects.select_related("process")
-                                       .order_by("sequence")))
+    """Lines with their part, tendered operation, current operation and the part's routing (each operation with
+    when a mould trial added it, if one did)."""
+    added_by_trial = TrialModification.objects.filter(brain_id=OuterRef("brain_id"), operation_id=OuterRef("pk"))
+    routing = (Operation.objects.select_related("process").order_by("sequence")
+               .annotate(added_by_trial_at=Subquery(added_by_trial.values("created_at")[:1])))
+    return (WorkOrderLine.objects.select_related("part", "award", "operation__process", "current_operation__process")
+            .prefetch_related(Prefetch("part__operations", queryset=routing))
             .order_by("pk"))
 
 
@@ -457,10 +453,12 @@ def work_order_line_list(*, brain, enterprise_id: int | None):
 
 
 def line_operations(line: WorkOrderLine) -> list[Operation]:
-    """What the line covers: its one tendered operation, or the part's whole routing (prefetched above)."""
+    """What the line covers: its one tendered operation, or the part's routing as awarded (prefetched above),
+    without operations a mould trial added later (new work; see services.work_orders._operations_of)."""
     if line.operation_id:
         return [line.operation]
-    return list(line.part.operations.all())
+    return [op for op in line.part.operations.all()
+            if op.added_by_trial_at is None or op.added_by_trial_at <= line.award.awarded_at]
 
 
 def progress_report_list(*, brain, enterprise_id: int | None):

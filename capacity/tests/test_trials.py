@@ -388,3 +388,8 @@ class TestModificationsOnTheBoard:
         with pytest.raises(DomainError) as error:  # the old supplier does not own the new work
             work_orders.progress_report(line=line, operation=added.operation, by=shop_a, status="in_progress")
         assert error.value.field == "operation"
+        from capacity.selectors import work_order_sheet
+
+        with in_brain(mould):  # nor does its work order page offer it to report on
+            [row] = [r for r in work_order_sheet(work_order=work_order) if r.line.pk == line.pk]
+            assert added.operation.pk not in [op.pk for op, _newest in row.operations] and len(row.operations) == 2
