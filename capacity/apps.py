@@ -10,7 +10,10 @@ class CapacityConfig(AppConfig):
         from capacity import live  # noqa: F401  (registers the "rfq" live topic)
         from capacity.services import notifications  # noqa: F401  (registers notification titles)
         from capacity.services import board  # noqa: F401  (registers the reminder and digest titles)
+        from capacity import webhooks
         from tenants.outbox import subscribe
+
+        webhooks.register()
 
         subscribe("*", "capacity.tasks.push_project_board")  # every event naming a project moves its board
         subscribe("rfq.published", "capacity.tasks.run_matching", queue="matching")

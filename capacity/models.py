@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from django_fsm import FSMField, transition
 
-from tenants.models import BrainOwned, Enterprise, Process, User
+from tenants.models import BrainOwned, ChangeTracked, Enterprise, Process, User
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -75,7 +75,7 @@ class Machine(BrainOwned):
 # --- Projects and parts ------------------------------------------------------------------------
 
 
-class Project(BrainOwned):
+class Project(ChangeTracked, BrainOwned):
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("project status", "open")
         CLOSED = "closed", pgettext_lazy("project status", "closed")
@@ -98,8 +98,10 @@ class Project(BrainOwned):
         return f"{self.code} {self.name}"
 
 
-class Part(BrainOwned):
+class Part(ChangeTracked, BrainOwned):
     """A node of a project's tree: an assembly (has children) or a part."""
+
+    sync_children = ("operations__updated_at",)
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="parts")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
@@ -128,7 +130,7 @@ class Part(BrainOwned):
         return f"{self.part_no} {self.name}"
 
 
-class Operation(BrainOwned):
+class Operation(ChangeTracked, BrainOwned):
     """One step of a part's routing, in order, from the brain's process catalogue."""
 
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="operations")
@@ -144,6 +146,8 @@ class Operation(BrainOwned):
 
 class Drawing(BrainOwned):
     """A drawing file of a part. A new upload is a new version; old versions stay."""
+
+    sync_field = "uploaded_at"  # never changes once made
 
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="drawings")
     version = models.PositiveIntegerField()
@@ -163,7 +167,9 @@ class Drawing(BrainOwned):
 # --- RFQs, quotes, awards ------------------------------------------------------------------------
 
 
-class Rfq(BrainOwned):
+class Rfq(ChangeTracked, BrainOwned):
+
+    sync_children = ("lines__updated_at",)
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("open for quotes")
@@ -230,7 +236,7 @@ class Rfq(BrainOwned):
         )
 
 
-class RfqLine(BrainOwned):
+class RfqLine(ChangeTracked, BrainOwned):
     """What is tendered: a whole part, or one operation of it (e.g. only the heat treatment)."""
 
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="lines")
@@ -267,7 +273,7 @@ class Invitation(BrainOwned):
         constraints = [models.UniqueConstraint(fields=["rfq", "supplier"], name="one_invitation_per_supplier")]
 
 
-class Question(BrainOwned):
+class Question(ChangeTracked, BrainOwned):
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="questions")
     asked_by = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("question"))
@@ -279,8 +285,10 @@ class Question(BrainOwned):
         ordering = ["asked_at"]
 
 
-class Quote(BrainOwned):
+class Quote(ChangeTracked, BrainOwned):
     """A supplier's one live quote on an RFQ; revised in place until the deadline."""
+
+    sync_children = ("lines__updated_at",)
 
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="quotes")
     supplier = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
@@ -293,7 +301,7 @@ class Quote(BrainOwned):
         constraints = [models.UniqueConstraint(fields=["rfq", "supplier"], name="one_quote_per_supplier")]
 
 
-class QuoteLine(BrainOwned):
+class QuoteLine(ChangeTracked, BrainOwned):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
     rfq_line = models.ForeignKey(RfqLine, on_delete=models.CASCADE, related_name="quote_lines")
     unit_price = models.DecimalField(_("unit price (CNY, tax included)"), **MONEY, validators=POSITIVE)
@@ -312,8 +320,10 @@ class QuoteLine(BrainOwned):
         return self.unit_price * self.rfq_line.quantity
 
 
-class PurchaseOrder(BrainOwned):
+class PurchaseOrder(ChangeTracked, BrainOwned):
     """What a winning supplier receives for its awarded lines of one RFQ."""
+
+    sync_children = ("awards__updated_at",)
 
     rfq = models.ForeignKey(Rfq, on_delete=models.PROTECT, related_name="purchase_orders")
     supplier = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
@@ -330,7 +340,7 @@ class PurchaseOrder(BrainOwned):
         ]
 
 
-class Award(BrainOwned):
+class Award(ChangeTracked, BrainOwned):
     """An RFQ line given to one quote line: at most one live award per line, enforced by the database. A
     declined work order voids its awards, and the lines can be awarded again."""
 
@@ -406,12 +416,14 @@ class BomImport(BrainOwned):
 # --- Work orders and production progress (Capacity sharing II) ----------------------------------------
 
 
-class WorkOrder(BrainOwned):
+class WorkOrder(ChangeTracked, BrainOwned):
     """What a winning supplier makes for one RFQ: made with its purchase order at award time.
 
     The accepted value (tax included, its VAT, and the date of the last acceptance) is kept as a running
     total of the inspections, under the work order's lock: it is what finance reads.
     """
+
+    sync_children = ("lines__updated_at",)
 
     class Status(models.TextChoices):
         ISSUED = "issued", _("waiting for the supplier")
@@ -455,7 +467,7 @@ class WorkOrder(BrainOwned):
         self.completed_at = timezone.now()
 
 
-class WorkOrderLine(BrainOwned):
+class WorkOrderLine(ChangeTracked, BrainOwned):
     """One awarded line of a work order: a part (or one operation of it) in a quantity, at a price, by a date.
 
     Quantity and due date are the agreed ones (a change request accepted by the other side changes them;
@@ -507,6 +519,8 @@ class WorkOrderLine(BrainOwned):
 class ProgressReport(BrainOwned):
     """A supplier's report on one operation of a work-order line. The newest report is the current state."""
 
+    sync_field = "reported_at"  # never changes once made
+
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("not started")
         IN_PROGRESS = "in_progress", _("in progress")
@@ -533,6 +547,8 @@ class Attachment(BrainOwned):
     """A file kept with a progress report or a mould trial: photos, videos, measurement reports. Checked by
     content, not by what the client claims."""
 
+    sync_field = "uploaded_at"  # never changes once made
+
     class Kind(models.TextChoices):
         PHOTO = "photo", _("photo")
         VIDEO = "video", _("video")
@@ -557,7 +573,7 @@ class Attachment(BrainOwned):
             name="attachment_belongs_to_one_thing")]
 
 
-class ChangeRequest(BrainOwned):
+class ChangeRequest(ChangeTracked, BrainOwned):
     """A change of a line's due date or quantity after award: asked by one side, decided by the other.
     The rows are the line's history of changes."""
 
@@ -608,8 +624,10 @@ class ChangeRequest(BrainOwned):
         pass
 
 
-class Delivery(BrainOwned):
+class Delivery(ChangeTracked, BrainOwned):
     """A shipment from the supplier against one work order, under its delivery note (送货单)."""
+
+    sync_children = ("lines__updated_at",)
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="deliveries")
     note_number = models.CharField(_("delivery note number"), max_length=40)
@@ -625,7 +643,7 @@ class Delivery(BrainOwned):
                                                name="delivery_note_unique_per_work_order")]
 
 
-class DeliveryLine(BrainOwned):
+class DeliveryLine(ChangeTracked, BrainOwned):
     """Pieces of one work-order line in a delivery, and the buyer's inspection of them (验收).
 
     accepted + rejected = quantity once inspected. Rejected pieces are owed again: scrapped and remade
@@ -666,6 +684,8 @@ class DeliveryLine(BrainOwned):
 
 class SupplierRating(BrainOwned):
     """The buyer's rating of a completed work order, 1 to 5 on each count."""
+
+    sync_field = "rated_at"  # never changes once made
 
     work_order = models.OneToOneField(WorkOrder, on_delete=models.PROTECT, related_name="rating")
     supplier = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
@@ -724,9 +744,11 @@ class Reminder(BrainOwned):
 # --- Remote mould trial (远程试模) -----------------------------------------------------------------
 
 
-class MouldTrial(BrainOwned):
+class MouldTrial(ChangeTracked, BrainOwned):
     """A trial of the project's mould on a press (T1, T2, …), followed remotely; its result and the
     modifications it calls for, which become new parts or operations on the board."""
+
+    sync_children = ("modifications__created_at",)
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("scheduled")

@@ -173,6 +173,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "tenants.tasks.drain_outbox", "schedule": 10.0},
+    "send-due-webhooks": {"task": "tenants.tasks.send_due_webhooks", "schedule": 15.0},
     "purge-idempotency-keys": {"task": "tenants.tasks.purge_idempotency_keys", "schedule": 3600.0},
     "close-due-rfqs": {"task": "capacity.tasks.close_due_rfqs", "schedule": 60.0},
     # The project board: stale-progress reminders at 09:00 and 14:00 (once per work order and day), the
@@ -181,6 +182,16 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": crontab(hour="9,14", minute=0)},
     "board-digests": {"task": "capacity.tasks.send_board_digests", "schedule": crontab(hour=8, minute=0)},
 }
+
+# --- Webhooks (tenants.webhooks) ---------------------------------------------------------------
+# 11 attempts, the waits tripling from 30 s to at most 6 h: the last one comes 27 hours after the first.
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "11"))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_RETRY_MAX_DELAY_SECONDS = 6 * 3600
+# Receivers on private networks (an ERP in the same LAN) only when the operator says so; never by default
+# in production, where a webhook must not be a way into the platform's own network.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_HOSTS", "1" if DEBUG else "0") == "1"
+WEBHOOK_REQUIRE_HTTPS = os.environ.get("WEBHOOK_REQUIRE_HTTPS", "0" if DEBUG else "1") == "1"
 
 # --- Channels ----------------------------------------------------------------------------------
 CHANNEL_LAYERS = {

@@ -2,7 +2,11 @@
 
 from django.db.models import Count, Q
 
-from tenants.models import ApiCall, Brain, BrainStaff, Membership, Notification, User
+from django.db.models import Prefetch
+
+from tenants.models import (
+    ApiCall, Brain, BrainStaff, Membership, Notification, User, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+)
 
 
 def brains_for_user(*, user: User):
@@ -54,3 +58,19 @@ def api_calls(*, api_key=None, enterprise_id: int | None = None):
     if api_key is not None:
         return calls.filter(api_key=api_key)
     return calls.filter(api_key__enterprise_id=enterprise_id or 0)
+
+
+def webhook_endpoint_list(*, brain, enterprise_id: int | None):
+    """The enterprise's own webhook endpoints in this brain; nobody else's exist for it."""
+    return (WebhookEndpoint.objects.in_brain(brain).filter(enterprise_id=enterprise_id or 0)
+            .annotate(pending=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.PENDING)),
+                      failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)))
+            .order_by("-created_at", "-id"))
+
+
+def webhook_delivery_list(*, brain, enterprise_id: int | None):
+    """Deliveries to the enterprise's endpoints, newest first, each with its attempts (the delivery log)."""
+    return (WebhookDelivery.objects.in_brain(brain).filter(endpoint__enterprise_id=enterprise_id or 0)
+            .select_related("endpoint")
+            .prefetch_related(Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("-number")))
+            .order_by("-created_at", "-id"))

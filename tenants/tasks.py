@@ -26,3 +26,28 @@ def purge_idempotency_keys() -> int:
     from tenants.api.idempotency import idempotency_records_purge
 
     return idempotency_records_purge()
+
+
+@shared_task(acks_late=True)
+def fan_out_webhooks(brain_id: int, event_id: int) -> int:
+    """Every outbox event ("*"): the deliveries it calls for, sent at once."""
+    from tenants.webhooks import webhooks_fan_out
+
+    return webhooks_fan_out(brain_id=brain_id, event_id=event_id)
+
+
+@shared_task(acks_late=True)
+def deliver_webhook(brain_id: int, delivery_id: int) -> int | None:
+    """One attempt of one delivery (queue `webhooks`); a delivery not due or in flight is left alone."""
+    from tenants.webhooks import webhook_attempt
+
+    attempt = webhook_attempt(brain_id=brain_id, delivery_id=delivery_id)
+    return attempt.status_code if attempt else None
+
+
+@shared_task(acks_late=True)
+def send_due_webhooks() -> int:
+    """Beat, every 15 s: retries that are due, and first tries whose task was lost."""
+    from tenants.webhooks import webhooks_due
+
+    return webhooks_due()

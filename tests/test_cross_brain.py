@@ -118,6 +118,45 @@ class TestNotifications(CrossBrainCase):
             return Notification.objects.create(brain=brain, user=owner, kind="membership.admitted")
 
 
+class TestWebhookEndpoints(CrossBrainWriteCase):
+    basename = "webhook-endpoint"
+    update_payload = {"description": "改名"}
+
+    def make_object(self, brain, *, owner):
+        from tenants.webhooks import webhook_endpoint_create
+
+        return webhook_endpoint_create(brain=brain, by=owner, url="https://erp.example.com/hooks/ib",
+                                       event_types=["*"])
+
+
+class TestWebhookDeliveries(CrossBrainCase):
+    basename = "webhook-delivery"
+
+    def make_object(self, brain, *, owner):
+        from tenants.webhooks import webhook_endpoint_create, webhook_endpoint_ping
+
+        endpoint = webhook_endpoint_create(brain=brain, by=owner, url="https://erp.example.com/hooks/ib",
+                                           event_types=["ping"])
+        return webhook_endpoint_ping(endpoint=endpoint, by=owner)
+
+
+def test_webhook_actions_on_another_brains_objects_are_404(mould, pump, alice, charlie):
+    from tenants.webhooks import webhook_endpoint_create, webhook_endpoint_ping
+
+    endpoint = webhook_endpoint_create(brain=pump, by=charlie, url="https://erp.example.com/h", event_types=["*"])
+    delivery = webhook_endpoint_ping(endpoint=endpoint, by=charlie)
+    client = api_as(alice)
+    for name, pk in (("webhook-endpoint-ping", endpoint.pk), ("webhook-endpoint-rotate-secret", endpoint.pk),
+                     ("webhook-delivery-replay", delivery.pk)):
+        for slug in (mould.slug, pump.slug):
+            assert client.post(reverse(name, kwargs={"brain_slug": slug, "pk": pk})).status_code == 404, name
+    assert client.get(reverse("webhook-endpoint-secret", kwargs={"brain_slug": mould.slug, "pk": endpoint.pk})
+                      ).status_code == 404
+    with brain_context(pump.pk):
+        endpoint.refresh_from_db()
+        assert endpoint.deliveries.count() == 1
+
+
 def test_membership_actions_on_another_brains_membership_are_404(mould, pump, olga, charlie_ent):
     with brain_context(pump.pk):
         theirs = Membership.objects.get(enterprise=charlie_ent)

@@ -3,16 +3,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import RetrieveAPIView
+from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 
-from tenants import selectors, services
+from tenants import selectors, services, webhooks
 from tenants.api import serializers
 from tenants.api.base import BrainScopedViewSet
 from tenants.api.idempotency import IdempotentPostMixin
 from tenants.api.permissions import GlobalReadWrite, NoApiKey
 from tenants.errors import NotAllowed
-from tenants.models import ApiKey, Brain, Membership, Notification, Process
+from tenants.models import ApiKey, Brain, Membership, Notification, Process, WebhookDelivery, WebhookEndpoint
 
 
 class MeView(RetrieveAPIView):
@@ -209,3 +209,105 @@ class ApiKeyViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveM
         calls = selectors.api_calls(api_key=self.get_object())
         page = self.paginate_queryset(calls)
         return self.get_paginated_response(serializers.ApiCallSerializer(page, many=True).data)
+
+
+class WebhookEventTypeView(ListAPIView):
+    """The event types a webhook endpoint may subscribe to, with what each means."""
+
+    serializer_class = serializers.WebhookEventTypeSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        return webhooks.event_type_catalogue()
+
+
+class WebhookEndpointViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Your enterprise's webhook endpoints in this brain. Each delivery is a POST of JSON signed with the
+    endpoint's secret (header IB-Signature), retried for 27 hours until your URL answers 2xx. Managed by the
+    enterprise's administrators and its write keys; nobody else's endpoints exist for you (404)."""
+
+    queryset = WebhookEndpoint.objects.all()
+    serializer_class = serializers.WebhookEndpointSerializer
+    filterset_fields = ["is_active"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        return selectors.webhook_endpoint_list(brain=self.request.brain, enterprise_id=self.request.user.enterprise_id)
+
+    def _valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _answer(self, endpoint, serializer_class=serializers.WebhookEndpointSerializer, status_code=200):
+        return Response(serializer_class(self.get_queryset().get(pk=endpoint.pk)).data, status=status_code)
+
+    @extend_schema(request=serializers.WebhookEndpointInputSerializer,
+                   responses={201: serializers.WebhookEndpointSecretSerializer})
+    def create(self, request, brain_slug=None):
+        """Subscribe a URL to event types; the answer holds the signing secret."""
+        endpoint = webhooks.webhook_endpoint_create(brain=request.brain, by=request.user,
+                                                    **self._valid(serializers.WebhookEndpointInputSerializer))
+        return self._answer(endpoint, serializers.WebhookEndpointSecretSerializer, status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.WebhookEndpointChangeSerializer, responses=serializers.WebhookEndpointSerializer)
+    def partial_update(self, request, brain_slug=None, pk=None):
+        """Change the URL, description or event types, or switch it off (deliveries wait) and on again."""
+        endpoint = webhooks.webhook_endpoint_update(endpoint=self.get_object(), by=request.user,
+                                                    **self._valid(serializers.WebhookEndpointChangeSerializer))
+        return self._answer(endpoint)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, brain_slug=None, pk=None):
+        """Remove the endpoint and its delivery log."""
+        webhooks.webhook_endpoint_delete(endpoint=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=serializers.WebhookEndpointSecretSerializer)
+    @action(detail=True, methods=["get"])
+    def secret(self, request, brain_slug=None, pk=None):
+        """The signing secret (administrators and keys of the enterprise)."""
+        endpoint = self.get_object()
+        if not request.user.is_enterprise_admin:
+            raise NotAllowed(_("Only an administrator of the enterprise may manage its webhooks."))
+        return Response(serializers.WebhookEndpointSecretSerializer(endpoint).data)
+
+    @extend_schema(request=None, responses=serializers.WebhookEndpointSecretSerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, brain_slug=None, pk=None):
+        """A new signing secret, used from the next attempt on; the old one stops working at once."""
+        endpoint = webhooks.webhook_endpoint_rotate_secret(endpoint=self.get_object(), by=request.user)
+        return self._answer(endpoint, serializers.WebhookEndpointSecretSerializer)
+
+    @extend_schema(request=None, responses={202: serializers.WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def ping(self, request, brain_slug=None, pk=None):
+        """Send a `ping` delivery now, to check that your receiver answers and verifies the signature."""
+        delivery = webhooks.webhook_endpoint_ping(endpoint=self.get_object(), by=request.user)
+        fresh = selectors.webhook_delivery_list(brain=request.brain, enterprise_id=request.user.enterprise_id)
+        return Response(serializers.WebhookDeliverySerializer(fresh.get(pk=delivery.pk)).data,
+                        status=status.HTTP_202_ACCEPTED)
+
+
+class WebhookDeliveryViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The delivery log of your enterprise's endpoints: each delivery with its body and every attempt with
+    the receiver's answer. Replay sends one again now."""
+
+    queryset = WebhookDelivery.objects.all()
+    serializer_class = serializers.WebhookDeliverySerializer
+    filterset_fields = ["endpoint", "status", "event_type"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        return selectors.webhook_delivery_list(brain=self.request.brain, enterprise_id=self.request.user.enterprise_id)
+
+    @extend_schema(request=None, responses={202: serializers.WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def replay(self, request, brain_slug=None, pk=None):
+        """Send the delivery again now: the same body and webhook id, signed anew."""
+        delivery = webhooks.webhook_delivery_replay(delivery=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=delivery.pk)).data,
+                        status=status.HTTP_202_ACCEPTED)
