@@ -47,3 +47,16 @@ class ApiKeyForm(forms.Form):
     def __init__(self, *args, brains, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["brains"].queryset = brains
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    event_types = forms.MultipleChoiceField(label=_("Event types"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        from tenants.webhooks import ALL_TYPES, event_type_catalogue
+
+        super().__init__(*args, **kwargs)
+        self.fields["event_types"].choices = [(ALL_TYPES, _("All event types"))] + [
+            (t["name"], f'{t["name"]} — {t["description"]}') for t in event_type_catalogue()]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tenants import views
+from tenants import views, webhook_views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -16,4 +16,6 @@ brain_urlpatterns = [
     path("operator/members/", views.OperatorMembersView.as_view(), name="operator-members"),
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("notifications/unread/", views.UnreadCountView.as_view(), name="notifications-unread"),
+    path("webhooks/", webhook_views.WebhookEndpointsView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.WebhookEndpointView.as_view(), name="webhook-endpoint"),
 ]
