@@ -482,3 +482,24 @@ def test_the_worker_retries_until_the_receiver_answers(mould, alice, open_rfq, r
     assert wait_for(delivered, timeout=20, interval=0.3)
     assert len(receiver.requests) == 3
     assert [r["headers"]["IB-Attempt"] for r in receiver.requests] == ["1", "2", "3"]
+
+
+def test_the_verification_snippet_in_the_docs_accepts_our_signature_and_nothing_else():
+    """docs/api.md's snippet is what integrators copy: it must verify what we send, and refuse the rest."""
+    import re
+    import time
+    from pathlib import Path
+
+    text = Path(__file__).resolve().parent.parent.joinpath("docs", "api.md").read_text()
+    code = re.search(r"<!-- verify-snippet -->\n```python\n(.*?)```", text, re.S).group(1)
+    scope = {}
+    exec(compile(code, "docs/api.md", "exec"), scope)
+    verify_documented = scope["verify"]
+    body = '{"type":"ping","data":{"note":"模具"}}'
+    header = webhooks.signature(secret="whsec_s3cret", timestamp=int(time.time()), body=body)
+    assert verify_documented("whsec_s3cret", header, body.encode())
+    assert not verify_documented("whsec_other", header, body.encode())
+    assert not verify_documented("whsec_s3cret", header, body.replace("模具", "模架").encode())
+    stale = webhooks.signature(secret="whsec_s3cret", timestamp=int(time.time()) - 3600, body=body)
+    assert not verify_documented("whsec_s3cret", stale, body.encode())
+    assert not verify_documented("whsec_s3cret", "garbage", body.encode())
