@@ -42,5 +42,8 @@ class BrainAdmin(NoDelete, admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(NoDelete, admin.ModelAdmin):
-    list_display = ["name", "prefix", "enterprise", "scope", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "secret_hash", "brain_ids", "created_by", "created_at", "last_used_at"]
+    list_display = ["name", "prefix", "enterprise", "scope", "rate_limit_per_minute", "created_at", "last_used_at",
+                    "revoked_at"]
+    # The rate limit is set in the console, where the change is audited.
+    readonly_fields = ["prefix", "secret_hash", "brain_ids", "created_by", "created_at", "last_used_at",
+                       "rate_limit_per_minute"]

@@ -29,6 +29,13 @@ class BrainActionForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False)
 
 
+class RateLimitForm(forms.Form):
+    """The console's per-key limit. Only the type is checked here: the range is the service's rule."""
+
+    api_key = forms.IntegerField(min_value=1)
+    rate_limit_per_minute = forms.IntegerField(label=_("Requests per minute"))
+
+
 class BrainCreateForm(forms.Form):
     slug = forms.CharField(label=_("Slug"), max_length=40, validators=[slug_validator])
     name_zh = forms.CharField(label=_("Chinese name"), max_length=200)

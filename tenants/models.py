@@ -168,6 +168,9 @@ class ApiKey(models.Model):
     rate_limit_per_minute = models.PositiveIntegerField(_("requests per minute"), default=600,
                                                         validators=[MinValueValidator(1)])
 
+    # What the platform administrator may set (tenants.services.api_key_set_rate_limit).
+    RATE_LIMIT_MIN, RATE_LIMIT_MAX = 1, 100_000
+
     class Meta:
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
@@ -179,6 +182,21 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RateLimitChange(models.Model):
+    """The audit of a key's rate limit: who set it, from what to what, when. Global, like the key."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="rate_limit_changes")
+    old_limit = models.PositiveIntegerField(_("old limit"))
+    new_limit = models.PositiveIntegerField(_("new limit"))
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rate limit change")
+        verbose_name_plural = _("rate limit changes")
+        ordering = ["-changed_at", "-id"]
 
 
 class ApiCall(models.Model):

@@ -1,11 +1,10 @@
 """Reads shared by views, API and tasks. Tenant-owned reads take `brain=` explicitly."""
 
-from django.db.models import Count, Q
-
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from tenants.models import (
-    ApiCall, Brain, BrainStaff, Membership, Notification, User, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+    ApiCall, ApiKey, Brain, BrainStaff, Membership, Notification, RateLimitChange, User, WebhookAttempt,
+    WebhookDelivery, WebhookEndpoint,
 )
 
 
@@ -74,3 +73,19 @@ def webhook_delivery_list(*, brain, enterprise_id: int | None):
             .select_related("endpoint")
             .prefetch_related(Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("-number")))
             .order_by("-created_at", "-id"))
+def api_keys_for_user(*, user: User):
+    """The keys a person manages: their enterprise's; every enterprise's for a platform administrator."""
+    if user.is_platform_admin:
+        return ApiKey.objects.all()
+    return ApiKey.objects.filter(enterprise_id=user.enterprise_id or 0)
+
+
+def active_api_keys():
+    """Every enterprise's unrevoked keys, for the platform console: by enterprise, newest first."""
+    return (ApiKey.objects.filter(revoked_at__isnull=True).select_related("enterprise")
+            .order_by("enterprise__legal_name", "-created_at"))
+
+
+def rate_limit_changes():
+    """The audit of rate limits, newest first."""
+    return RateLimitChange.objects.select_related("api_key__enterprise", "changed_by")

@@ -5,6 +5,7 @@ can call it alike.
 """
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -18,9 +19,11 @@ from django_fsm import can_proceed
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import (
-    ApiKey, Brain, BrainStaff, Enterprise, Membership, Notification, OutboxEvent, Process, User,
+    ApiKey, Brain, BrainStaff, Enterprise, Membership, Notification, OutboxEvent, Process, RateLimitChange, User,
 )
 from tenants.outbox import event_record
+
+audit_log = logging.getLogger("industry_brain.audit")
 
 # --- Brains (platform administrators) -------------------------------------------------------
 
@@ -315,6 +318,35 @@ def api_key_revoke(*, api_key: ApiKey, by: User) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+@transaction.atomic
+def api_key_set_rate_limit(*, api_key: ApiKey, rate_limit_per_minute: int, by: User) -> ApiKey:
+    """The platform administrator sets a key's requests per minute; the throttle applies it on the next request.
+
+    Audited (RateLimitChange and the audit log) when the limit changes; setting the same limit again does nothing.
+    """
+    _require_platform_admin(by)
+    low, high = ApiKey.RATE_LIMIT_MIN, ApiKey.RATE_LIMIT_MAX
+    if isinstance(rate_limit_per_minute, bool) or not isinstance(rate_limit_per_minute, int) \
+            or not low <= rate_limit_per_minute <= high:
+        raise DomainError(
+            _("Requests per minute must be a whole number from %(min)s to %(max)s.") % {"min": low, "max": high},
+            code="invalid", field="rate_limit_per_minute",
+        )
+    api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)  # two admins at once: one change after the other
+    if api_key.revoked_at is not None:
+        raise DomainError(_("This API key has been revoked."), code="invalid_state")
+    old = api_key.rate_limit_per_minute
+    if old == rate_limit_per_minute:
+        return api_key
+    api_key.rate_limit_per_minute = rate_limit_per_minute
+    api_key.save(update_fields=["rate_limit_per_minute"])
+    RateLimitChange.objects.create(api_key=api_key, old_limit=old, new_limit=rate_limit_per_minute, changed_by=by)
+    line = (api_key.pk, api_key.prefix, api_key.enterprise_id, old, rate_limit_per_minute, by.pk)
+    transaction.on_commit(lambda: audit_log.info(  # once it holds: a rolled-back change is not logged as made
+        "api key %s (%s…, enterprise=%s) rate limit %s -> %s per minute (user=%s)", *line))
     return api_key
 
 

@@ -185,6 +185,22 @@ class TestRateLimit:
         limited = client.get(PROJECTS)
         assert limited.json()["code"] == "throttled" and limited["Retry-After"] == "30"  # to the window's end
 
+    def test_a_limit_set_by_the_platform_admin_applies_from_the_next_request(self, erp, root):
+        api_key, secret = erp
+        client = key_client(secret)
+        assert client.get(PROJECTS).status_code == 200  # one request of this window counted at 600 a minute
+        admin = APIClient()
+        admin.force_login(root)
+        response = admin.post(f"/api/v1/api-keys/{api_key.pk}/rate-limit/", {"rate_limit_per_minute": 2},
+                              format="json")
+        assert response.status_code == 200
+        assert client.get(PROJECTS).status_code == 200  # the 2nd of the window
+        limited = client.get(PROJECTS)  # the 3rd
+        assert limited.status_code == 429 and limited.json()["code"] == "throttled"
+        assert limited["Retry-After"] == "30"
+        admin.post(f"/api/v1/api-keys/{api_key.pk}/rate-limit/", {"rate_limit_per_minute": 10}, format="json")
+        assert client.get(PROJECTS).status_code == 200  # raised: the same window's next request goes through
+
     def test_keys_are_limited_one_by_one_and_people_not_at_all(self, erp, alice, mould):
         api_key, secret = erp
         ApiKey.objects.filter(pk=api_key.pk).update(rate_limit_per_minute=1)

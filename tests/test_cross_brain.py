@@ -206,8 +206,12 @@ def test_api_keys_of_another_enterprise_are_404(alice, charlie, mould, pump):
     assert client.get(f"/api/v1/api-keys/{theirs.pk}/").status_code == 404
     assert client.delete(f"/api/v1/api-keys/{theirs.pk}/").status_code == 404
     assert theirs.pk not in [k["id"] for k in client.get("/api/v1/api-keys/").json()["results"]]
+    # filtering by another enterprise narrows what alice sees; it does not widen it
+    assert client.get("/api/v1/api-keys/", {"enterprise": charlie.enterprise_id}).json()["results"] == []
+    assert client.post(f"/api/v1/api-keys/{theirs.pk}/rate-limit/", {"rate_limit_per_minute": 1},
+                       format="json").status_code == 403  # platform administrators only, whoever's key
     theirs.refresh_from_db()
-    assert theirs.revoked_at is None
+    assert theirs.revoked_at is None and theirs.rate_limit_per_minute == 600
 
 
 @pytest.mark.parametrize("url", [

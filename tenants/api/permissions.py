@@ -52,3 +52,12 @@ class NoApiKey(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return not hasattr(request.auth, "brain_ids")
+
+
+class PlatformAdmin(permissions.BasePermission):
+    """Platform administrators only. A key never carries that power (see ApiKeyAuthentication): people only."""
+
+    message = _("Only platform administrators may do this.")
+
+    def has_permission(self, request, view):
+        return bool(getattr(request.user, "is_platform_admin", False))

@@ -83,8 +83,8 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiKey
-        fields = ["id", "name", "prefix", "scope", "brains", "rate_limit_per_minute", "created_at", "last_used_at",
-                  "revoked_at"]
+        fields = ["id", "enterprise", "name", "prefix", "scope", "brains", "rate_limit_per_minute", "created_at",
+                  "last_used_at", "revoked_at"]
         read_only_fields = fields
 
     def get_brains(self, instance) -> list[str]:
@@ -107,6 +107,12 @@ class ApiKeyCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     scope = serializers.ChoiceField(choices=ApiKey.Scope.choices, default=ApiKey.Scope.READ)
     brains = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Brain.objects.all())
+
+
+class ApiKeyRateLimitSerializer(serializers.Serializer):
+    rate_limit_per_minute = serializers.IntegerField(
+        min_value=ApiKey.RATE_LIMIT_MIN, max_value=ApiKey.RATE_LIMIT_MAX,
+        help_text=_("Requests per minute; the key's next request is counted against it."))
 
 
 class IssuedApiKeySerializer(ApiKeySerializer):

@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from tenants import selectors, services, webhooks
 from tenants.api import serializers
 from tenants.api.base import BrainScopedViewSet
+from tenants.api.filters import ApiKeyFilter
 from tenants.api.idempotency import IdempotentPostMixin
-from tenants.api.permissions import GlobalReadWrite, NoApiKey
+from tenants.api.permissions import GlobalReadWrite, NoApiKey, PlatformAdmin
 from tenants.errors import NotAllowed
 from tenants.models import ApiKey, Brain, Membership, Notification, Process, WebhookDelivery, WebhookEndpoint
 
@@ -174,9 +175,11 @@ class NotificationViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retr
 
 class ApiKeyViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                     viewsets.GenericViewSet):
-    """The enterprise's API keys. Create returns the secret once; delete revokes."""
+    """The enterprise's API keys (a platform administrator sees every enterprise's). Create returns the secret
+    once; delete revokes; the platform administrator sets a key's rate limit."""
 
     serializer_class = serializers.ApiKeySerializer
+    filterset_class = ApiKeyFilter
     permission_classes = [permissions.IsAuthenticated, NoApiKey]
     idempotency_keeps_answer = False  # a new key's secret must not be stored anywhere
 
@@ -185,7 +188,12 @@ class ApiKeyViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return ApiKey.objects.filter(enterprise_id=self.request.user.enterprise_id or 0)
+        return selectors.api_keys_for_user(user=self.request.user)
+
+    def get_permissions(self):
+        if self.action == "rate_limit":  # refused before looking the key up: nobody learns which keys exist
+            return [*super().get_permissions(), PlatformAdmin()]
+        return super().get_permissions()
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "brain_slugs": dict(Brain.objects.values_list("pk", "slug"))}
@@ -203,7 +211,7 @@ class ApiKeyViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveM
         services.api_key_revoke(api_key=instance, by=self.request.user)
 
     @extend_schema(responses={200: serializers.ApiCallSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])  # the key filters are the list's, not the audit's
     def calls(self, request, pk=None):
         """The key's audit: every write it made, newest first, with its outcome (refused ones too)."""
         calls = selectors.api_calls(api_key=self.get_object())
@@ -311,3 +319,13 @@ class WebhookDeliveryViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.R
         delivery = webhooks.webhook_delivery_replay(delivery=self.get_object(), by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=delivery.pk)).data,
                         status=status.HTTP_202_ACCEPTED)
+    @extend_schema(request=serializers.ApiKeyRateLimitSerializer, responses=serializers.ApiKeySerializer)
+    @action(detail=True, methods=["post"], url_path="rate-limit", filter_backends=[])
+    def rate_limit(self, request, pk=None):
+        """Platform administrators: set the key's requests per minute (1 to 100,000), counted from its next request.
+        Anyone else is refused with 403, whatever the key; a revoked key cannot be changed."""
+        api_key = self.get_object()
+        serializer = serializers.ApiKeyRateLimitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        api_key = services.api_key_set_rate_limit(api_key=api_key, by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(api_key).data)

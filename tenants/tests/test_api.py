@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from conftest import api_as
 from tenants import services
-from tenants.models import ApiKey
+from tenants.models import ApiKey, RateLimitChange
 
 
 def key_client(api, secret):
@@ -73,6 +73,64 @@ class TestApiKeys:
                                       format="json")
         assert response.status_code == 400
         assert response.json()["code"] == "invalid" and "brains" in response.json()["fields"]
+
+
+class TestApiKeyRateLimit:
+    """POST /api/v1/api-keys/{id}/rate-limit/: the console's setting, for platform administrators (people only)."""
+
+    @pytest.fixture
+    def erp(self, alice, mould):
+        return services.api_key_create(by=alice, name="用友 U8", scope="write", brains=[mould])
+
+    def url(self, api_key):
+        return reverse("api-key-rate-limit", args=[api_key.pk])
+
+    def test_a_platform_admin_sets_any_enterprises_key(self, erp, root):
+        response = api_as(root).post(self.url(erp.api_key), {"rate_limit_per_minute": 30}, format="json")
+        assert response.status_code == 200, response.json()
+        assert response.json()["rate_limit_per_minute"] == 30 and response.json()["enterprise"] == erp.api_key.enterprise_id
+        assert ApiKey.objects.get(pk=erp.api_key.pk).rate_limit_per_minute == 30
+        [change] = RateLimitChange.objects.all()
+        assert (change.old_limit, change.new_limit, change.changed_by) == (600, 30, root)
+
+    def test_a_platform_admin_lists_every_enterprises_keys(self, erp, root, charlie, alice, pump):
+        theirs = services.api_key_create(by=charlie, name="MES", scope="read", brains=[pump]).api_key
+        services.api_key_revoke(api_key=erp.api_key, by=alice)
+        client = api_as(root)
+        assert {k["id"] for k in client.get("/api/v1/api-keys/").json()["results"]} == {erp.api_key.pk, theirs.pk}
+        assert [k["id"] for k in client.get("/api/v1/api-keys/", {"active": "true"}).json()["results"]] == [theirs.pk]
+        listed = client.get("/api/v1/api-keys/", {"enterprise": alice.enterprise_id}).json()["results"]
+        assert [k["id"] for k in listed] == [erp.api_key.pk]
+        # an enterprise still sees only its own
+        assert [k["id"] for k in api_as(charlie).get("/api/v1/api-keys/").json()["results"]] == [theirs.pk]
+
+    def test_an_enterprise_admin_cannot_raise_the_limit_of_its_own_key_or_anothers(self, erp, alice, charlie):
+        for user in (alice, charlie):
+            response = api_as(user).post(self.url(erp.api_key), {"rate_limit_per_minute": 100_000}, format="json")
+            assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+        assert ApiKey.objects.get(pk=erp.api_key.pk).rate_limit_per_minute == 600
+
+    def test_an_api_key_cannot_set_limits(self, api, erp):
+        response = key_client(api, erp.secret).post(self.url(erp.api_key), {"rate_limit_per_minute": 100_000},
+                                                    format="json")
+        assert response.status_code == 403
+        assert ApiKey.objects.get(pk=erp.api_key.pk).rate_limit_per_minute == 600
+
+    @pytest.mark.parametrize("body", [{"rate_limit_per_minute": 0}, {"rate_limit_per_minute": 100_001},
+                                      {"rate_limit_per_minute": "很多"}, {"rate_limit_per_minute": None}, {}])
+    def test_bad_input_is_a_field_error_and_changes_nothing(self, erp, root, body):
+        response = api_as(root).post(self.url(erp.api_key), body, format="json")
+        assert response.status_code == 400
+        assert list(response.json()["fields"]) == ["rate_limit_per_minute"]
+        assert ApiKey.objects.get(pk=erp.api_key.pk).rate_limit_per_minute == 600
+        assert not RateLimitChange.objects.exists()
+
+    def test_a_revoked_or_missing_key(self, erp, alice, root):
+        services.api_key_revoke(api_key=erp.api_key, by=alice)
+        response = api_as(root).post(self.url(erp.api_key), {"rate_limit_per_minute": 5}, format="json")
+        assert response.status_code == 400 and response.json()["code"] == "invalid_state"
+        assert api_as(root).post("/api/v1/api-keys/999999/rate-limit/", {"rate_limit_per_minute": 5},
+                                 format="json").status_code == 404
 
 
 class TestErrorFormat:

@@ -1,0 +1,195 @@
+"""Every action a person can do on the web is available over /api/v1/: each web route that accepts a write has
+an API twin, named here by OpenAPI operationId.
+
+The web routes are found by walking Django's URL resolver (everything but /api/, /admin/ and /i18n/) and keeping
+the views that accept POST, PUT, PATCH or DELETE. Many pages carry several actions in one POST, told apart by
+an `action` (or `decision`) field or a button's name; the actions a view dispatches on are read from its source,
+a lower bound of what the table must list (the table is the explicit record, reviewed like code).
+
+The test fails when a web write route or one of its actions is missing from TWINS (add its twin, or build one),
+when TWINS names an operationId the schema does not have or one that only reads, and when TWINS names a route
+that no longer exists or no longer writes. The few routes that need no twin are in NO_TWIN, each with its reason.
+"""
+
+import inspect
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.views.generic import TemplateView
+
+POST = "POST"  # the page's form itself, posted without an action field
+
+TWINS: dict[str, dict[str, tuple[str, ...]]] = {
+    # --- tenants: platform console, API keys, membership, notifications
+    "console": {
+        "create": ("v1_brains_create",),
+        "suspend": ("v1_brains_suspend_create",),
+        "reactivate": ("v1_brains_reactivate_create",),
+        "rate-limit": ("v1_api_keys_rate_limit_create",),
+    },
+    "api-keys": {
+        POST: ("v1_api_keys_create",),
+        "revoke": ("v1_api_keys_destroy",),
+    },
+    "brain-join": {POST: ("v1_brains_memberships_create",)},
+    "operator-members": {
+        "admit": ("v1_brains_memberships_admit_create",),
+        "reject": ("v1_brains_memberships_reject_create",),
+        "suspend": ("v1_brains_memberships_suspend_create",),
+        "reinstate": ("v1_brains_memberships_reinstate_create",),
+        "verify": ("v1_brains_memberships_verify_create",),
+    },
+    "notifications": {POST: ("v1_brains_notifications_mark_read_create",)},  # all read: mark-read without ids
+    # --- capacity: projects, BOM, drawings, RFQs, quotes, profile
+    "capacity:projects": {POST: ("v1_brains_projects_create",)},
+    "capacity:project": {
+        POST: ("v1_brains_projects_import_bom_create",),  # the BOM upload
+        "drawing": ("v1_brains_parts_drawings_create",),
+    },
+    "capacity:rfq-new": {POST: ("v1_brains_rfqs_create",)},
+    "capacity:rfq": {
+        "publish": ("v1_brains_rfqs_publish_create",),
+        "close": ("v1_brains_rfqs_close_create",),
+        "cancel": ("v1_brains_rfqs_cancel_create",),
+        "answer": ("v1_brains_questions_answer_create",),
+        "recommend": ("v1_brains_rfqs_recommendations_create",),
+        "award": ("v1_brains_rfqs_award_create",),
+    },
+    "capacity:quote": {
+        POST: ("v1_brains_rfqs_quote_update",),
+        "ask": ("v1_brains_rfqs_questions_create",),
+    },
+    "capacity:profile": {POST: ("v1_brains_supplier_profiles_mine_update",)},
+    # --- capacity: board, trials, work orders, deliveries
+    "capacity:board-settings": {POST: ("v1_brains_board_settings_update",)},
+    "capacity:project-trials": {POST: ("v1_brains_mould_trials_schedule",)},
+    "capacity:trial": {
+        "record": ("v1_brains_mould_trials_record_create",),
+        "cancel": ("v1_brains_mould_trials_cancel_create",),
+        "add-part": ("v1_brains_mould_trials_modifications_create",),  # with new_part
+        "add-operation": ("v1_brains_mould_trials_modifications_create",),  # with part and process
+    },
+    "capacity:work-order": {
+        "accept": ("v1_brains_work_orders_accept_create",),
+        "decline": ("v1_brains_work_orders_decline_create",),
+        "report": ("v1_brains_work_orders_report_create",),
+        "change": ("v1_brains_change_requests_create",),
+        "change-accept": ("v1_brains_change_requests_accept_create",),
+        "change-reject": ("v1_brains_change_requests_reject_create",),
+        "change-withdraw": ("v1_brains_change_requests_withdraw_create",),
+    },
+    "capacity:work-order-deliveries": {
+        "deliver": ("v1_brains_deliveries_create",),
+        "inspect": ("v1_brains_delivery_lines_inspect_create",),
+        "rate": ("v1_brains_ratings_create",),
+    },
+}
+
+# Web write routes with no API twin, and why none is needed. Keep it short.
+NO_TWIN: dict[str, str] = {
+    "login": "Signing in with a password starts a browser session; a machine sends its API key with every "
+             "request instead (Authorization: Api-Key …), so there is nothing to sign in to.",
+    "logout": "Ends the browser session; a key has no session (revoking it, v1_api_keys_destroy, ends a "
+              "machine's access).",
+}
+# Not walked at all: /i18n/ (Django's set_language: the API answers in the language of Accept-Language),
+# /admin/ (Django's admin) and /api/ itself.
+NOT_WEB = ("api/", "admin/", "i18n/")
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+# How a view tells its actions apart: `action == "publish"`, `…["decision"] == "verify"`, a table of handlers
+# `{"accept": self._accept, …}`, or a button's name `"revoke" in request.POST`.
+ACTION_PATTERNS = [
+    re.compile(r"""\b(?:action|decision)["'\])]*\s*==\s*["']([\w-]+)["']"""),
+    re.compile(r"""["']([\w-]+)["']\s*:\s*self\._\w+"""),
+    re.compile(r"""["']([\w-]+)["']\s+in\s+request\.POST\b"""),
+]
+
+
+def walk(patterns, prefix="", namespace=None):
+    """(route, name with its namespace, view callback) of every URL pattern under `patterns`."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            yield from walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = ":".join(n for n in (namespace, pattern.name) if n) if pattern.name else None
+            yield route, name, pattern.callback
+
+
+def write_methods(callback) -> set[str]:
+    """The write methods a view answers. A function view declares none, so it is taken to accept them all."""
+    view_class = getattr(callback, "view_class", None)
+    if view_class is None:
+        return set(WRITE_METHODS)
+    return {m for m in WRITE_METHODS if m in view_class.http_method_names and callable(getattr(view_class, m, None))}
+
+
+def dispatched_actions(callback) -> set[str]:
+    view_class = getattr(callback, "view_class", None)
+    source = inspect.getsource(view_class if view_class is not None else callback)
+    return {match for pattern in ACTION_PATTERNS for match in pattern.findall(source)}
+
+
+def web_write_routes() -> dict[str, object]:
+    """URL name (or the route, for an unnamed pattern) -> view, for every web route that accepts a write."""
+    routes = {}
+    for route, name, callback in walk(get_resolver().url_patterns):
+        if route.startswith(NOT_WEB) or not write_methods(callback):
+            continue
+        routes[name or f"<unnamed {route}>"] = callback
+    return routes
+
+
+@pytest.fixture(scope="module")
+def operations() -> dict[str, str]:
+    """operationId -> HTTP method, from the schema the API serves."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {operation["operationId"]: method.upper() for path in schema["paths"].values()
+            for method, operation in path.items() if isinstance(operation, dict) and "operationId" in operation}
+
+
+def test_the_walk_finds_the_web_write_routes_and_only_those():
+    """The check is not vacuous: the pages that act are found, read-only pages and the API are not."""
+    routes = web_write_routes()
+    assert {"console", "api-keys", "capacity:rfq", "capacity:work-order", "login", "logout"} <= set(routes)
+    assert not {"home", "brain-home", "capacity:rfqs", "capacity:project-board", "notifications-unread"} & set(routes)
+    assert not [name for name in routes if name.startswith(("admin:", "set_language"))]
+    assert write_methods(TemplateView.as_view()) == set()
+    assert write_methods(lambda request: None) == set(WRITE_METHODS)
+
+
+def test_every_web_write_route_has_a_twin_or_a_reason():
+    missing = sorted(set(web_write_routes()) - set(TWINS) - set(NO_TWIN))
+    assert not missing, (f"web routes that write with no API twin in TWINS: {missing}. Name the twin's "
+                         "operationId(s), build the endpoint if there is none, or give a reason in NO_TWIN.")
+
+
+def test_every_action_a_web_view_dispatches_on_is_in_the_table():
+    routes = web_write_routes()
+    missing = {name: sorted(dispatched_actions(routes[name]) - set(actions))
+               for name, actions in TWINS.items() if name in routes}
+    missing = {name: actions for name, actions in missing.items() if actions}
+    assert not missing, f"actions of web pages with no API twin in TWINS: {missing}"
+
+
+def test_every_twin_is_a_write_operation_of_the_schema(operations):
+    unknown = {f"{name} {action}": op for name, actions in TWINS.items() for action, ops in actions.items()
+               for op in ops if op not in operations}
+    assert not unknown, f"operationIds not in the schema: {unknown}"
+    reads = {op for actions in TWINS.values() for ops in actions.values() for op in ops if operations[op] == "GET"}
+    assert not reads, f"a web action's twin must act, not only read: {sorted(reads)}"
+    assert all(ops for actions in TWINS.values() for ops in actions.values()), "an action with no operationId"
+
+
+def test_the_table_names_only_routes_that_exist_and_write():
+    routes = set(web_write_routes())
+    stale = sorted((set(TWINS) | set(NO_TWIN)) - routes)
+    assert not stale, f"TWINS or NO_TWIN name routes that are gone or no longer write: {stale}"
+    assert not set(TWINS) & set(NO_TWIN), "a route is either twinned or excused, not both"
+    assert all(len(reason) > 20 for reason in NO_TWIN.values()), "every exception says why"
