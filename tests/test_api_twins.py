@@ -41,6 +41,15 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "verify": ("v1_brains_memberships_verify_create",),
     },
     "notifications": {POST: ("v1_brains_notifications_mark_read_create",)},  # all read: mark-read without ids
+    "webhooks": {POST: ("v1_brains_webhook_endpoints_create",)},
+    "webhook-endpoint": {
+        "ping": ("v1_brains_webhook_endpoints_ping_create",),
+        "rotate": ("v1_brains_webhook_endpoints_rotate_secret_create",),
+        "switch": ("v1_brains_webhook_endpoints_partial_update",),
+        "save": ("v1_brains_webhook_endpoints_partial_update",),
+        "replay": ("v1_brains_webhook_deliveries_replay_create",),
+        "delete": ("v1_brains_webhook_endpoints_destroy",),
+    },
     # --- capacity: projects, BOM, drawings, RFQs, quotes, profile
     "capacity:projects": {POST: ("v1_brains_projects_create",)},
     "capacity:project": {

@@ -218,6 +218,17 @@ class ApiKeyViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveM
         page = self.paginate_queryset(calls)
         return self.get_paginated_response(serializers.ApiCallSerializer(page, many=True).data)
 
+    @extend_schema(request=serializers.ApiKeyRateLimitSerializer, responses=serializers.ApiKeySerializer)
+    @action(detail=True, methods=["post"], url_path="rate-limit", filter_backends=[])
+    def rate_limit(self, request, pk=None):
+        """Platform administrators: set the key's requests per minute (1 to 100,000), counted from its next request.
+        Anyone else is refused with 403, whatever the key; a revoked key cannot be changed."""
+        api_key = self.get_object()
+        serializer = serializers.ApiKeyRateLimitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        api_key = services.api_key_set_rate_limit(api_key=api_key, by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(api_key).data)
+
 
 class WebhookEventTypeView(ListAPIView):
     """The event types a webhook endpoint may subscribe to, with what each means."""
@@ -319,13 +330,3 @@ class WebhookDeliveryViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.R
         delivery = webhooks.webhook_delivery_replay(delivery=self.get_object(), by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=delivery.pk)).data,
                         status=status.HTTP_202_ACCEPTED)
-    @extend_schema(request=serializers.ApiKeyRateLimitSerializer, responses=serializers.ApiKeySerializer)
-    @action(detail=True, methods=["post"], url_path="rate-limit", filter_backends=[])
-    def rate_limit(self, request, pk=None):
-        """Platform administrators: set the key's requests per minute (1 to 100,000), counted from its next request.
-        Anyone else is refused with 403, whatever the key; a revoked key cannot be changed."""
-        api_key = self.get_object()
-        serializer = serializers.ApiKeyRateLimitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        api_key = services.api_key_set_rate_limit(api_key=api_key, by=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(api_key).data)
