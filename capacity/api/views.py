@@ -633,7 +633,7 @@ that does not exist. A caller that is not a supplier member of the brain gets 40
 
 class ProgressReportViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Progress reports on work orders you buy or make, newest first, each with its files. Poll with
-    `since` (ISO 8601) for what is new."""
+    `since` (ISO 8601) for what is new. An MES posts many at once to `bulk`, all or none."""
 
     queryset = ProgressReport.objects.all()
     serializer_class = serializers.ProgressReportSerializer
