@@ -252,6 +252,66 @@ class TestAllOrNothing:
         assert f'IN ({lines["CAV-01"].pk}, {lines["EJ-01"].pk})' in lock and "ORDER BY" in lock, lock
 
 
+def test_a_call_waiting_for_one_line_holds_none_of_its_others(transactional_db, shift, shop_a, mould):
+    """Real concurrency on PostgreSQL: while another transaction holds the cavity's line, a bulk call on the pins
+    and the cavity (in that order) waits for the cavity without holding the pins' line, so a third call on the
+    pins goes through. Had it locked in the order of its items, it would hold the pins and the third would wait:
+    with the opposite order elsewhere, that is a deadlock."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from conftest import wait_for
+
+    _work_order, lines, _ops, item = shift
+    assert lines["CAV-01"].pk < lines["EJ-01"].pk  # so id order is cavity first
+    held, release, done, failures = threading.Event(), threading.Event(), {}, []
+
+    def in_thread(name, work):
+        def run():
+            try:
+                work()
+                done[name] = True
+            except Exception as exc:  # noqa: BLE001  (reported by the test below)
+                failures.append((name, exc))
+            finally:
+                connections.close_all()
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+    def hold_the_cavity():
+        with transaction.atomic(), brain_context(mould.pk):
+            WorkOrderLine.objects.select_for_update().get(pk=lines["CAV-01"].pk)
+            held.set()
+            release.wait(20)
+
+    def bulk(*names):
+        items = [work_orders.ProgressItem(index=i, **item(*name)) for i, name in enumerate(names)]
+        return lambda: work_orders.progress_report_bulk(brain=mould, by=shop_a, reports=items)
+
+    def waiting_for_a_lock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            return cursor.fetchone()[0]
+
+    threads = [in_thread("holder", hold_the_cavity)]
+    try:
+        assert held.wait(10)
+        threads.append(in_thread("both", bulk(("EJ-01", "EJ-HT"), ("CAV-01", "CAV-CNC"))))
+        assert wait_for(lambda: waiting_for_a_lock() >= 1), "the bulk call did not wait for the cavity"
+        threads.append(in_thread("pins", bulk(("EJ-01", "EJ-HT", "done"))))
+        assert wait_for(lambda: "pins" in done or failures, timeout=10) and not failures, failures
+        assert "both" not in done  # still waiting for the cavity
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(20)
+    assert not failures and set(done) == {"holder", "both", "pins"}, (failures, done)
+    with brain_context(mould.pk):
+        assert ProgressReport.objects.count() == 3
+
+
 class TestWhoMayReport:
     def test_a_buyer_is_refused_as_a_whole_like_a_single_report(self, shift, alice):
         work_order, _lines, _ops, item = shift
