@@ -76,7 +76,8 @@ def test_operation_ids_read_well_as_function_modules(client_package):
                  "v1_brains_projects_import_bom_create", "v1_brains_projects_board_retrieve",
                  "v1_brains_rfqs_create", "v1_brains_rfqs_publish_create", "v1_brains_rfqs_quote_update",
                  "v1_brains_rfqs_award_create", "v1_brains_work_orders_accept_create",
-                 "v1_brains_work_orders_report_create", "v1_api_keys_create", "v1_me_retrieve"):
+                 "v1_brains_work_orders_report_create", "v1_brains_progress_reports_bulk_create",
+                 "v1_api_keys_create", "v1_me_retrieve"):
         assert name in modules, sorted(modules)
     # Class names do not depend on the schema's language (a translated label once named enums `…List状`).
     models = importlib.import_module(f"{PACKAGE}.models")
@@ -127,3 +128,50 @@ def test_the_buyers_erp_lists_creates_and_reads_back_a_project(client_package, l
 
         template = v1_brains_projects_bom_template_retrieve.sync_detailed(client=client, brain_slug="mould")
         assert template.status_code == 200 and template.content[:2] == b"PK"  # an xlsx is a zip
+
+
+def test_the_suppliers_mes_posts_a_shift_of_reports_in_one_call(client_package, live_server_url, accepted, shop_a,
+                                                                 parts, mould):
+    """Both answers of the bulk endpoint parse into the client's models: the created reports, and every refused
+    item of a call that recorded nothing."""
+    from industry_brain_client import AuthenticatedClient
+    from industry_brain_client.api.v1 import v1_brains_progress_reports_bulk_create
+    from industry_brain_client.models import (
+        InvalidReports,
+        ProgressReport,
+        ProgressReportBulkItemRequest,
+        ProgressReportBulkRequest,
+        ProgressStatusEnum,
+    )
+
+    from capacity.tests.conftest import operation_of
+    from tenants.context import brain_context
+
+    work_order, _lines = accepted
+    with brain_context(mould.pk):
+        lines = {line.part.part_no: line.pk for line in work_order.lines.select_related("part")}
+    cnc, ht = operation_of(parts["cavity"], "CNC").pk, operation_of(parts["pin"], "HT").pk
+
+    def item(line, operation, status, **fields):
+        return ProgressReportBulkItemRequest(work_order=work_order.pk, line=lines[line], operation=operation,
+                                             status=status, **fields)
+
+    secret = services.api_key_create(by=shop_a, name="MES", scope="write", brains=[mould]).secret
+    with AuthenticatedClient(base_url=live_server_url, token=secret, prefix="Api-Key") as client:
+        refused = v1_brains_progress_reports_bulk_create.sync_detailed(
+            client=client, brain_slug="mould", idempotency_key="mes-shift-1",
+            body=ProgressReportBulkRequest(reports=[item("CAV-01", cnc, ProgressStatusEnum.IN_PROGRESS, percent=60),
+                                                    item("EJ-01", cnc, ProgressStatusEnum.DONE)]))
+        assert refused.status_code == 400 and isinstance(refused.parsed, InvalidReports), refused.content
+        assert refused.parsed.code == "invalid_reports"
+        assert [(e.index, e.field, e.code) for e in refused.parsed.errors] == [(1, "operation", "invalid")]
+
+        created = v1_brains_progress_reports_bulk_create.sync_detailed(
+            client=client, brain_slug="mould", idempotency_key="mes-shift-1",  # not kept when refused
+            body=ProgressReportBulkRequest(reports=[item("CAV-01", cnc, ProgressStatusEnum.IN_PROGRESS, percent=60),
+                                                    item("EJ-01", ht, ProgressStatusEnum.DONE, note="炉号 H-7")]))
+        assert created.status_code == 201, created.content
+        assert all(isinstance(report, ProgressReport) for report in created.parsed)
+        assert [(r.line, r.process, r.status, r.quantity_done) for r in created.parsed] == [
+            (lines["CAV-01"], "CNC", ProgressStatusEnum.IN_PROGRESS, None),
+            (lines["EJ-01"], "HT", ProgressStatusEnum.DONE, 40)]

@@ -135,6 +135,18 @@ def test_every_operation_answers_as_documented(erp_world):
     assert not failures, f"{len(failures)} failing operation(s):\n\n" + "\n\n".join(failures)
 
 
+def test_bulk_progress_reports_answer_as_documented_for_a_suppliers_mes(live_server_url, shop_a, mould, accepted):
+    """The whole run above calls with a buyer's key, which the bulk endpoint refuses as a whole (403); a supplier's
+    MES reaches its item checks and domain rules, and their answers (201, 400 invalid_reports) must match too."""
+    issued = services.api_key_create(by=shop_a, name="MES fuzz", scope="write", brains=[mould])
+    ApiKey.objects.filter(pk=issued.api_key.pk).update(rate_limit_per_minute=100_000)
+    world = {"url": live_server_url, "secret": issued.secret, "ids": {}}
+    operation = load_schema(live_server_url, issued.secret)["/api/v1/brains/{brain_slug}/progress-reports/bulk/"]["POST"]
+    with requests.Session() as session:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            fuzz(operation, mode, world, session)
+
+
 # --- What the fuzzer found, pinned as plain examples (a longer run found them; CI's short one may not) ----
 
 

@@ -7,6 +7,7 @@ Write serializers only check shapes and types; the rules are the services' (capa
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,6 +17,7 @@ from capacity.models import (
     Award, Drawing, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Question, Quote, QuoteLine,
     Recommendation, Rfq, RfqLine, SupplierCapacity, SupplierProfile,
 )
+from capacity.services.work_orders import MAX_BULK_REPORTS
 from tenants.models import Enterprise
 
 
@@ -790,6 +792,80 @@ class ProgressReportInputSerializer(serializers.Serializer):
                                  default=list, help_text=_("The kind of each file, in the order of files, or one "
                                                            "kind for all; without it each file's kind is told "
                                                            "from its content."))
+
+
+class RefusedItem:
+    """In place of a bulk item its own input check refused: the check's errors, by field."""
+
+    def __init__(self, detail):
+        self.detail = detail
+
+
+class EveryItemChecked(serializers.ListSerializer):
+    """A list whose every item is checked on its own, without failing the list: a refused item stays in its place as
+    a RefusedItem, so the good ones can still be checked against the domain's rules and one answer names every bad
+    item. The list itself (not a list, empty, too long) fails as usual."""
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as exc:
+            return RefusedItem(exc.detail)
+
+
+class EveryItemCheckedSchema(OpenApiSerializerFieldExtension):
+    """The list's bounds in the schema too (drf-spectacular leaves a list serializer's out)."""
+
+    target_class = EveryItemChecked
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "array", "items": auto_schema.resolve_serializer(self.target.child, direction).ref}
+        if not self.target.allow_empty:
+            schema["minItems"] = max(1, self.target.min_length or 0)
+        elif self.target.min_length is not None:
+            schema["minItems"] = self.target.min_length
+        if self.target.max_length is not None:
+            schema["maxItems"] = self.target.max_length
+        return schema
+
+
+class ProgressReportBulkItemSerializer(ProgressReportInputSerializer):
+    """One report of a bulk call: the fields of a single report, and the work order it is on. No files."""
+
+    files = None
+    kind = None
+    work_order = serializers.IntegerField(help_text=_("A work order in production that you make."))
+
+    class Meta:
+        list_serializer_class = EveryItemChecked
+
+
+class ProgressReportBulkSerializer(serializers.Serializer):
+    reports = ProgressReportBulkItemSerializer(
+        many=True, allow_empty=False, max_length=MAX_BULK_REPORTS,
+        help_text=_("Recorded in this order: a later report on the same operation of a line is the newer one."))
+
+
+class ReportItemErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("The item's place in reports, from 0."))
+    field = serializers.CharField(allow_null=True, help_text=_("The item's field at fault, or null for the item as "
+                                                               "a whole."))
+    code = serializers.CharField(help_text=_("A stable code, e.g. required, invalid, not_found, invalid_state, "
+                                             "permission_denied."))
+    detail = serializers.CharField(help_text=_("A human-readable message, in the request's language."))
+
+
+class InvalidReportsSerializer(serializers.Serializer):
+    """400 of progress-reports/bulk: the usual error body, plus every refused item when the code is invalid_reports."""
+
+    code = serializers.CharField(help_text=_("invalid_reports when items were refused; another code when the body "
+                                             "as a whole is invalid (e.g. required, empty, max_length, not_a_list)."))
+    detail = serializers.CharField()
+    fields = serializers.DictField(child=serializers.JSONField(), help_text=_(
+        "For invalid_reports, the same messages as errors, under reports, by index and field: "
+        '{"reports": {"3": {"operation": ["…"]}}}.'))
+    errors = ReportItemErrorSerializer(many=True, required=False, help_text=_(
+        "Every refused item (at least one entry each), in order of index; absent for other 400s."))
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer):

@@ -545,8 +545,11 @@ class MouldTrialViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveM
 
 # --- Work orders, progress reports, attachments, change requests -----------------------------------------
 
-from drf_spectacular.utils import OpenApiParameter  # noqa: E402  (this section's own imports)
+from dataclasses import asdict  # noqa: E402  (this section's own imports)
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse  # noqa: E402
 from rest_framework import parsers as drf_parsers  # noqa: E402
+from rest_framework.settings import api_settings  # noqa: E402
 
 from capacity.models import Attachment, ChangeRequest, Operation, ProgressReport, WorkOrder  # noqa: E402
 from capacity.services import change_requests, work_orders  # noqa: E402
@@ -615,9 +618,22 @@ class WorkOrderViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveMo
                         status=status.HTTP_201_CREATED)
 
 
+BULK_DESCRIPTION = f"""The supplier (an MES) posts many progress reports in one call, all or none: 1 to \
+{work_orders.MAX_BULK_REPORTS} items in `reports`, JSON only (no files: send photos with a single `report`). Each item \
+is a single report (see `work-orders/{{id}}/report/`) plus the `work_order` it is on, and every rule of a single \
+report holds for it. Items are recorded in the order given; the same line and operation may come more than once \
+(a later item is the newer report, so the line's state follows the last).
+
+Success: 201 with the created reports in the order of the items. If any item is refused, nothing is recorded: \
+400 with code `invalid_reports`, and every refused item under `errors` as `{{"index", "field", "code", "detail"}}` \
+(index from 0; field null when the item as a whole is at fault) and the same messages under \
+`fields.reports["<index>"]["<field>"]`. A work order of another enterprise or brain is code `not_found`, like one \
+that does not exist. A caller that is not a supplier member of the brain gets 403 for the whole call."""
+
+
 class ProgressReportViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Progress reports on work orders you buy or make, newest first, each with its files. Poll with
-    `since` (ISO 8601) for what is new."""
+    `since` (ISO 8601) for what is new. An MES posts many at once to `bulk`, all or none."""
 
     queryset = ProgressReport.objects.all()
     serializer_class = serializers.ProgressReportSerializer
@@ -625,6 +641,54 @@ class ProgressReportViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.Retri
 
     def visible(self):
         return selectors.progress_report_list(brain=self.request.brain, enterprise_id=self.enterprise_id)
+
+    @extend_schema(request=serializers.ProgressReportBulkSerializer, description=BULK_DESCRIPTION, responses={
+        201: OpenApiResponse(serializers.ProgressReportSerializer(many=True),
+                             description="The created reports, in the order of the items."),
+        400: OpenApiResponse(serializers.InvalidReportsSerializer,
+                             description="Items refused (code invalid_reports, every one under errors), or a body "
+                                         "that is not 1 to the limit of reports: nothing was recorded."),
+    })
+    @action(detail=False, methods=["post"], parser_classes=[drf_parsers.JSONParser], pagination_class=None,
+            filter_backends=[])
+    def bulk(self, request, brain_slug=None):
+        """Many reports in one call, all or none (BULK_DESCRIPTION says how)."""
+        data = self.valid(serializers.ProgressReportBulkSerializer)
+        items, refused = [], []
+        for index, item in enumerate(data["reports"]):
+            if isinstance(item, serializers.RefusedItem):
+                refused += _item_errors(index, item.detail)
+            else:
+                items.append(work_orders.ProgressItem(index=index, **item))
+        try:
+            created = work_orders.progress_report_bulk(brain=request.brain, by=request.user, reports=items,
+                                                       refused=refused)
+        except work_orders.ProgressReportsRefused as error:
+            set_rollback()  # the Idempotency-Key claim too: a refused call is not kept, sending it again runs it
+            return Response(_invalid_reports_body(error), status=status.HTTP_400_BAD_REQUEST)
+        shown = self.visible().in_bulk([report.pk for report in created])
+        return Response(self.get_serializer([shown[report.pk] for report in created], many=True).data,
+                        status=status.HTTP_201_CREATED)
+
+
+def _item_errors(index: int, detail) -> list[work_orders.ItemError]:
+    """The input check's errors of one bulk item, one per message."""
+    if not isinstance(detail, dict):
+        detail = {api_settings.NON_FIELD_ERRORS_KEY: detail}
+    return [work_orders.ItemError(index, None if field == api_settings.NON_FIELD_ERRORS_KEY else field,
+                                  getattr(message, "code", None) or "invalid", str(message))
+            for field, messages in detail.items()
+            for message in (messages if isinstance(messages, list) else [messages])]
+
+
+def _invalid_reports_body(error: work_orders.ProgressReportsRefused) -> dict:
+    """The 400 of a refused bulk call: the usual body, the messages by index and field, and `errors`."""
+    by_index: dict[str, dict[str, list[str]]] = {}
+    for item in error.errors:
+        by_index.setdefault(str(item.index), {}).setdefault(item.field or api_settings.NON_FIELD_ERRORS_KEY,
+                                                             []).append(item.detail)
+    return {**error_body(error.code, error.detail, {"reports": by_index}),
+            "errors": [asdict(item) for item in error.errors]}
 
 
 INLINE = OpenApiParameter("inline", OpenApiTypes.BOOL, OpenApiParameter.QUERY, required=False,
