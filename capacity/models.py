@@ -168,8 +168,8 @@ class Drawing(BrainOwned):
 
 
 class Rfq(ChangeTracked, BrainOwned):
-
     sync_children = ("lines__updated_at",)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("open for quotes")

@@ -176,6 +176,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-webhooks": {"task": "tenants.tasks.send_due_webhooks", "schedule": 15.0},
     "purge-idempotency-keys": {"task": "tenants.tasks.purge_idempotency_keys", "schedule": 3600.0},
     "close-due-rfqs": {"task": "capacity.tasks.close_due_rfqs", "schedule": 60.0},
+    "decide-due-group-buys": {"task": "supplychain.tasks.decide_due_group_buys", "schedule": 60.0},
     # The project board: stale-progress reminders at 09:00 and 14:00 (once per work order and day), the
     # buyers' digest at 08:00 (once per project and day), Asia/Shanghai.
     "progress-reminders": {"task": "capacity.tasks.send_progress_reminders",
