@@ -151,7 +151,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "tenants.api.schema_hooks.untitled_parameters"],
     # One name for a choice set used under several field names (attachments' kind, the kinds of uploads).
-    "ENUM_NAME_OVERRIDES": {"AttachmentKindEnum": "capacity.models.Attachment.Kind",
+    "ENUM_NAME_OVERRIDES": {"GroupBuyKindEnum": "supplychain.models.GroupBuy.Kind",
+                            "JournalEntryKindEnum": "supplychain.models.JournalEntry.Kind",
+                            "PaymentKindEnum": "supplychain.models.PAYMENT_KINDS","AttachmentKindEnum": "capacity.models.Attachment.Kind",
                             "WorkOrderStatusEnum": "capacity.models.WorkOrder.Status",
                             "ProgressStatusEnum": "capacity.models.ProgressReport.Status",
                             "ChangeRequestStatusEnum": "capacity.models.ChangeRequest.Status",

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class SupplychainConfig(AppConfig):
     name = "supplychain"
     verbose_name = _("Supply chain")
+
+    def ready(self) -> None:
+        from supplychain import live, notifications, webhooks  # noqa: F401  (topic, titles)
+        from tenants.outbox import subscribe
+
+        webhooks.register()
+        for event_name in ("group_buy.opened", "group_buy.pledged", "group_buy.pledge_withdrawn", "group_buy.locked",
+                           "group_buy.extended", "group_buy.awaiting_supplier", "group_buy.cancelled",
+                           "group_buy.shipped", "group_buy.received", "group_buy.completed"):
+            subscribe(event_name, "supplychain.tasks.push_group_buy")
+        for event_name in ("group_buy.opened", "group_buy.locked", "group_buy.extended", "group_buy.awaiting_supplier",
+                           "group_buy.cancelled", "group_buy.shipped", "group_buy.received"):
+            subscribe(event_name, "supplychain.tasks.notify_group_buy_event")

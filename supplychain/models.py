@@ -347,6 +347,9 @@ class JournalEntry(BrainOwned):
         ordering = ["-created_at", "-id"]
 
 
+PAYMENT_KINDS = [(kind, label) for kind, label in JournalEntry.Kind.choices if kind != JournalEntry.Kind.LOCK]
+
+
 class JournalLine(BrainOwned):
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="lines")

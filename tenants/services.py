@@ -23,6 +23,7 @@ from tenants.models import (
 )
 from tenants.outbox import event_record
 
+mail_log = logging.getLogger("industry_brain.mail")
 audit_log = logging.getLogger("industry_brain.audit")
 
 # --- Brains (platform administrators) -------------------------------------------------------
@@ -391,6 +392,34 @@ def _membership_notifications(event: OutboxEvent) -> list[Notification]:
         link = f"/b/{brain.slug}/"
     params = {"enterprise": str(membership.enterprise), "note": event.payload.get("note", "")}
     return notify(event=event, users=recipients, params=params, link=link)
+
+
+def tell(event: OutboxEvent, users, params: dict, link: str, *, kind: str | None = None, email: bool = False) -> list:
+    """In-app notifications for `users` (once per event), and, with `email`, an e-mail to those not told before."""
+    users = list(users)
+    told = set(Notification.objects.in_brain(event.brain_id).filter(event=event).values_list("user_id", flat=True))
+    made = notify(event=event, users=users, params=params, link=link, kind=kind)
+    if email:
+        _email([u for u in users if u.pk not in told], kind or event.name, params, link)
+    return made
+
+
+def _email(users, kind: str, params: dict, link: str) -> None:
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from tenants.models import NOTIFICATION_TITLES
+
+    with translation.override("zh-hans"):  # the cluster's language; the page itself follows the reader
+        subject = str(NOTIFICATION_TITLES[kind]) % params
+    for user in users:  # one message each: competing suppliers must not see each other's addresses
+        if user.email:
+            try:
+                # the note (a reason, a comment) is in the mail too, as on the in-app notification
+                send_mail(subject, "\n\n".join(filter(None, [subject, params.get("note", ""), link])), None,
+                          [user.email])
+            except Exception as error:  # the in-app notification stands; a mail server outage must not undo it
+                mail_log.warning("could not e-mail %s: %s", user.email, error)
 
 
 def notify(*, event: OutboxEvent, users, params: dict, link: str = "", kind: str | None = None) -> list[Notification]:

@@ -42,6 +42,20 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "notifications": {POST: ("v1_brains_notifications_mark_read_create",)},  # all read: mark-read without ids
     "webhooks": {POST: ("v1_brains_webhook_endpoints_create",)},
+    # --- supply chain: group purchases and sample group orders
+    "supplychain:group-buy-new": {POST: ("v1_brains_group_buys_create",)},
+    "supplychain:group-buy": {
+        "open": ("v1_brains_group_buys_open_create",),
+        "cancel": ("v1_brains_group_buys_cancel_create",),
+        "decide": ("v1_brains_group_buys_decide_create",),
+        "pledge": ("v1_brains_group_buys_pledge_create",),
+        "withdraw": ("v1_brains_group_buys_withdraw_create",),
+        "payment": ("v1_brains_group_buys_payments_create",),
+        "agree": ("v1_brains_group_buys_supplier_decision_create",),
+        "decline": ("v1_brains_group_buys_supplier_decision_create",),
+        "ship": ("v1_brains_shipments_create",),
+        "receive": ("v1_brains_shipments_receive_create",),
+    },
     "webhook-endpoint": {
         "ping": ("v1_brains_webhook_endpoints_ping_create",),
         "rotate": ("v1_brains_webhook_endpoints_rotate_secret_create",),

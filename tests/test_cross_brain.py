@@ -140,6 +140,99 @@ class TestWebhookDeliveries(CrossBrainCase):
         return webhook_endpoint_ping(endpoint=endpoint, by=owner)
 
 
+def locked_campaign(brain, owner):
+    """A locked group purchase in `brain` with the owner's pledge, its order line and a shipment."""
+    from conftest import join, make_enterprise
+    from supplychain.models import GroupBuy, Shipment
+    from supplychain.services import group_buys
+    from supplychain.tests.conftest import TIERS, at_deadline, pledge, terms, windows
+
+    operator = make_user(f"op-{brain.slug}")
+    with brain_context(brain.pk):
+        BrainStaff.objects.create(brain=brain, user=operator, role=BrainStaff.Role.OPERATOR)
+    trader = make_enterprise(60 + brain.pk, f"钢材贸易{brain.pk}有限公司")
+    join(brain, trader, roles=("supplier",))
+    supplier = make_user(f"steel-{brain.slug}", enterprise=trader)
+    made = group_buys.group_buy_create(brain=brain, by=operator, tiers=TIERS, windows=windows(),
+                                       suppliers=[{"supplier": trader.pk}], **terms())
+    made = group_buys.group_buy_open(group_buy=made, by=operator)
+    pledge(made, owner, "12")
+    at_deadline(made)
+    with brain_context(brain.pk):
+        line = GroupBuy.objects.get(pk=made.pk).orders.get().lines.get()
+    group_buys.shipment_record(line=line, by=supplier, quantity=12, note_number="QJ-1")
+    with brain_context(brain.pk):
+        return GroupBuy.objects.get(pk=made.pk), line, Shipment.objects.get(line=line)
+
+
+class TestGroupBuys(CrossBrainCase):
+    basename = "group-buy"
+
+    def make_object(self, brain, *, owner):
+        return locked_campaign(brain, owner)[0]
+
+
+class TestPledges(CrossBrainCase):
+    basename = "pledge"
+
+    def make_object(self, brain, *, owner):
+        with brain_context(brain.pk):
+            return locked_campaign(brain, owner)[0].pledges.get()
+
+
+class TestSettlements(CrossBrainCase):
+    basename = "settlement"
+
+    def make_object(self, brain, *, owner):
+        with brain_context(brain.pk):
+            return locked_campaign(brain, owner)[0].settlements.get()
+
+
+class TestSupplyOrders(CrossBrainCase):
+    basename = "supply-order"
+
+    def make_object(self, brain, *, owner):
+        with brain_context(brain.pk):
+            return locked_campaign(brain, owner)[0].orders.get()
+
+
+class TestSupplyOrderLines(CrossBrainCase):
+    basename = "supply-order-line"
+
+    def make_object(self, brain, *, owner):
+        return locked_campaign(brain, owner)[1]
+
+
+class TestShipments(CrossBrainCase):
+    basename = "shipment"
+
+    def make_object(self, brain, *, owner):
+        return locked_campaign(brain, owner)[2]
+
+
+def test_group_buy_actions_on_another_brains_campaign_are_404(mould, pump, alice, charlie):
+    campaign, line, shipment = locked_campaign(pump, charlie)
+    client = api_as(alice)
+    posts = {"group-buy-pledge": {"quantity": "5", "address": "x", "window": 1}, "group-buy-withdraw": {},
+             "group-buy-open": {}, "group-buy-cancel": {"reason": "x"}, "group-buy-decide": {},
+             "group-buy-supplier-decision": {"agree": True},
+             "group-buy-payments": {"kind": "member_payment", "enterprise": charlie.enterprise_id, "amount": "1"}}
+    for slug in (mould.slug, pump.slug):
+        for name, body in posts.items():
+            response = client.post(reverse(name, kwargs={"brain_slug": slug, "pk": campaign.pk}), body, format="json")
+            assert response.status_code == 404, (name, slug)
+        for name in ("group-buy-progress", "group-buy-statement", "group-buy-journal", "group-buy-exposure"):
+            assert client.get(reverse(name, kwargs={"brain_slug": slug, "pk": campaign.pk})).status_code == 404, name
+        assert client.post(reverse("shipment-receive", kwargs={"brain_slug": slug, "pk": shipment.pk}),
+                           {"quantity": "12"}, format="json").status_code == 404
+    response = client.post(reverse("shipment-list", kwargs={"brain_slug": mould.slug}),
+                           {"line": line.pk, "quantity": "1", "note_number": "x"}, format="json")
+    assert response.status_code in (400, 404) and response.json()["code"] in ("not_found", "permission_denied")
+    with brain_context(pump.pk):
+        shipment.refresh_from_db()
+        assert shipment.received_at is None and campaign.pledges.get().quantity == 12
+
+
 def test_webhook_actions_on_another_brains_objects_are_404(mould, pump, alice, charlie):
     from tenants.webhooks import webhook_endpoint_create, webhook_endpoint_ping
 

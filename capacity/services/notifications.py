@@ -1,17 +1,11 @@
 """Who hears of what in capacity sharing: in-app notifications (and e-mail) made from domain events."""
 
-import logging
-
-from django.core.mail import send_mail
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from capacity.models import Invitation, PurchaseOrder, Quote, Rfq, WorkOrder
 from tenants.context import brain_context
-from tenants.models import NOTIFICATION_TITLES, Notification, OutboxEvent, User
-from tenants.services import notify
-
-logger = logging.getLogger("industry_brain.mail")
+from tenants.models import NOTIFICATION_TITLES, OutboxEvent, User
+from tenants.services import tell as _tell
 
 NOTIFICATION_TITLES.update({
     "rfq.invited": _("You are invited to quote on %(rfq)s"),
@@ -31,33 +25,10 @@ def _users_of(enterprise_ids):
     return User.objects.filter(enterprise_id__in=list(enterprise_ids), is_active=True)
 
 
-def _email(users, kind: str, params: dict, link: str) -> None:
-    with translation.override("zh-hans"):  # the cluster's language; the page itself follows the reader
-        subject = str(NOTIFICATION_TITLES[kind]) % params
-    for user in users:  # one message each: competing suppliers must not see each other's addresses
-        if user.email:
-            try:
-                # the note (a reason, a comment) is in the mail too, as on the in-app notification
-                send_mail(subject, "\n\n".join(filter(None, [subject, params.get("note", ""), link])), None,
-                          [user.email])
-            except Exception as error:  # the in-app notification stands; a mail server outage must not undo it
-                logger.warning("could not e-mail %s: %s", user.email, error)
-
-
 def notifications_from_event(*, brain_id: int, event_id: int) -> list:
     """Make the notifications an event calls for. Safe to run twice: no second notification or e-mail."""
     with brain_context(brain_id):
         return _notifications(OutboxEvent.objects.in_brain(brain_id).get(pk=event_id))
-
-
-def _tell(event: OutboxEvent, users, params: dict, link: str, *, kind: str | None = None, email: bool = False) -> list:
-    """In-app notifications for `users` (once per event), and an e-mail to those not told before."""
-    users = list(users)
-    told = set(Notification.objects.in_brain(event.brain_id).filter(event=event).values_list("user_id", flat=True))
-    made = notify(event=event, users=users, params=params, link=link, kind=kind)
-    if email:
-        _email([u for u in users if u.pk not in told], kind or event.name, params, link)
-    return made
 
 
 def _notifications(event: OutboxEvent) -> list:

@@ -551,3 +551,18 @@ def payment_record(*, group_buy: GroupBuy, by: User, kind: str, enterprise_id: i
             "group_buy": group_buy.pk, "entry": entry.pk, "kind": kind, "enterprise": enterprise_id})
         return entry
 
+
+
+@transaction.atomic
+def settings_save(*, brain: Brain, by: User, members_may_open: bool):
+    """Operators choose whether buyer members may open group purchases in their brain."""
+    from supplychain.models import SupplyChainSettings
+
+    with brain_context(brain.pk):
+        _require_operator(brain, by)
+        settings, _created = SupplyChainSettings.objects.get_or_create(brain=brain)
+        settings.members_may_open = members_may_open
+        settings.save()
+        event_record(brain_id=brain.pk, name="supply_chain_settings.saved",
+                     payload={"members_may_open": members_may_open})
+        return settings

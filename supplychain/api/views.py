@@ -1,0 +1,245 @@
+"""The supply-chain API. Thin: reads through supplychain.selectors, every write through supplychain.services.
+
+Who sees what (anything else answers 404):
+- campaigns: the brain's operators all; members every campaign past draft, and their own drafts;
+- pledges and settlements: the member's own; operators all;
+- supply orders: the supplier's own, whole; supply-order lines and shipments: the supplier's and the member's own;
+- the ledger and the exposure: operators only.
+"""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from supplychain import selectors
+from supplychain.api import serializers
+from supplychain.models import GroupBuy, Pledge, Settlement, Shipment, SupplyChainSettings, SupplyOrder, SupplyOrderLine
+from supplychain.services import group_buys, ledger
+from tenants.api.base import BrainScopedViewSet
+from tenants.errors import DomainError
+
+
+class SupplyChainViewSet(BrainScopedViewSet):
+    selector = None  # a supplychain.selectors read taking brain, enterprise_id, operator
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        return type(self).selector(brain=self.request.brain, enterprise_id=self.request.user.enterprise_id,
+                                   operator=self.is_operator)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.access.is_operator
+
+    def valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def require_operator(self):
+        if not self.is_operator:
+            raise exceptions.NotFound()
+
+
+class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Group purchases (集采) and sample group orders (拼单下样): the item, its price tiers by total quantity, the
+    member rules and the deadline; the live total and tier in `progress`. Members pledge until the deadline;
+    then the campaign locks at the tier reached (one price for all), is extended once, waits for the supplier,
+    or is cancelled, as its `on_failure` says."""
+
+    queryset = GroupBuy.objects.all()
+    serializer_class = serializers.GroupBuySerializer
+    filterset_fields = ["status", "kind"]
+    selector = selectors.group_buy_list
+
+    def fresh(self, group_buy: GroupBuy, status_code=status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=group_buy.pk)).data, status=status_code)
+
+    @extend_schema(request=serializers.GroupBuyCreateSerializer, responses={201: serializers.GroupBuySerializer})
+    def create(self, request, brain_slug=None):
+        """A draft campaign (operators; buyer members too where the brain allows, and for sample orders)."""
+        data = dict(self.valid(serializers.GroupBuyCreateSerializer))
+        made = group_buys.group_buy_create(brain=request.brain, by=request.user, tiers=data.pop("tiers"),
+                                           windows=data.pop("windows"), suppliers=data.pop("suppliers"), **data)
+        return self.fresh(made, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=serializers.GroupBuySerializer)
+    @action(detail=True, methods=["post"])
+    def open(self, request, brain_slug=None, pk=None):
+        """Open the draft for pledges."""
+        return self.fresh(group_buys.group_buy_open(group_buy=self.get_object(), by=request.user))
+
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.GroupBuySerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, brain_slug=None, pk=None):
+        """Call it off before it locks, saying why."""
+        reason = self.valid(serializers.ReasonSerializer)["reason"]
+        return self.fresh(group_buys.group_buy_cancel(group_buy=self.get_object(), by=request.user, reason=reason))
+
+    @extend_schema(request=None, responses=serializers.GroupBuySerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, brain_slug=None, pk=None):
+        """Operators: decide now a campaign whose deadline has passed (beat does it within a minute anyway)."""
+        self.require_operator()
+        group_buy = self.get_object()
+        if group_buy.status == GroupBuy.Status.OPEN and group_buys.group_buy_decide(group_buy=group_buy) is None:
+            raise DomainError(_("The deadline has not passed yet."), code="not_due")
+        return self.fresh(group_buy)
+
+    @extend_schema(request=serializers.SupplierDecisionSerializer, responses=serializers.GroupBuySerializer)
+    @action(detail=True, methods=["post"], url_path="supplier-decision")
+    def supplier_decision(self, request, brain_slug=None, pk=None):
+        """A supplier of a campaign waiting below its minimum: proceed at the tier reached, or not."""
+        agree = self.valid(serializers.SupplierDecisionSerializer)["agree"]
+        return self.fresh(group_buys.group_buy_supplier_decide(group_buy=self.get_object(), by=request.user,
+                                                               agree=agree))
+
+    @extend_schema(request=serializers.PledgeInputSerializer, responses={201: serializers.PledgeSerializer})
+    @action(detail=True, methods=["post"])
+    def pledge(self, request, brain_slug=None, pk=None):
+        """Pledge, or change your enterprise's pledge: quantity, delivery address and window."""
+        data = self.valid(serializers.PledgeInputSerializer)
+        made = group_buys.pledge_save(group_buy=self.get_object(), by=request.user, quantity=data["quantity"],
+                                      address=data["address"], window_id=data["window"])
+        return Response(serializers.PledgeSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=serializers.PledgeSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, brain_slug=None, pk=None):
+        """Withdraw your enterprise's pledge before the deadline."""
+        return Response(serializers.PledgeSerializer(
+            group_buys.pledge_withdraw(group_buy=self.get_object(), by=request.user)).data)
+
+    @extend_schema(responses=serializers.TierProgressSerializer)
+    @action(detail=True, methods=["get"])
+    def progress(self, request, brain_slug=None, pk=None):
+        """The live total, tier reached and quantity to the next tier (what the page shows everyone)."""
+        return Response(serializers.TierProgressSerializer(selectors.tier_progress(self.get_object())).data)
+
+    @extend_schema(responses=serializers.MemberStatementSerializer)
+    @action(detail=True, methods=["get"])
+    def statement(self, request, brain_slug=None, pk=None):
+        """Your enterprise's money in this campaign: settlement, paid, balance."""
+        group_buy = self.get_object()
+        return Response(serializers.MemberStatementSerializer(
+            selectors.member_statement(group_buy=group_buy, enterprise_id=request.user.enterprise_id or 0)).data)
+
+    @extend_schema(request=serializers.PaymentInputSerializer, responses={201: serializers.JournalEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def payments(self, request, brain_slug=None, pk=None):
+        """Operators: record money in from a member, a refund to one, or a payment to a supplier."""
+        self.require_operator()
+        data = self.valid(serializers.PaymentInputSerializer)
+        entry = group_buys.payment_record(group_buy=self.get_object(), by=request.user, kind=data["kind"],
+                                          enterprise_id=data["enterprise"], amount=data["amount"],
+                                          reference=data["reference"], memo=data["memo"])
+        entry = selectors.journal(brain=request.brain).get(pk=entry.pk)
+        return Response(serializers.JournalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=serializers.JournalEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def journal(self, request, brain_slug=None, pk=None):
+        """Operators: the campaign's ledger entries, newest first."""
+        self.require_operator()
+        entries = selectors.journal(brain=request.brain, group_buy=self.get_object())
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(serializers.JournalEntrySerializer(page, many=True).data)
+
+    @extend_schema(responses=serializers.ExposureSerializer)
+    @action(detail=True, methods=["get"])
+    def exposure(self, request, brain_slug=None, pk=None):
+        """Operators: the campaign's books: bank, owed by members, owed to suppliers, open exposure."""
+        self.require_operator()
+        return Response(serializers.ExposureSerializer(
+            ledger.exposure(brain_id=request.brain.pk, group_buy=self.get_object())).data)
+
+    @extend_schema(responses=serializers.ExposureSerializer)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def books(self, request, brain_slug=None):
+        """Operators: the whole brain's books for pooled buying, at this moment."""
+        self.require_operator()
+        return Response(serializers.ExposureSerializer(ledger.exposure(brain_id=request.brain.pk)).data)
+
+    @extend_schema(methods=["GET"], responses=serializers.SupplyChainSettingsSerializer)
+    @extend_schema(methods=["PUT"], request=serializers.SupplyChainSettingsSerializer,
+                   responses=serializers.SupplyChainSettingsSerializer)
+    @action(detail=False, methods=["get", "put"], url_path="settings", filter_backends=[], pagination_class=None)
+    def brain_settings(self, request, brain_slug=None):
+        """The brain's choices: whether buyer members may open group purchases (operators change them)."""
+        if request.method == "PUT":
+            data = self.valid(serializers.SupplyChainSettingsSerializer)
+            group_buys.settings_save(brain=request.brain, by=request.user, **data)
+        current = SupplyChainSettings.objects.in_brain(request.brain).first() or SupplyChainSettings(brain=request.brain)
+        return Response(serializers.SupplyChainSettingsSerializer(current).data)
+
+
+class PledgeViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Your enterprise's pledges (operators: every member's)."""
+
+    queryset = Pledge.objects.all()
+    serializer_class = serializers.PledgeSerializer
+    filterset_fields = ["group_buy", "status"]
+    selector = selectors.pledge_list
+
+
+class SettlementViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """What your enterprise owes for locked campaigns, to the fen, with the VAT invoice data."""
+
+    queryset = Settlement.objects.all()
+    serializer_class = serializers.SettlementSerializer
+    filterset_fields = ["group_buy"]
+    selector = selectors.settlement_list
+
+
+class SupplyOrderViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """A supplier's orders from locked campaigns, with the split per member (operators: all)."""
+
+    queryset = SupplyOrder.objects.all()
+    serializer_class = serializers.SupplyOrderSerializer
+    filterset_fields = ["group_buy"]
+
+    @staticmethod
+    def selector(*, brain, enterprise_id, operator):
+        orders = selectors.supply_order_list(brain=brain, enterprise_id=enterprise_id, operator=operator)
+        return orders if operator else orders.filter(supplier_id=enterprise_id or 0)
+
+
+class SupplyOrderLineViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Lines of supply orders: a member's share, its shipments and receipts. Yours as supplier or as member."""
+
+    queryset = SupplyOrderLine.objects.all()
+    serializer_class = serializers.SupplyOrderLineSerializer
+    filterset_fields = ["order", "order__group_buy"]
+    selector = selectors.supply_order_line_list
+
+
+class ShipmentViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Shipments of supply-order lines: the supplier records them, the member confirms receipt."""
+
+    queryset = Shipment.objects.all()
+    serializer_class = serializers.ShipmentSerializer
+    filterset_fields = ["line"]
+    selector = selectors.shipment_list
+
+    @extend_schema(request=serializers.ShipmentInputSerializer, responses={201: serializers.ShipmentSerializer})
+    def create(self, request, brain_slug=None):
+        """The supplier ships part or all of a line (at most what is left)."""
+        data = self.valid(serializers.ShipmentInputSerializer)
+        line = selectors.supply_order_line_list(brain=request.brain, enterprise_id=request.user.enterprise_id).filter(
+            pk=data["line"]).first()
+        if line is None:
+            raise DomainError(_("No such line of your supply orders."), field="line", code="not_found")
+        made = group_buys.shipment_record(line=line, by=request.user, quantity=data["quantity"],
+                                          note_number=data["note_number"], shipped_on=data["shipped_on"])
+        return Response(self.get_serializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.ReceiptSerializer, responses=serializers.ShipmentSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, brain_slug=None, pk=None):
+        """The member confirms what arrived (less than shipped: the rest is owed again)."""
+        quantity = self.valid(serializers.ReceiptSerializer)["quantity"]
+        made = group_buys.shipment_receive(shipment=self.get_object(), by=request.user, quantity=quantity)
+        return Response(self.get_serializer(made).data)

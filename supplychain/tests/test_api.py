@@ -1,0 +1,174 @@
+"""Group purchases over the API: operators open, members pledge and read only their own, the books."""
+
+import asyncio
+import json
+from decimal import Decimal
+
+import pytest
+import websockets
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from conftest import api_as
+from supplychain.models import GroupBuy, Pledge, SupplyOrderLine
+from supplychain.tests.conftest import at_deadline, pledge, window_of
+from tenants.context import brain_context
+from tenants.services import api_key_create
+from tenants.tests.test_live import session_cookie
+
+
+def url(name, **kwargs):
+    return reverse(name, kwargs={"brain_slug": "pump-valve", **kwargs})
+
+
+def create_body(steel, deadline):
+    return {
+        "title": "Q235B 热轧卷板集采", "material_grade": "Q235B", "specification": "3.0×1250×C", "unit": "t",
+        "minimum_total": "20", "member_minimum": "2", "member_maximum": "30", "increment": "1",
+        "deadline": deadline.isoformat(), "deposit_percent": "10", "fee_mode": "per_unit", "fee_value": "15.00",
+        "on_failure": "extend", "tiers": [{"min_total": "20", "unit_price": "4200.00"},
+                                          {"min_total": "60", "unit_price": "4080.00"}],
+        "windows": [{"starts_on": str((deadline + __import__("datetime").timedelta(days=3)).date()),
+                     "ends_on": str((deadline + __import__("datetime").timedelta(days=8)).date())}],
+        "suppliers": [{"supplier": steel.enterprise_id, "capacity": "200"}],
+    }
+
+
+def test_an_operator_opens_a_campaign_and_members_pledge_with_a_key(pump, pete, steel, dongfang, songmen):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    operator = api_as(pete)
+    created = operator.post(url("group-buy-list"), create_body(steel, timezone.now() + timedelta(days=3)), format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["status"] == "draft" and body["number"].startswith("GB-") and len(body["tiers"]) == 2
+    assert operator.post(url("group-buy-open", pk=body["id"])).json()["status"] == "open"
+
+    key = api_key_create(by=dongfang, name="ERP", scope="write", brains=[pump]).secret
+    erp = APIClient(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    window = body["windows"][0]["id"]
+    made = erp.post(url("group-buy-pledge", pk=body["id"]),
+                    {"quantity": "12", "address": "温岭市泵业园 8 号", "window": window}, format="json")
+    assert made.status_code == 201, made.json()
+    api_as(songmen).post(url("group-buy-pledge", pk=body["id"]),
+                         {"quantity": "9", "address": "温岭市松门镇", "window": window}, format="json")
+    progress = erp.get(url("group-buy-progress", pk=body["id"])).json()
+    assert progress == {"total": "21.000", "participants": 2, "price": "4200.00", "next_min_total": "60.000",
+                        "to_next": "39.000", "minimum_reached": True, "to_minimum": "0.000"}
+    mine = erp.get(url("pledge-list")).json()["results"]
+    assert [p["quantity"] for p in mine] == ["12.000"], "a member sees only its own pledge"
+    assert len(operator.get(url("pledge-list")).json()["results"]) == 2
+
+
+def test_a_bad_pledge_names_its_field_and_changes_nothing(steel_buy, dongfang, in_brain):
+    response = api_as(dongfang).post(url("group-buy-pledge", pk=steel_buy.pk),
+                                     {"quantity": "1.2", "address": "温岭", "window": window_of(steel_buy)}, format="json")
+    assert response.status_code == 400 and "quantity" in response.json()["fields"]
+    response = api_as(dongfang).post(url("group-buy-pledge", pk=steel_buy.pk),
+                                     {"quantity": "5", "address": "温岭", "window": 999999}, format="json")
+    assert response.status_code == 400 and "window" in response.json()["fields"]
+    with in_brain(steel_buy.brain):
+        assert not Pledge.objects.exists()
+
+
+def test_members_do_not_see_drafts_books_or_other_members_settlements(pump, pete, steel, steel_buy, dongfang, songmen):
+    pledge(steel_buy, dongfang, "30")
+    pledge(steel_buy, songmen, "20")
+    at_deadline(steel_buy)
+    member = api_as(dongfang)
+    [settlement] = member.get(url("settlement-list")).json()["results"]
+    assert settlement["member"]["id"] == dongfang.enterprise_id and settlement["total"] == "460560.00"
+    assert settlement["invoice"]["goods"]["vat_rate"] == "13.00"
+    assert member.get(url("group-buy-books")).status_code == 404
+    assert member.get(url("group-buy-journal", pk=steel_buy.pk)).status_code == 404
+    books = api_as(pete).get(url("group-buy-books")).json()
+    assert books["members_owe"] == "767600.00" and books["owed_to_suppliers"] == "760000.00"
+    statement = member.get(url("group-buy-statement", pk=steel_buy.pk)).json()
+    assert statement["balance"] == "460560.00" and statement["paid"] == "0.00"
+
+
+def test_the_supplier_ships_and_the_member_confirms_over_the_api(steel_buy, dongfang, songmen, steel):
+    pledge(steel_buy, dongfang, "12")
+    at_deadline(steel_buy)
+    supplier = api_as(steel)
+    [order] = supplier.get(url("supply-order-list")).json()["results"]
+    assert order["quantity"] == "12.000" and len(order["lines"]) == 1
+    assert api_as(dongfang).get(url("supply-order-list")).json()["results"] == []
+    line = order["lines"][0]["id"]
+    shipped = supplier.post(url("shipment-list"), {"line": line, "quantity": "12", "note_number": "QJ-88"},
+                            format="json")
+    assert shipped.status_code == 201, shipped.json()
+    assert api_as(songmen).post(url("shipment-receive", pk=shipped.json()["id"]), {"quantity": "12"},
+                                format="json").status_code == 404
+    received = api_as(dongfang).post(url("shipment-receive", pk=shipped.json()["id"]), {"quantity": "12"},
+                                     format="json")
+    assert received.status_code == 200 and received.json()["received_quantity"] == "12.000"
+    assert api_as(dongfang).get(url("group-buy-detail", pk=steel_buy.pk)).json()["status"] == "completed"
+
+
+def test_a_payment_over_the_api_books_a_balanced_entry(steel_buy, dongfang, pete):
+    pledge(steel_buy, dongfang, "10")
+    response = api_as(pete).post(url("group-buy-payments", pk=steel_buy.pk),
+                                 {"kind": "member_payment", "enterprise": dongfang.enterprise_id, "amount": "31600.00",
+                                  "reference": "农商行 20261201-77"}, format="json")
+    assert response.status_code == 201, response.json()
+    lines = response.json()["lines"]
+    assert sum(Decimal(l["debit"]) for l in lines) == sum(Decimal(l["credit"]) for l in lines) == Decimal("31600.00")
+    refused = api_as(dongfang).post(url("group-buy-payments", pk=steel_buy.pk),
+                                    {"kind": "member_payment", "enterprise": dongfang.enterprise_id, "amount": "1"},
+                                    format="json")
+    assert refused.status_code == 404
+
+
+def test_operators_choose_whether_members_may_open(pump, pete, dongfang):
+    assert api_as(pete).put(url("group-buy-brain-settings"), {"members_may_open": True}, format="json").json()[
+        "members_may_open"] is True
+    assert api_as(dongfang).put(url("group-buy-brain-settings"), {"members_may_open": False},
+                                format="json").status_code == 403
+    assert api_as(dongfang).get(url("group-buy-brain-settings")).json()["members_may_open"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tier_moves_live_on_every_members_page(live_server_url, celery_worker, steel_buy, dongfang, songmen):
+    from asgiref.sync import sync_to_async
+
+    async def watch():
+        ws = live_server_url.replace("http", "ws") + "/ws/b/pump-valve/live/"
+        cookie = await sync_to_async(session_cookie)(live_server_url, songmen)
+        async with websockets.connect(ws, additional_headers={"Cookie": cookie, "Origin": live_server_url}) as socket:
+            await asyncio.wait_for(socket.recv(), 10)
+            await socket.send(json.dumps({"subscribe": "group_buy", "id": steel_buy.pk}))
+            subscribed = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            await sync_to_async(pledge)(steel_buy, dongfang, "12")
+            received = []
+            while not any(m["type"] == "update" for m in received):
+                received.append(json.loads(await asyncio.wait_for(socket.recv(), 10)))
+            return subscribed, received
+
+    subscribed, received = asyncio.run(watch())
+    assert subscribed["ok"] is True
+    [update] = [m for m in received if m["type"] == "update"]
+    assert update["topic"] == "group_buy" and update["id"] == steel_buy.pk
+    assert "12" not in json.dumps(update), "the push says only that it changed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stranger_cannot_follow_a_campaign(live_server_url, steel_buy, charlie, alice):
+    async def follow(user):
+        from asgiref.sync import sync_to_async
+
+        ws = live_server_url.replace("http", "ws") + "/ws/b/pump-valve/live/"
+        cookie = await sync_to_async(session_cookie)(live_server_url, user)
+        try:
+            async with websockets.connect(ws, additional_headers={"Cookie": cookie, "Origin": live_server_url}) as s:
+                await asyncio.wait_for(s.recv(), 10)
+                await s.send(json.dumps({"subscribe": "group_buy", "id": steel_buy.pk}))
+                return json.loads(await asyncio.wait_for(s.recv(), 10))["ok"]
+        except websockets.exceptions.InvalidStatus:
+            return "refused"
+        except websockets.exceptions.ConnectionClosed:
+            return "closed"
+
+    assert asyncio.run(follow(alice)) in ("refused", "closed"), "not a member of the pump-valve brain"

@@ -1,0 +1,178 @@
+"""Pages of pooled buying: the campaigns of a brain, one campaign with its live tier, pledging, the operator's
+money and books, the supplier's order and shipments, the member's settlement and receipts. Thin: forms in,
+supplychain.services do the work, supplychain.selectors read."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from supplychain import forms, selectors
+from supplychain.models import GroupBuy, Pledge, Shipment, SupplyOrderLine
+from supplychain.services import group_buys, ledger
+from tenants.errors import DomainError
+from tenants.models import Enterprise, Membership
+from tenants.views import BrainView
+
+
+class SupplyView(BrainView):
+    def campaigns(self):
+        return selectors.group_buy_list(brain=self.brain, enterprise_id=self.request.user.enterprise_id,
+                                        operator=self.access.is_operator)
+
+    def may_open(self) -> bool:
+        return self.access.is_operator or self.access.has_role("buyer")
+
+
+class GroupBuyListView(SupplyView):
+    def get(self, request, brain_slug):
+        campaigns = list(self.campaigns())
+        return render(request, "supplychain/group_buys.html", {
+            "campaigns": [(c, selectors.tier_progress(c)) for c in campaigns], "may_open": self.may_open(),
+            "exposure": ledger.exposure(brain_id=self.brain.pk) if self.access.is_operator else None})
+
+
+class GroupBuyNewView(SupplyView):
+    def suppliers(self):
+        members = Membership.objects.in_brain(self.brain).filter(status=Membership.Status.ACTIVE,
+                                                                 roles__contains=["supplier"])
+        return Enterprise.objects.filter(pk__in=members.values("enterprise_id")).order_by("legal_name")
+
+    def get(self, request, brain_slug):
+        if not self.may_open():
+            raise Http404
+        return render(request, "supplychain/group_buy_new.html", {"form": forms.GroupBuyForm(suppliers=self.suppliers())})
+
+    def post(self, request, brain_slug):
+        if not self.may_open():
+            raise Http404
+        form = forms.GroupBuyForm(request.POST, suppliers=self.suppliers())
+        if form.is_valid():
+            data = form.service_terms()
+            try:
+                made = group_buys.group_buy_create(brain=self.brain, by=request.user, tiers=data.pop("tiers"),
+                                                   windows=data.pop("windows"), suppliers=data.pop("suppliers"), **data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.detail)
+            else:
+                messages.success(request, _("Draft saved: check it, then open it for pledges."))
+                return HttpResponseRedirect(reverse("supplychain:group-buy", args=[brain_slug, made.pk]))
+        return render(request, "supplychain/group_buy_new.html", {"form": form}, status=400)
+
+
+class GroupBuyView(SupplyView):
+    """One campaign for whoever may see it; each reader gets the parts that are theirs."""
+
+    def get(self, request, brain_slug, pk):
+        group_buy = get_object_or_404(self.campaigns(), pk=pk)
+        context = self.context(group_buy)
+        template = "supplychain/_group_buy_live.html" if request.htmx else "supplychain/group_buy.html"
+        return render(request, template, context)
+
+    def context(self, group_buy):
+        enterprise_id = self.request.user.enterprise_id
+        operator = self.access.is_operator
+        own = Pledge.objects.in_brain(self.brain).filter(group_buy=group_buy, member_id=enterprise_id or 0).first()
+        windows = list(group_buy.windows.all())
+        lines = selectors.supply_order_line_list(brain=self.brain, enterprise_id=enterprise_id, operator=operator
+                                                 ).filter(order__group_buy=group_buy)
+        context = {
+            "group_buy": group_buy, "progress": selectors.tier_progress(group_buy), "own": own,
+            "pledge_form": forms.PledgeForm(windows=windows, initial={
+                "quantity": own.quantity if own and own.status == "active" else group_buy.member_minimum,
+                "address": own.address if own else "", "window": own.window_id if own else None}),
+            "may_pledge": self.access.has_role("buyer") and group_buy.status == GroupBuy.Status.OPEN,
+            "is_supplier": group_buy.suppliers.filter(supplier_id=enterprise_id or 0).exists(),
+            "lines": lines, "operator": operator,
+            "statement": selectors.member_statement(group_buy=group_buy, enterprise_id=enterprise_id) if own else None,
+        }
+        if operator:
+            pledges = selectors.pledge_list(brain=self.brain, enterprise_id=None, operator=True).filter(group_buy=group_buy)
+            parties = [p.member for p in pledges] + [s.supplier for s in group_buy.suppliers.all()]
+            context.update(pledges=pledges, settlements=group_buy.settlements.select_related("member"),
+                           exposure=ledger.exposure(brain_id=self.brain.pk, group_buy=group_buy),
+                           journal=selectors.journal(brain=self.brain, group_buy=group_buy)[:30],
+                           payment_form=forms.PaymentForm(parties=parties))
+        return context
+
+    def post(self, request, brain_slug, pk):
+        group_buy = get_object_or_404(self.campaigns(), pk=pk)
+        action = request.POST.get("action", "")
+        handlers = {"open": self._open, "cancel": self._cancel, "decide": self._decide, "pledge": self._pledge,
+                    "withdraw": self._withdraw, "payment": self._payment, "agree": self._agree,
+                    "decline": self._decline, "ship": self._ship, "receive": self._receive}
+        if action not in handlers:
+            raise Http404
+        try:
+            message = handlers[action](group_buy)
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, message)
+        return HttpResponseRedirect(reverse("supplychain:group-buy", args=[brain_slug, group_buy.pk]))
+
+    def _form(self, form):
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            label = form.fields[field].label if field in form.fields else ""
+            raise DomainError(f"{label}: {errors[0]}" if label else errors[0], field=field)
+        return form.cleaned_data
+
+    def _open(self, group_buy):
+        group_buys.group_buy_open(group_buy=group_buy, by=self.request.user)
+        return _("Open for pledges.")
+
+    def _cancel(self, group_buy):
+        group_buys.group_buy_cancel(group_buy=group_buy, by=self.request.user, reason=self.request.POST.get("reason", ""))
+        return _("Cancelled.")
+
+    def _decide(self, group_buy):
+        if not self.access.is_operator:
+            raise Http404
+        if group_buys.group_buy_decide(group_buy=group_buy) is None:
+            raise DomainError(_("The deadline has not passed yet."), code="not_due")
+        return _("Decided.")
+
+    def _pledge(self, group_buy):
+        data = self._form(forms.PledgeForm(self.request.POST, windows=group_buy.windows.all()))
+        group_buys.pledge_save(group_buy=group_buy, by=self.request.user, quantity=data["quantity"],
+                               address=data["address"], window_id=data["window"])
+        return _("Your pledge is saved.")
+
+    def _withdraw(self, group_buy):
+        group_buys.pledge_withdraw(group_buy=group_buy, by=self.request.user)
+        return _("Your pledge is withdrawn.")
+
+    def _payment(self, group_buy):
+        if not self.access.is_operator:
+            raise Http404
+        parties = Enterprise.objects.filter(pk__in=[*group_buy.pledges.values_list("member_id", flat=True),
+                                                    *group_buy.suppliers.values_list("supplier_id", flat=True)])
+        data = self._form(forms.PaymentForm(self.request.POST, parties=parties))
+        group_buys.payment_record(group_buy=group_buy, by=self.request.user, kind=data["kind"],
+                                  enterprise_id=data["enterprise"], amount=data["amount"], reference=data["reference"])
+        return _("Recorded in the books.")
+
+    def _agree(self, group_buy):
+        group_buys.group_buy_supplier_decide(group_buy=group_buy, by=self.request.user, agree=True)
+        return _("You agreed to proceed.")
+
+    def _decline(self, group_buy):
+        group_buys.group_buy_supplier_decide(group_buy=group_buy, by=self.request.user, agree=False)
+        return _("You declined.")
+
+    def _ship(self, group_buy):
+        data = self._form(forms.ShipmentForm(self.request.POST))
+        line = get_object_or_404(SupplyOrderLine.objects.in_brain(self.brain), pk=data["line"],
+                                 order__group_buy=group_buy, order__supplier_id=self.request.user.enterprise_id or 0)
+        group_buys.shipment_record(line=line, by=self.request.user, quantity=data["quantity"],
+                                   note_number=data["note_number"])
+        return _("Shipment recorded.")
+
+    def _receive(self, group_buy):
+        data = self._form(forms.ReceiptForm(self.request.POST))
+        shipment = get_object_or_404(Shipment.objects.in_brain(self.brain), pk=data["shipment"],
+                                     line__order__group_buy=group_buy, line__member_id=self.request.user.enterprise_id or 0)
+        group_buys.shipment_receive(shipment=shipment, by=self.request.user, quantity=data["quantity"])
+        return _("Receipt confirmed.")

@@ -1,0 +1,47 @@
+"""The pooled-buying events an enterprise may subscribe webhooks to, and who hears of each (ids only)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from supplychain import selectors
+from supplychain.models import GroupBuy, GroupBuySupplier, Pledge, SupplyOrderLine
+from tenants.webhooks import webhook_event_type, without
+
+
+def _readers(event, candidates: set[int]) -> dict[int, dict]:
+    """Members who may see the campaign (every member once it is open)."""
+    return {enterprise_id: {"group_buy": event.payload["group_buy"]} for enterprise_id in candidates
+            if selectors.group_buy_list(brain=event.brain_id, enterprise_id=enterprise_id)
+            .filter(pk=event.payload["group_buy"]).exists()}
+
+
+def _parties(event, candidates: set[int]) -> dict[int, dict]:
+    """The campaign's pledgers and suppliers; a member's own pledge id only to it."""
+    group_buy = GroupBuy.objects.in_brain(event.brain_id).get(pk=event.payload["group_buy"])
+    pledgers = set(Pledge.objects.in_brain(event.brain_id).filter(group_buy=group_buy).values_list("member_id", flat=True))
+    suppliers = set(GroupBuySupplier.objects.in_brain(event.brain_id).filter(group_buy=group_buy)
+                    .values_list("supplier_id", flat=True))
+    data = without(event.payload, "pledge", "member", "orders", "reason")
+    return {enterprise_id: data for enterprise_id in candidates & (pledgers | suppliers)}
+
+
+def _line_parties(event, candidates: set[int]) -> dict[int, dict]:
+    line = SupplyOrderLine.objects.in_brain(event.brain_id).select_related("order").get(pk=event.payload["line"])
+    data = without(event.payload, "member")
+    return {enterprise_id: data for enterprise_id in candidates & {line.member_id, line.order.supplier_id}}
+
+
+def register() -> None:
+    webhook_event_type("group_buy.opened", audience=_readers,
+                       description=_("A group purchase or sample group order opened for pledges."))
+    for name, description in {
+        "group_buy.locked": _("A campaign locked at the tier its total reached: orders and settlements are made."),
+        "group_buy.extended": _("A campaign below its minimum was extended once."),
+        "group_buy.awaiting_supplier": _("A campaign below its minimum waits for its suppliers to agree."),
+        "group_buy.cancelled": _("A campaign was cancelled."),
+        "group_buy.completed": _("Every member received its goods."),
+    }.items():
+        webhook_event_type(name, description=description, audience=_parties)
+    webhook_event_type("group_buy.shipped", audience=_line_parties,
+                       description=_("A supplier shipped part of a member's line."))
+    webhook_event_type("group_buy.received", audience=_line_parties,
+                       description=_("A member confirmed what arrived."))
