@@ -263,3 +263,7 @@ class SupplyChainSettingsSerializer(serializers.ModelSerializer):
         model = SupplyChainSettings
         fields = ["members_may_open", "updated_at"]
         read_only_fields = ["updated_at"]
+
+
+class SupplyChainSettingsInputSerializer(serializers.Serializer):
+    members_may_open = serializers.BooleanField(help_text=_("Buyer members may open group purchases."))

@@ -164,13 +164,13 @@ class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.Retrieve
         return Response(serializers.ExposureSerializer(ledger.exposure(brain_id=request.brain.pk)).data)
 
     @extend_schema(methods=["GET"], responses=serializers.SupplyChainSettingsSerializer)
-    @extend_schema(methods=["PUT"], request=serializers.SupplyChainSettingsSerializer,
+    @extend_schema(methods=["PUT"], request=serializers.SupplyChainSettingsInputSerializer,
                    responses=serializers.SupplyChainSettingsSerializer)
     @action(detail=False, methods=["get", "put"], url_path="settings", filter_backends=[], pagination_class=None)
     def brain_settings(self, request, brain_slug=None):
         """The brain's choices: whether buyer members may open group purchases (operators change them)."""
         if request.method == "PUT":
-            data = self.valid(serializers.SupplyChainSettingsSerializer)
+            data = self.valid(serializers.SupplyChainSettingsInputSerializer)
             group_buys.settings_save(brain=request.brain, by=request.user, **data)
         current = SupplyChainSettings.objects.in_brain(request.brain).first() or SupplyChainSettings(brain=request.brain)
         return Response(serializers.SupplyChainSettingsSerializer(current).data)

@@ -128,6 +128,8 @@ def test_operators_choose_whether_members_may_open(pump, pete, dongfang):
     assert api_as(dongfang).put(url("group-buy-brain-settings"), {"members_may_open": False},
                                 format="json").status_code == 403
     assert api_as(dongfang).get(url("group-buy-brain-settings")).json()["members_may_open"] is True
+    missing = api_as(pete).put(url("group-buy-brain-settings"), {}, format="json")  # the fuzz run found a 500 here
+    assert missing.status_code == 400 and "members_may_open" in missing.json()["fields"]
 
 
 @pytest.mark.django_db(transaction=True)
