@@ -80,7 +80,7 @@ class GroupBuyView(SupplyView):
         context = {
             "group_buy": group_buy, "progress": selectors.tier_progress(group_buy), "own": own,
             "pledge_form": forms.PledgeForm(windows=windows, initial={
-                "quantity": own.quantity if own and own.status == "active" else group_buy.member_minimum,
+                "quantity": group_buys.qty(own.quantity if own and own.status == "active" else group_buy.member_minimum),
                 "address": own.address if own else "", "window": own.window_id if own else None}),
             "may_pledge": self.access.has_role("buyer") and group_buy.status == GroupBuy.Status.OPEN,
             "is_supplier": group_buy.suppliers.filter(supplier_id=enterprise_id or 0).exists(),

@@ -13,6 +13,15 @@ from tenants.context import brain_context
 from tenants.models import BrainStaff
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are matched in English here; pages and the API answer in the reader's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def pete(pump):
     """Operator of the pump-valve brain."""
