@@ -374,3 +374,48 @@ def test_partial_shipments_receipts_and_completion(steel_buy, dongfang, steel):
     assert reload(steel_buy).status == "completed"
     with pytest.raises(DomainError):
         group_buys.shipment_receive(shipment=second, by=dongfang, quantity=D("4.5"))
+
+
+def test_two_pledges_at_once_never_exceed_the_suppliers_capacity(pump, pete, steel, dongfang, songmen,
+                                                                 transactional_db):
+    limited = campaign(pump, pete, steel, capacity=D("30"))
+    barrier, outcomes = threading.Barrier(2), []
+
+    def pledge_at_once(user):
+        barrier.wait()
+        try:
+            pledge(limited, user, "20")
+            outcomes.append("pledged")
+        except DomainError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pledge_at_once, args=(user,)) for user in (dongfang, songmen)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert sorted(outcomes) == ["over_capacity", "pledged"]
+    assert total(limited) == D("20")
+
+
+def test_beat_decides_every_brains_due_campaigns_once(pump, mould, pete, steel, dongfang):
+    from conftest import join, make_enterprise, make_user
+    from tenants.models import BrainStaff
+
+    due = campaign(pump, pete, steel)
+    pledge(due, dongfang, "20")
+    later = campaign(pump, pete, steel)
+    mould_operator = make_user("mo")
+    with brain_context(mould.pk):
+        BrainStaff.objects.create(brain=mould, user=mould_operator, role=BrainStaff.Role.OPERATOR)
+    trader = make_enterprise(71, "台州市模具钢材有限公司")
+    join(mould, trader, roles=("supplier",))
+    other = campaign(mould, mould_operator, make_user("mts", enterprise=trader))
+    for made in (due, other):
+        with brain_context(made.brain_id):
+            GroupBuy.objects.filter(pk=made.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    assert group_buys.group_buys_decide_due() == 2
+    assert group_buys.group_buys_decide_due() == 0
+    assert (reload(due).status, reload(other).status, reload(later).status) == ("locked", "cancelled", "open")
