@@ -98,6 +98,33 @@ def read_table(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]
     return table
 
 
+def table_from_rows(rows: list[dict]) -> list[tuple[int, dict[str, str]]]:
+    """JSON rows of an ERP as the file reader's table, numbered from 0: a key a row lacks keeps the stored value,
+    as a missing column does. `processes` may be a list of codes; `standard_part` a boolean."""
+    if len(rows) > MAX_ROWS:
+        raise BomFileError(_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
+    table = []
+    for index, row in enumerate(rows):
+        unknown = sorted(key for key in row if key not in COLUMNS)
+        if unknown:
+            raise BomFileError(_("Unknown fields in row %(row)s: %(fields)s.") % {"row": index, "fields": ", ".join(unknown)})
+        values = {}
+        for key, value in row.items():
+            if value is None:
+                values[key] = ""
+            elif isinstance(value, bool):
+                values[key] = "yes" if value else "no"
+            elif isinstance(value, list):
+                values[key] = ";".join(str(item).strip() for item in value)
+            else:
+                values[key] = str(value).strip()
+        table.append((index, values))
+    return table
+
+
+FIELD_OF_HEADER = {str(zh): name for name, (_en, zh, _label) in COLUMNS.items()}
+
+
 def _decode(content: bytes) -> str:
     # Excel in China saves CSV as GBK (GB18030 is its superset); anything else is UTF-8, BOM or not.
     for encoding in ("utf-8-sig", "gb18030"):
@@ -198,8 +225,11 @@ def validate(table, *, processes: dict[str, int], existing_parents: dict[str, st
 def check_parents(rows, existing_parents, error) -> None:
     """Report a parent that is missing, the part itself, or closes a cycle (also through stored parts)."""
     parents = dict(existing_parents)
-    parents.update({row.part_no: row.parent_no or None
-                    for row in rows if row.part_no and row.parent_no is not None})
+    for row in rows:  # every part of the file may be a parent; one without a parent column keeps its stored one
+        if row.part_no and row.parent_no is not None:
+            parents[row.part_no] = row.parent_no or None
+        elif row.part_no:
+            parents.setdefault(row.part_no, None)
     for row in rows:
         if not row.parent_no:
             continue

@@ -119,13 +119,47 @@ class BomFileSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("A .csv (UTF-8 or GBK) or .xlsx BOM, header row first."))
 
 
+class BomRowSerializer(serializers.Serializer):
+    """One part of an ERP's BOM. A field left out keeps the stored value; null or "" clears it."""
+
+    part_no = serializers.CharField(max_length=60)
+    name = serializers.CharField(max_length=200)
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    parent_no = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+                                      help_text=_("The assembly's part number; empty for a top-level part."))
+    material = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    length_mm = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True)
+    width_mm = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True)
+    height_mm = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True)
+    weight_kg = serializers.DecimalField(max_digits=10, decimal_places=3, required=False, allow_null=True)
+    processes = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True,
+                                      help_text=_("Process codes or names of the brain's catalogue, in order."))
+    hardness = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    tolerance_mm = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, allow_null=True)
+    surface_ra = serializers.DecimalField(max_digits=6, decimal_places=3, required=False, allow_null=True)
+    standard_part = serializers.BooleanField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    remarks = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class BomRowsSerializer(serializers.Serializer):
+    """The schema of the request; the rows are checked by the BOM rules (capacity.bom), every one reported."""
+
+    rows = BomRowSerializer(many=True, help_text=_("1 to 20,000 parts, upserted by part number."))
+
+
+class BomRowsShapeSerializer(serializers.Serializer):
+    rows = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=20_000)
+
+
 class BomImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
 
 
 class RowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text=_("Row number in the file; the header is row 1."))
+    row = serializers.IntegerField(help_text=_("Row number in the file (the header is row 1), or the row's index "
+                                               "from 0 in bom-rows."))
     column = serializers.CharField()
     reason = serializers.CharField()
 

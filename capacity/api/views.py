@@ -150,15 +150,34 @@ class ProjectViewSet(CapacityViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         if upload.size > projects.MAX_BOM_BYTES:  # before reading it into memory
             raise DomainError(_("The file must be between 1 byte and 20 MB."), code="invalid_file", field="file")
         report = projects.bom_import(project=project, by=request.user, content=upload.read(), filename=upload.name)
+        return self._import_answer(report)
+
+    @extend_schema(
+        request=serializers.BomRowsSerializer,
+        responses={200: serializers.BomImportResultSerializer, 400: serializers.InvalidRowsSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="bom-rows")
+    def bom_rows(self, request, brain_slug=None, pk=None):
+        """Upsert the project's BOM from an ERP as JSON rows, by part number, with the file import's rules:
+        every row checked first, then all land or none. Bad rows: 400 invalid_rows, each under "rows" with its
+        index from 0 as "row" and the field as "column"."""
+        project = self.get_object()
+        rows = self.valid(serializers.BomRowsShapeSerializer)["rows"]
+        return self._import_answer(projects.bom_rows_upsert(project=project, by=request.user, rows=rows),
+                                   field="rows")
+
+    def _import_answer(self, report, field="file") -> Response:
         if not report.ok:
             set_rollback()
             rows = [error.as_dict() for error in report.errors]
+            if field == "rows":  # JSON rows name their fields as sent, not by the file's Chinese headers
+                rows = [{**row, "column": bom.FIELD_OF_HEADER.get(row["column"], row["column"])} for row in rows]
             count = len(rows)
             detail = ngettext("Nothing was imported: %(n)s problem.", "Nothing was imported: %(n)s problems.",
                               count) % {"n": count}
             row_label = capfirst(_("row"))
             messages = [f"{row_label} {row['row']} · {row['column']}: {row['reason']}" for row in rows]
-            body = error_body("invalid_rows", detail, {"file": messages})
+            body = error_body("invalid_rows", detail, {field: messages})
             return Response({**body, "rows": rows}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"created": report.created, "updated": report.updated})
 

@@ -127,16 +127,34 @@ def bom_import(*, project: Project, by: User, content: bytes, filename: str, pro
             table = bom.read_table(content, filename)
         except bom.BomFileError as error:
             raise DomainError(str(error), code="invalid_file", field="file")
-        lock_project(project)
-        rows, errors = bom.validate(table, processes=_process_lookup(project.brain),
-                                    existing_parents=_stored_parents(project))
-        if errors:
-            return ImportReport(errors=errors)
-        with transaction.atomic():
-            created, updated = _apply_rows(project, rows, progress=progress)
-            event_record(brain_id=project.brain_id, name="project.bom_imported",
-                         payload={"project": project.pk, "created": created, "updated": updated})
-        return ImportReport(created=created, updated=updated)
+        return _import_table(project, table, progress)
+
+
+def bom_rows_upsert(*, project: Project, by: User, rows: list[dict]) -> ImportReport:
+    """An ERP's BOM as JSON rows, upserted by part number with the file import's rules: every row checked
+    first (errors carry the row's index), then all land or none."""
+    with brain_context(project.brain_id):
+        require_project_buyer(project, by)
+        if not rows:
+            raise DomainError(_("Send at least one row."), code="required", field="rows")
+        try:
+            table = bom.table_from_rows(rows)
+        except bom.BomFileError as error:
+            raise DomainError(str(error), code="invalid", field="rows")
+        return _import_table(project, table, None)
+
+
+def _import_table(project: Project, table, progress) -> ImportReport:
+    lock_project(project)
+    rows, errors = bom.validate(table, processes=_process_lookup(project.brain),
+                                existing_parents=_stored_parents(project))
+    if errors:
+        return ImportReport(errors=errors)
+    with transaction.atomic():
+        created, updated = _apply_rows(project, rows, progress=progress)
+        event_record(brain_id=project.brain_id, name="project.bom_imported",
+                     payload={"project": project.pk, "created": created, "updated": updated})
+    return ImportReport(created=created, updated=updated)
 
 
 def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tuple[int, int]:
