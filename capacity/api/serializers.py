@@ -149,7 +149,14 @@ class BomRowsSerializer(serializers.Serializer):
 
 
 class BomRowsShapeSerializer(serializers.Serializer):
-    rows = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=20_000)
+    rows = serializers.ListField(min_length=1, max_length=20_000)
+
+    def validate_rows(self, rows):
+        # One flat message (fields.rows is a list of strings, as in every error), not DRF's error per index.
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise serializers.ValidationError(_("Row %(row)s is not an object of fields.") % {"row": index})
+        return rows
 
 
 class BomImportResultSerializer(serializers.Serializer):

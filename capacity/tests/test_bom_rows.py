@@ -66,3 +66,10 @@ def test_another_enterprises_project_does_not_exist(mould, project, shop_a, in_b
     assert response.status_code == 404
     with in_brain(mould):
         assert not Part.objects.filter(project=project).exists()
+
+
+def test_a_row_that_is_not_an_object_is_one_flat_message(mould, alice, project):
+    response = api_as(alice).post(url(project), {"rows": [ROWS[0], "CAV-01"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"rows": [response.json()["fields"]["rows"][0]]}
+    assert "1" in response.json()["fields"]["rows"][0]
