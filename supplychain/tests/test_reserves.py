@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import join, make_enterprise, make_user
 from supplychain.models import (
@@ -21,6 +21,13 @@ from tenants.errors import DomainError, NotAllowed
 from tenants.models import Counter, OutboxEvent
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Refusals are asserted by code and field, and some by their English words (the default is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def reload(obj):
@@ -485,7 +492,7 @@ def race(reserve, draws):
             outcome[index] = draw(reserve, user, quantity).pk
         except DomainError as error:
             outcome[index] = error.code
-        except Exception as error:  # noqa: BLE001  (an IntegrityError would mean the lock failed: report it)
+        except Exception as error:  # an IntegrityError would mean the lock failed: report it, not hang
             outcome[index] = repr(error)
         finally:
             connection.close()
