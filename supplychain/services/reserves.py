@@ -221,7 +221,7 @@ def share_commit(*, reserve: Reserve, by: User, member_id: int, committed) -> Re
         share.committed, share.committed_by, share.committed_at = committed, by, timezone.now()
         share.save()
         event_record(brain_id=reserve.brain_id, name="reserve.share_committed", payload={
-            "reserve": reserve.pk, "share": share.pk, "member": member_id, "committed": str(committed)})
+            "reserve": reserve.pk, "share": share.pk, "member": member_id, "committed": qty(committed)})
         return share
 
 
@@ -265,7 +265,7 @@ def reserve_close(*, reserve: Reserve, by: User) -> Reserve:
         reserve.status, reserve.closed_at = Reserve.Status.CLOSED, timezone.now()
         reserve.save(update_fields=["status", "closed_at", "updated_at"])
         event_record(brain_id=reserve.brain_id, name="reserve.closed",
-                     payload={"reserve": reserve.pk, "stock": str(reserve.stock)})
+                     payload={"reserve": reserve.pk, "stock": qty(reserve.stock)})
         return reserve
 
 
@@ -334,8 +334,8 @@ def reserve_draw(*, reserve: Reserve, by: User, quantity, note: str = "") -> Dra
         reserve.inventory_value -= cost
         reserve.save(update_fields=["stock", "inventory_value", "updated_at"])
         event_record(brain_id=reserve.brain_id, name="reserve.drawn", payload={
-            "reserve": reserve.pk, "drawdown": drawdown.pk, "member": share.member_id, "quantity": str(quantity),
-            "stock": str(reserve.stock)})
+            "reserve": reserve.pk, "drawdown": drawdown.pk, "member": share.member_id, "quantity": qty(quantity),
+            "stock": qty(reserve.stock)})
         _replenish_if_low(reserve, drawdown=drawdown)
         return drawdown
 
@@ -363,7 +363,7 @@ def _replenish_if_low(reserve: Reserve, drawdown: Drawdown | None = None) -> Rep
         stock_at_opening=reserve.stock, drawdown=drawdown)
     event_record(brain_id=reserve.brain_id, name="reserve.replenishment_opened", payload={
         "reserve": reserve.pk, "replenishment": replenishment.pk, "supplier": reserve.supplier_id,
-        "quantity": str(replenishment.quantity)})
+        "quantity": qty(replenishment.quantity)})
     return replenishment
 
 
@@ -406,8 +406,8 @@ def replenishment_receive(*, replenishment: Replenishment, by: User, quantity, u
         reserve.inventory_value += amount.net
         reserve.save(update_fields=["stock", "inventory_value", "updated_at"])
         event_record(brain_id=reserve.brain_id, name="reserve.replenished", payload={
-            "reserve": reserve.pk, "replenishment": replenishment.pk, "quantity": str(quantity),
-            "stock": str(reserve.stock)})
+            "reserve": reserve.pk, "replenishment": replenishment.pk, "quantity": qty(quantity),
+            "stock": qty(reserve.stock)})
         _replenish_if_low(reserve)
         return replenishment
 
