@@ -158,7 +158,9 @@ SPECTACULAR_SETTINGS = {
                             "ProgressStatusEnum": "capacity.models.ProgressReport.Status",
                             "ChangeRequestStatusEnum": "capacity.models.ChangeRequest.Status",
                             "ChangeRequestSideEnum": "capacity.models.ChangeRequest.Side",
-                            "BoardRiskEnum": "capacity.board.Risk"},
+                            "BoardRiskEnum": "capacity.board.Risk",
+                            "ReserveStatusEnum": "supplychain.models.Reserve.Status",
+                            "ReplenishmentStatusEnum": "supplychain.models.Replenishment.Status"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------

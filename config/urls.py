@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 import brain.urls
 import capacity.api.urls
 import capacity.urls
+import supplychain.api.reserve_urls
 import supplychain.api.urls
+import supplychain.reserve_urls
 import supplychain.urls
 import tenants.api.urls
 import tenants.urls
@@ -13,8 +15,9 @@ import tenants.urls
 # Every app adds its brain pages to `brain_pages` and its brain API to `brain_api`; the brain slug is
 # resolved by tenants.middleware.BrainMiddleware before any view runs.
 brain_pages = [*brain.urls.urlpatterns, *tenants.urls.brain_urlpatterns, path("capacity/", include(capacity.urls)),
-               path("supply/", include(supplychain.urls))]
-brain_api_routers = [tenants.api.urls.brain_router, capacity.api.urls.router, supplychain.api.urls.router]  # tests/test_cross_brain.py checks each has a case
+               path("supply/", include(supplychain.urls)), path("reserves/", include(supplychain.reserve_urls))]
+brain_api_routers = [tenants.api.urls.brain_router, capacity.api.urls.router, supplychain.api.urls.router,
+                     supplychain.api.reserve_urls.reserve_router]  # tests/test_cross_brain.py checks each has a case
 brain_api = [url for router in brain_api_routers for url in router.urls]
 
 urlpatterns = [

@@ -7,10 +7,11 @@ class SupplychainConfig(AppConfig):
     verbose_name = _("Supply chain")
 
     def ready(self) -> None:
-        from supplychain import live, notifications, webhooks  # noqa: F401  (topic, titles)
+        from supplychain import live, notifications, reserve_webhooks, webhooks  # noqa: F401  (topic, titles)
         from tenants.outbox import subscribe
 
         webhooks.register()
+        reserve_webhooks.register()  # the joint-reserve event types enterprises may subscribe webhooks to
         for event_name in ("group_buy.opened", "group_buy.pledged", "group_buy.pledge_withdrawn", "group_buy.locked",
                            "group_buy.extended", "group_buy.awaiting_supplier", "group_buy.cancelled",
                            "group_buy.shipped", "group_buy.received", "group_buy.completed"):

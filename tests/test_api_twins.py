@@ -107,6 +107,16 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "inspect": ("v1_brains_delivery_lines_inspect_create",),
         "rate": ("v1_brains_ratings_create",),
     },
+    # --- supplychain: joint reserves (联储联备)
+    "reserves:new": {POST: ("v1_brains_reserves_create",)},
+    "reserves:detail": {
+        "draw": ("v1_brains_reserve_drawdowns_create",),
+        "commit": ("v1_brains_reserve_shares_create",),
+        "price": ("v1_brains_reserve_reference_prices_create",),
+        "receive": ("v1_brains_reserve_replenishments_receive_create",),
+        "cancel-replenishment": ("v1_brains_reserve_replenishments_cancel_create",),
+        "close": ("v1_brains_reserves_close_create",),
+    },
 }
 
 # Web write routes with no API twin, and why none is needed. Keep it short.

@@ -896,3 +896,134 @@ def test_delivery_actions_and_pages_of_another_brain_are_404_and_change_nothing(
     with brain_context(pump.pk):
         assert DeliveryLine.objects.get(pk=row.pk).outcome == "pending"
         assert Delivery.objects.filter(work_order=work_order).count() == 1 and not SupplierRating.objects.exists()
+
+
+# --- Joint reserves (联储联备) ---------------------------------------------------------------------------
+# In each brain an operator sets up a stocked reserve of 304 stainless with the owner's enterprise holding a
+# share; the owner draws below the threshold, so a replenishment is open too. Alice operates the mould brain
+# (the setup fixture), so every reserve object of hers is listed to her.
+
+
+def _reserve_world(brain, owner):
+    """(reserve, share, drawdown, reference price, the received first replenishment, the open one)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from conftest import join, make_enterprise
+    from supplychain.models import Replenishment
+    from supplychain.services import reserves
+
+    operator = make_user(f"reserve-op-{brain.slug}")
+    supplier = make_enterprise(91 if brain.slug == "mould" else 92, f"{brain.name_zh}的钢材贸易商")
+    join(brain, supplier, roles=("supplier",))
+    with brain_context(brain.pk):
+        BrainStaff.objects.create(brain=brain, user=operator, role=BrainStaff.Role.OPERATOR)
+    _with_roles(brain, owner, "buyer")
+    reserve = reserves.reserve_create(
+        brain=brain, by=operator, supplier_id=supplier.pk, title="304不锈钢联储", material_grade="304", unit="t",
+        base_price=Decimal("15800.00"), base_reference_price=Decimal("14500.00"), replenish_threshold=Decimal("20"),
+        replenish_to=Decimal("60"))
+    with brain_context(brain.pk):
+        first = Replenishment.objects.get(reserve=reserve)
+    first = reserves.replenishment_receive(replenishment=first, by=operator, quantity=Decimal("60"),
+                                           unit_cost=Decimal("15000.00"), note_number="QJ-1")
+    share = reserves.share_commit(reserve=reserve, by=operator, member_id=owner.enterprise_id,
+                                  committed=Decimal("50"))
+    price = reserves.reference_price_record(reserve=reserve, by=operator, value=Decimal("15225.00"),
+                                            quoted_on=timezone.localdate(), source="上海有色网")
+    drawdown = reserves.reserve_draw(reserve=reserve, by=owner, quantity=Decimal("45"))
+    with brain_context(brain.pk):
+        opened = Replenishment.objects.get(reserve=reserve, status="open")
+    return reserve, share, drawdown, price, first, opened
+
+
+class TestReserves(CrossBrainCase):
+    basename = "reserve"
+
+    def make_object(self, brain, *, owner):
+        return _reserve_world(brain, owner)[0]
+
+
+class TestReserveShares(CrossBrainCase):
+    basename = "reserve-share"
+
+    def make_object(self, brain, *, owner):
+        return _reserve_world(brain, owner)[1]
+
+
+class TestReserveDrawdowns(CrossBrainCase):
+    basename = "reserve-drawdown"
+
+    def make_object(self, brain, *, owner):
+        return _reserve_world(brain, owner)[2]
+
+
+class TestReserveReferencePrices(CrossBrainCase):
+    basename = "reserve-reference-price"
+
+    def make_object(self, brain, *, owner):
+        return _reserve_world(brain, owner)[3]
+
+
+class TestReserveReplenishments(CrossBrainCase):
+    basename = "reserve-replenishment"
+
+    def make_object(self, brain, *, owner):
+        return _reserve_world(brain, owner)[4]
+
+
+def test_reserve_actions_and_pages_of_another_brain_are_404_and_change_nothing(client, mould, pump, alice, charlie):
+    """Alice operates the mould brain and buys there; the pump-valve brain's reserve, its shares and its open
+    replenishment cannot be drawn on, committed to, priced, received, cancelled or closed by her, through the
+    API under either brain or on the web."""
+    from django.utils import timezone
+
+    from supplychain.models import Drawdown, ReferencePrice, Replenishment, Reserve, ReserveShare
+
+    with brain_context(mould.pk):
+        BrainStaff.objects.create(brain=mould, user=alice, role=BrainStaff.Role.OPERATOR)
+    _reserve_world(mould, alice)  # alice has a reserve and a share of her own
+    reserve, share, drawdown, price, first, opened = _reserve_world(pump, charlie)
+
+    def snapshot():
+        with brain_context(pump.pk):
+            return (Reserve.objects.filter(pk=reserve.pk).values().get(),
+                    list(ReserveShare.objects.values().order_by("id")), Drawdown.objects.count(),
+                    ReferencePrice.objects.count(), list(Replenishment.objects.values().order_by("id")))
+
+    before = snapshot()
+    api = api_as(alice)
+    today = timezone.localdate().isoformat()
+    for brain in (mould, pump):
+        close = reverse("reserve-close", kwargs={"brain_slug": brain.slug, "pk": reserve.pk})
+        assert api.post(close, format="json").status_code == 404, brain.slug
+        for name, payload in (("receive", {"quantity": "1", "unit_cost": "1.00", "note_number": "X"}),
+                              ("cancel", {"reason": "x"})):
+            acted = reverse(f"reserve-replenishment-{name}", kwargs={"brain_slug": brain.slug, "pk": opened.pk})
+            assert api.post(acted, payload, format="json").status_code == 404, (brain.slug, name)
+        for basename, payload in (
+                ("reserve-drawdown", {"reserve": reserve.pk, "quantity": "1"}),
+                ("reserve-share", {"reserve": reserve.pk, "member": alice.enterprise_id, "committed": "5"}),
+                ("reserve-reference-price", {"reserve": reserve.pk, "value": "1.00", "quoted_on": today,
+                                             "source": "x"})):
+            response = api.post(reverse(f"{basename}-list", kwargs={"brain_slug": brain.slug}), payload,
+                                format="json")
+            assert response.status_code in (400, 404), (brain.slug, basename, response.status_code)
+    client.force_login(alice)
+    for slug in (mould.slug, pump.slug):
+        page = f"/b/{slug}/reserves/{reserve.pk}/"
+        assert client.get(page).status_code == 404
+        for action, payload in (("draw", {"quantity": "1"}), ("close", {}), ("commit", {"member": alice.enterprise_id,
+                                                                                        "committed": "5"}),
+                                ("receive", {"replenishment": opened.pk, "quantity": "1", "unit_cost": "1",
+                                             "note_number": "X"}),
+                                ("cancel-replenishment", {"replenishment": opened.pk, "reason": "x"})):
+            assert client.post(page, {"action": action, **payload}).status_code == 404, (slug, action)
+    # the mould brain's page with the pump-valve brain's replenishment id finds nothing either
+    with brain_context(mould.pk):
+        mine = Reserve.objects.get()
+    response = client.post(f"/b/{mould.slug}/reserves/{mine.pk}/", {
+        "action": "cancel-replenishment", "replenishment": opened.pk, "reason": "x"})
+    assert response.status_code == 404
+    assert snapshot() == before

@@ -1,0 +1,190 @@
+"""The joint-reserve API (联储联备). Thin: reads through supplychain.reserve_selectors, every write through
+supplychain.services.reserves.
+
+Who sees what (anything else answers 404, like an object that does not exist): reserves and reference prices,
+everyone in the brain; shares and drawdowns, operators all and a member its own; replenishments, operators and
+the supplier its own orders. Who may act is the services' to decide (403 with the reason).
+"""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from supplychain import reserve_selectors as selectors
+from supplychain.api import reserve_filters as filters
+from supplychain.api import reserve_serializers as serializers
+from supplychain.models import Drawdown, ReferencePrice, Replenishment, Reserve, ReserveShare
+from supplychain.services import reserves
+from tenants.api.base import BrainScopedViewSet
+
+LIST_AND_READ = (mixins.ListModelMixin, mixins.RetrieveModelMixin)
+
+
+class ReserveScopedViewSet(BrainScopedViewSet):
+    """Shared plumbing: what the caller may see (a selector read), input validation, the fresh answer."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        return self.visible().in_brain(self.request.brain)
+
+    def visible(self):
+        raise NotImplementedError
+
+    @property
+    def enterprise_id(self) -> int | None:
+        return self.request.user.enterprise_id
+
+    @property
+    def operator(self) -> bool:
+        return self.access.is_operator
+
+    def valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def fresh(self, obj, status_code=status.HTTP_200_OK) -> Response:
+        """The object as the caller now sees it, read again through the selector (annotations included)."""
+        return Response(self.get_serializer(self.visible().get(pk=obj.pk)).data, status=status_code)
+
+
+@extend_schema_view(
+    list=extend_schema(description="The brain's joint reserves, newest first: stock, the price now (from the latest "
+                                   "reference price), the total committed, and your own share."),
+    retrieve=extend_schema(description="A joint reserve."),
+)
+class ReserveViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+    """Joint reserves (联储联备) of critical materials. Operators set them up and close them; members with a
+    share draw from them (reserve-drawdowns)."""
+
+    queryset = Reserve.objects.all()
+    serializer_class = serializers.ReserveSerializer
+    filterset_class = filters.ReserveFilter
+
+    def visible(self):
+        return selectors.reserve_list(brain=self.request.brain, enterprise_id=self.enterprise_id)
+
+    @extend_schema(request=serializers.ReserveCreateSerializer, responses={201: serializers.ReserveSerializer})
+    def create(self, request, brain_slug=None):
+        """Set up a reserve (operators). It starts empty, and its first replenishment, up to `replenish_to`,
+        is opened from the supplier at once. Unit price = base_price × (1 + pass_through_percent/100 ×
+        (reference − base_reference_price) / base_reference_price), to the fen."""
+        data = self.valid(serializers.ReserveCreateSerializer)
+        reserve = reserves.reserve_create(brain=request.brain, by=request.user, supplier_id=data.pop("supplier"),
+                                          **data)
+        return self.fresh(reserve, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=serializers.ReserveSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, brain_slug=None, pk=None):
+        """No more draws or shares (operators). An open replenishment must be received or cancelled first."""
+        return self.fresh(reserves.reserve_close(reserve=self.get_object(), by=request.user))
+
+
+@extend_schema_view(
+    list=extend_schema(description="Operators: every share; a member: its own."),
+    retrieve=extend_schema(description="A share: committed, drawn within it, drawn beyond it, remaining."),
+)
+class ReserveShareViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+    """Members' committed shares of reserves."""
+
+    queryset = ReserveShare.objects.all()
+    serializer_class = serializers.ReserveShareSerializer
+    filterset_class = filters.ReserveShareFilter
+
+    def visible(self):
+        return selectors.share_list(brain=self.request.brain, enterprise_id=self.enterprise_id,
+                                    operator=self.operator)
+
+    @extend_schema(request=serializers.ShareCommitSerializer,
+                   responses={201: serializers.ReserveShareSerializer, 200: serializers.ReserveShareSerializer})
+    def create(self, request, brain_slug=None):
+        """Commit a member's share (operators): 201 for a new share, 200 when the member's share changed."""
+        data = self.valid(serializers.ShareCommitSerializer)
+        existed = ReserveShare.objects.in_brain(request.brain).filter(reserve=data["reserve"],
+                                                                      member_id=data["member"]).exists()
+        share = reserves.share_commit(reserve=data["reserve"], by=request.user, member_id=data["member"],
+                                      committed=data["committed"])
+        return self.fresh(share, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Reference prices of the brain's reserves, latest first."),
+    retrieve=extend_schema(description="A reference price, with the reserve's unit price it made."),
+)
+class ReferencePriceViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+    """The material's reference prices the operators record: the latest prices every draw from then on."""
+
+    queryset = ReferencePrice.objects.all()
+    serializer_class = serializers.ReferencePriceSerializer
+    filterset_class = filters.ReferencePriceFilter
+
+    def visible(self):
+        return selectors.reference_price_list(brain=self.request.brain)
+
+    @extend_schema(request=serializers.ReferencePriceInputSerializer,
+                   responses={201: serializers.ReferencePriceSerializer})
+    def create(self, request, brain_slug=None):
+        """Record a reference price (operators). Its date may not be in the future nor before the latest's."""
+        data = self.valid(serializers.ReferencePriceInputSerializer)
+        price = reserves.reference_price_record(reserve=data.pop("reserve"), by=request.user, **data)
+        return self.fresh(price, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Operators: every drawdown; a member: its own. Newest first."),
+    retrieve=extend_schema(description="A drawdown: within and beyond the share, prices, amounts to the fen."),
+)
+class DrawdownViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+    """Members' draws from reserves."""
+
+    queryset = Drawdown.objects.all()
+    serializer_class = serializers.DrawdownSerializer
+    filterset_class = filters.DrawdownFilter
+
+    def visible(self):
+        return selectors.drawdown_list(brain=self.request.brain, enterprise_id=self.enterprise_id,
+                                       operator=self.operator)
+
+    @extend_schema(request=serializers.DrawInputSerializer, responses={201: serializers.DrawdownSerializer})
+    def create(self, request, brain_slug=None):
+        """Draw from a reserve (a buyer member with a share): what is left of the share first, at the unit price;
+        the rest at the surcharge, only from stock no other member's remaining share needs. Refused with
+        `insufficient_stock` or `beyond_share_unavailable` (nothing drawn). Send an Idempotency-Key to retry
+        safely."""
+        data = self.valid(serializers.DrawInputSerializer)
+        drawdown = reserves.reserve_draw(reserve=data.pop("reserve"), by=request.user, **data)
+        return self.fresh(drawdown, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Operators: every replenishment; a supplier: its own orders."),
+    retrieve=extend_schema(description="A replenishment order."),
+)
+class ReplenishmentViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+    """Orders to a reserve's supplier, opened when its stock fell below the threshold (one open at a time)."""
+
+    queryset = Replenishment.objects.all()
+    serializer_class = serializers.ReplenishmentSerializer
+    filterset_class = filters.ReplenishmentFilter
+
+    def visible(self):
+        return selectors.replenishment_list(brain=self.request.brain, enterprise_id=self.enterprise_id,
+                                            operator=self.operator)
+
+    @extend_schema(request=serializers.ReplenishmentReceiveSerializer, responses=serializers.ReplenishmentSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, brain_slug=None, pk=None):
+        """The goods arrived (operators): at most the quantity ordered, at the supplier's unit cost. If the stock
+        is still below the threshold, the next replenishment opens for the rest."""
+        data = self.valid(serializers.ReplenishmentReceiveSerializer)
+        return self.fresh(reserves.replenishment_receive(replenishment=self.get_object(), by=request.user, **data))
+
+    @extend_schema(request=serializers.ReplenishmentCancelSerializer, responses=serializers.ReplenishmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, brain_slug=None, pk=None):
+        """Call an open replenishment off (operators), with the reason."""
+        data = self.valid(serializers.ReplenishmentCancelSerializer)
+        return self.fresh(reserves.replenishment_cancel(replenishment=self.get_object(), by=request.user, **data))
