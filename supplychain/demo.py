@@ -1,6 +1,7 @@
 """Demo of pooled buying (idempotent): in the pump-valve brain an open 304 stainless group purchase 10 t short
-of its next tier, and a locked Q235B coil purchase with a deposit paid, the supplier paid and a partial
-shipment; in the leather-shoe brain a traders' sample group order 90 pairs short of the factory's minimum."""
+of its next tier, a locked Q235B coil purchase with a deposit paid, the supplier paid and a partial shipment,
+and a 304 coil joint reserve drawn below its threshold, its replenishment ordered; in the leather-shoe brain a traders'
+sample group order 90 pairs short of the factory's minimum."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -121,6 +122,33 @@ def _samples(brain, trader, other_trader, factory):
     _pledge(made, other_trader, "90", "温州市鹿城区南汇街道 鞋都大道 外贸鞋样采购商行")
 
 
+def _reserve(brain, operator, steel, dongfang, lio, songmen):
+    """A joint reserve of 304 coil: stocked once, shares committed, a reference price up since, two draws (one
+    beyond its share at the surcharge) and the next replenishment ordered."""
+    from supplychain.models import Replenishment, Reserve
+    from supplychain.services import reserves
+
+    title = "304 不锈钢冷轧卷 联储联备"
+    with brain_context(brain.pk):
+        if Reserve.objects.in_brain(brain).filter(title=title).exists():
+            return
+    reserve = reserves.reserve_create(
+        brain=brain, by=operator, supplier_id=steel.enterprise_id, title=title, material_grade="06Cr19Ni10 (304)",
+        specification="2.0×1219×C 冷轧卷 2B", unit="t", base_price=D("16200.00"), base_reference_price=D("15600.00"),
+        replenish_threshold=D("20"), replenish_to=D("60"), pass_through_percent=D("80"), surcharge_percent=D("5"))
+    with brain_context(brain.pk):
+        first = Replenishment.objects.in_brain(brain).get(reserve=reserve)
+    reserves.replenishment_receive(replenishment=first, by=operator, quantity=D("60"), unit_cost=D("15950.00"),
+                                   note_number="QJ-JR-0001")
+    for member, committed in ((dongfang, "25"), (lio, "20"), (songmen, "10")):
+        reserves.share_commit(reserve=reserve, by=operator, member_id=member.enterprise_id, committed=D(committed))
+    reserves.reference_price_record(reserve=reserve, by=operator, value=D("15900.00"), quoted_on=timezone.localdate(),
+                                    source="无锡不锈钢电子交易中心 304/2B 冷轧卷")
+    reserves.reserve_draw(reserve=reserve, by=dongfang, quantity=D("18"), note="泵轴车间 12 月用料")
+    reserves.reserve_draw(reserve=reserve, by=songmen, quantity=D("12"), note="叶轮外协急用")  # 2 t beyond its share
+    reserves.reserve_draw(reserve=reserve, by=lio, quantity=D("15"), note="阀体二期")  # 15 t left: below 20 t
+
+
 @transaction.atomic
 def load(*, brains: dict, users: dict) -> None:
     operator = users["operator"]
@@ -132,6 +160,7 @@ def load(*, brains: dict, users: dict) -> None:
         songmen = _user("温岭市松门水泵配件厂", "pvsongmen", "蒋松")
         _stainless(pump, operator, steel, dongfang, lio)
         _coil(pump, operator, steel, dongfang, songmen)
+        _reserve(pump, operator, steel, dongfang, lio, songmen)
     shoe = brains.get("leather-shoe")
     if shoe is not None:
         trader = _user("温州市鹿城红蜻蜓鞋业（演示）有限公司", "shoebuyer", "吴丽娜")

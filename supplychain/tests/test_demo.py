@@ -35,6 +35,13 @@ def test_the_demo_shows_each_state_and_loads_twice_the_same(db):
     assert stainless.status == "open" and progress.total == Decimal("40") and progress.to_next == Decimal("10")
     assert coil.status == "locked" and coil.locked_price == Decimal("4080.00")  # 65 t: the 60 t tier
     assert books.open_exposure > 0 and books.owed_to_suppliers > 0
+    from supplychain.models import Drawdown, Replenishment, Reserve
+
+    with brain_context(pump.pk):
+        reserve = Reserve.objects.get()
+        assert reserve.stock == Decimal("15") and Drawdown.objects.filter(reserve=reserve).count() == 3
+        [reordered] = Replenishment.objects.filter(reserve=reserve, status="open")
+        assert reordered.quantity == Decimal("45")  # back up to 60 t
     with brain_context(shoe.pk):
         samples = GroupBuy.objects.get(kind="sample_order")
         assert samples.status == "open" and selectors.tier_progress(samples).to_minimum == Decimal("90")

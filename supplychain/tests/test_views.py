@@ -115,3 +115,10 @@ def test_a_members_draft_is_not_shown_to_other_members(client, pump, dongfang, s
     assert client.get(page(draft.pk)).status_code == 404
     client.force_login(dongfang)
     assert client.get(page(draft.pk)).status_code == 200
+
+
+def test_the_brain_home_leads_to_pooled_buying_and_joint_reserves(client, pump, dongfang):
+    client.force_login(dongfang)
+    home = client.get(reverse("brain-home", args=["pump-valve"])).content.decode()
+    assert reverse("supplychain:group-buys", args=["pump-valve"]) in home
+    assert reverse("reserves:list", args=["pump-valve"]) in home
