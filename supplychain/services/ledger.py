@@ -42,14 +42,15 @@ class Leg:
 
 
 def entry_post(*, brain_id: int, kind: str, legs: list[Leg], by: User | None, group_buy: GroupBuy | None = None,
-               memo: str = "", reference: str = "") -> JournalEntry:
+               reserve=None, memo: str = "", reference: str = "") -> JournalEntry:
     """Post one entry. Refuses an unbalanced or empty one here already; the database would at commit."""
     legs = [leg for leg in legs if leg.debit or leg.credit]
     debits, credits = sum((leg.debit for leg in legs), ZERO), sum((leg.credit for leg in legs), ZERO)
     if not legs or debits != credits:
         raise DomainError(_("An entry must balance: debits %(debit)s, credits %(credit)s.")
                           % {"debit": debits, "credit": credits}, code="unbalanced")
-    entry = JournalEntry.objects.create(brain_id=brain_id, kind=kind, group_buy=group_buy, memo=memo[:300],
+    entry = JournalEntry.objects.create(brain_id=brain_id, kind=kind, group_buy=group_buy, reserve=reserve,
+                                        memo=memo[:300],
                                         reference=reference[:100], created_by=by if by and by.pk else None)
     JournalLine.objects.bulk_create(
         JournalLine(brain_id=brain_id, entry=entry, debit=leg.debit, credit=leg.credit,

@@ -316,12 +316,11 @@ def reserve_draw(*, reserve: Reserve, by: User, quantity, note: str = "") -> Dra
         cost = reserve.inventory_value if quantity == reserve.stock else \
             fen(reserve.inventory_value * quantity / reserve.stock)
         entry = ledger.entry_post(
-            brain_id=reserve.brain_id, kind=JournalEntry.Kind.RESERVE_DRAW, by=by,
+            brain_id=reserve.brain_id, kind=JournalEntry.Kind.RESERVE_DRAW, by=by, reserve=reserve,
             memo=f"{reserve.number} {qty(quantity)} {reserve.unit} @ {priced.unit_price}",
             legs=[Leg(Kind.MEMBER, debit=amount.total, enterprise_id=share.member_id),
                   Leg(Kind.SALES, credit=amount.net), Leg(Kind.SALES_VAT, credit=amount.vat),
                   Leg(Kind.COGS, debit=cost), Leg(Kind.INVENTORY, credit=cost)])
-        _link_entry(entry, reserve)
         drawdown = Drawdown.objects.create(
             brain_id=reserve.brain_id, reserve=reserve, share=share, member_id=share.member_id, quantity=quantity,
             within_share=within, beyond_share=beyond, reference_price=priced.reference,
@@ -338,12 +337,6 @@ def reserve_draw(*, reserve: Reserve, by: User, quantity, note: str = "") -> Dra
             "stock": qty(reserve.stock)})
         _replenish_if_low(reserve, drawdown=drawdown)
         return drawdown
-
-
-def _link_entry(entry: JournalEntry, reserve: Reserve) -> None:
-    """ledger.entry_post knows campaigns only; the entry is the reserve's too."""
-    JournalEntry.objects.in_brain(reserve.brain_id).filter(pk=entry.pk).update(reserve=reserve)
-    entry.reserve = reserve
 
 
 # --- Replenishing ----------------------------------------------------------------------------------------------
@@ -392,11 +385,11 @@ def replenishment_receive(*, replenishment: Replenishment, by: User, quantity, u
                               code="over_receipt")
         amount = split_vat(reserve, fen(quantity * unit_cost))
         entry = ledger.entry_post(
-            brain_id=reserve.brain_id, kind=JournalEntry.Kind.RESERVE_RECEIPT, by=by, reference=note_number,
+            brain_id=reserve.brain_id, kind=JournalEntry.Kind.RESERVE_RECEIPT, by=by, reserve=reserve,
+            reference=note_number,
             memo=f"{replenishment.number} {qty(quantity)} {reserve.unit} @ {unit_cost}",
             legs=[Leg(Kind.INVENTORY, debit=amount.net), Leg(Kind.INPUT_VAT, debit=amount.vat),
                   Leg(Kind.SUPPLIER, credit=amount.total, enterprise_id=replenishment.supplier_id)])
-        _link_entry(entry, reserve)
         replenishment.status, replenishment.received_quantity, replenishment.unit_cost = (
             Replenishment.Status.RECEIVED, quantity, unit_cost)
         replenishment.net, replenishment.vat, replenishment.note_number = amount.net, amount.vat, note_number
