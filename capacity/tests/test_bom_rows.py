@@ -6,7 +6,6 @@ from rest_framework.test import APIClient
 
 from capacity.models import Part
 from conftest import api_as
-from tenants.context import brain_context
 from tenants.services import api_key_create
 
 

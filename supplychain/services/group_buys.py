@@ -6,9 +6,8 @@ Contention: every pledge, the deadline's decision and a supplier's answer take t
 refused; the decision is made exactly once whoever runs it (beat, a retry, an operator).
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
@@ -19,6 +18,7 @@ from supplychain.models import (
     ZERO, DeliveryWindow, GroupBuy, GroupBuySupplier, JournalEntry, Pledge, PriceTier, Settlement, Shipment,
     SupplyOrder, SupplyOrderLine,
 )
+from supplychain.amounts import Amount, fen, qty, split_vat
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
 from tenants.context import brain_context, cross_brain
@@ -27,17 +27,7 @@ from tenants.models import Brain, BrainStaff, Membership, User
 from tenants.outbox import event_record
 from tenants.services import next_number
 
-FEN = Decimal("0.01")
 Status = GroupBuy.Status
-
-
-def qty(value: Decimal) -> str:
-    """A quantity for a message: 40, 12.5, never 4E+1 or 12.500."""
-    return format(value.normalize(), "f")
-
-
-def fen(value: Decimal) -> Decimal:
-    return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def _locked(group_buy: GroupBuy) -> GroupBuy:
@@ -357,25 +347,9 @@ def group_buy_supplier_decide(*, group_buy: GroupBuy, by: User, agree: bool) -> 
 # --- Locking: settlements, orders, the ledger -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Amount:
-    net: Decimal
-    vat: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.net + self.vat
-
-
 def goods_amount(group_buy: GroupBuy, quantity: Decimal, unit_price: Decimal) -> Amount:
     """Quantity × price to the fen, split into net and VAT as the campaign states its prices."""
-    rate = group_buy.vat_rate / 100
-    if group_buy.prices_include_vat:
-        total = fen(quantity * unit_price)
-        net = fen(total / (1 + rate))
-        return Amount(net, total - net)
-    net = fen(quantity * unit_price)
-    return Amount(net, fen(net * rate))
+    return split_vat(fen(quantity * unit_price), vat_rate=group_buy.vat_rate, includes_vat=group_buy.prices_include_vat)
 
 
 def fee_amount(group_buy: GroupBuy, quantity: Decimal, goods_total: Decimal) -> Amount:
@@ -387,8 +361,7 @@ def fee_amount(group_buy: GroupBuy, quantity: Decimal, goods_total: Decimal) -> 
         total = fen(quantity * group_buy.fee_value)
     else:
         total = fen(group_buy.fee_value)
-    net = fen(total / (1 + group_buy.fee_vat_rate / 100))
-    return Amount(net, total - net)
+    return split_vat(total, vat_rate=group_buy.fee_vat_rate, includes_vat=True)
 
 
 def _allocate(group_buy: GroupBuy, pledges: list[Pledge]) -> list[tuple[GroupBuySupplier, Pledge, Decimal]]:

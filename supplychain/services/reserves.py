@@ -24,7 +24,7 @@ the supplier's payable.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -34,6 +34,8 @@ from django.utils.translation import gettext as _
 from supplychain.models import (
     ZERO, Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
+from supplychain import amounts
+from supplychain.amounts import Amount, fen, qty
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
 from tenants.access import brain_access, require_member_role
@@ -43,17 +45,7 @@ from tenants.models import Brain, Membership, User
 from tenants.outbox import event_record
 from tenants.services import next_number
 
-FEN = Decimal("0.01")
 Kind = ledger.Kind
-
-
-def qty(value: Decimal) -> str:
-    """A quantity for a message: 40, 12.5, never 4E+1 or 12.500."""
-    return format(value.normalize(), "f")
-
-
-def fen(value: Decimal) -> Decimal:
-    return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def _locked(reserve: Reserve) -> Reserve:
@@ -102,23 +94,9 @@ def _percent(value, field: str) -> Decimal:
     return number
 
 
-@dataclass(frozen=True)
-class Amount:
-    net: Decimal
-    vat: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.net + self.vat
-
-
 def split_vat(reserve: Reserve, stated: Decimal) -> Amount:
     """An amount to the fen as the reserve states its prices, split into net and VAT."""
-    rate = reserve.vat_rate / 100
-    if reserve.prices_include_vat:
-        net = fen(stated / (1 + rate))
-        return Amount(net, stated - net)
-    return Amount(stated, fen(stated * rate))
+    return amounts.split_vat(stated, vat_rate=reserve.vat_rate, includes_vat=reserve.prices_include_vat)
 
 
 # --- Reading the price ------------------------------------------------------------------------------------

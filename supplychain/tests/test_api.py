@@ -2,17 +2,18 @@
 
 import asyncio
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import websockets
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from conftest import api_as
-from supplychain.models import GroupBuy, Pledge, SupplyOrderLine
+from supplychain.models import Pledge
 from supplychain.tests.conftest import at_deadline, pledge, window_of
-from tenants.context import brain_context
 from tenants.services import api_key_create
 from tenants.tests.test_live import session_cookie
 
@@ -28,17 +29,13 @@ def create_body(steel, deadline):
         "deadline": deadline.isoformat(), "deposit_percent": "10", "fee_mode": "per_unit", "fee_value": "15.00",
         "on_failure": "extend", "tiers": [{"min_total": "20", "unit_price": "4200.00"},
                                           {"min_total": "60", "unit_price": "4080.00"}],
-        "windows": [{"starts_on": str((deadline + __import__("datetime").timedelta(days=3)).date()),
-                     "ends_on": str((deadline + __import__("datetime").timedelta(days=8)).date())}],
+        "windows": [{"starts_on": str((deadline + timedelta(days=3)).date()),
+                     "ends_on": str((deadline + timedelta(days=8)).date())}],
         "suppliers": [{"supplier": steel.enterprise_id, "capacity": "200"}],
     }
 
 
 def test_an_operator_opens_a_campaign_and_members_pledge_with_a_key(pump, pete, steel, dongfang, songmen):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     operator = api_as(pete)
     created = operator.post(url("group-buy-list"), create_body(steel, timezone.now() + timedelta(days=3)), format="json")
     assert created.status_code == 201, created.json()
