@@ -3,6 +3,7 @@
 The sync itself is brain.sync.engine; these functions enter their brain, check who acts and record events.
 """
 
+import json
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from tenants.outbox import event_record
 SOURCE_FIELDS = ("name", "kind", "department", "record_type", "url", "token", "folder", "options", "mapping",
                  "authoritative_for", "priority", "interval_minutes", "lookback_minutes", "enabled")
 STALE_QUEUED = timedelta(minutes=10)
+OPTION_RANGES = {"page_size": (1, 10_000), "timeout": (0.1, 600), "retries": (0, 10)}
 
 
 def _require_operator(brain, by) -> None:
@@ -63,8 +65,20 @@ def _validate(values: dict) -> None:
     if unknown:
         raise DomainError(_("Authoritative for attributes the mapping does not have: %(names)s.")
                           % {"names": ", ".join(unknown)}, field="authoritative_for")
-    if not isinstance(values.get("options", {}), dict):
+    options = values.get("options") or {}
+    if not isinstance(options, dict):
         raise DomainError(_("The options must be an object."), field="options")
+    for key, (low, high) in OPTION_RANGES.items():
+        if key in options and (not isinstance(options[key], int | float) or isinstance(options[key], bool)
+                               or not low <= options[key] <= high):
+            raise DomainError(_("The option “%(key)s” must be a number from %(low)s to %(high)s.")
+                              % {"key": key, "low": low, "high": high}, field="options")
+    for key, value in options.items():
+        if key not in OPTION_RANGES and not isinstance(value, str):
+            raise DomainError(_("The option “%(key)s” must be text.") % {"key": key}, field="options")
+    for name in ("mapping", "options"):
+        if "\\u0000" in json.dumps(values.get(name) or {}):
+            raise DomainError(_("Text may not hold a NUL character."), field=name)
 
 
 def data_source_create(*, brain, by, **fields) -> DataSource:

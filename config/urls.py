@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+import brain.api.urls
 import brain.urls
 import capacity.api.urls
 import capacity.urls
@@ -14,7 +15,8 @@ import tenants.urls
 # resolved by tenants.middleware.BrainMiddleware before any view runs.
 brain_pages = [*brain.urls.urlpatterns, *tenants.urls.brain_urlpatterns, path("capacity/", include(capacity.urls)),
                path("supply/", include(supplychain.urls))]
-brain_api_routers = [tenants.api.urls.brain_router, capacity.api.urls.router, supplychain.api.urls.router]  # tests/test_cross_brain.py checks each has a case
+brain_api_routers = [tenants.api.urls.brain_router, capacity.api.urls.router, supplychain.api.urls.router,
+                     brain.api.urls.router]  # tests/test_cross_brain.py checks each has a case
 brain_api = [url for router in brain_api_routers for url in router.urls]
 
 urlpatterns = [
