@@ -44,12 +44,15 @@ def code_for(index: int, region: str) -> str:
     return body + credit_code.check_character(body)
 
 
-def registry_rows(count: int, *, seed: int = 2026, start: datetime | None = None, bad_every: int = 0) -> list[dict]:
+def registry_rows(count: int, **kwargs) -> list[dict]:
+    return list(iter_registry_rows(count, **kwargs))
+
+
+def iter_registry_rows(count: int, *, seed: int = 2026, start: datetime | None = None, bad_every: int = 0):
     """`count` made-up registry rows (one per enterprise), changes a few seconds apart from `start`. Every
     `bad_every`-th row has a broken credit code: alternately a wrong check character and a malformed one."""
     rng = random.Random(seed)
     start = start or datetime(2026, 1, 5, 8, 30)
-    rows = []
     for index in range(count):
         region = REGIONS[index % len(REGIONS)]
         trade, industry = TRADES[rng.randrange(len(TRADES))]
@@ -58,7 +61,7 @@ def registry_rows(count: int, *, seed: int = 2026, start: datetime | None = None
             broken = (index // bad_every) % 2
             code = code[:17] + ("0" if code[17] != "0" else "1") if broken == 0 else code[:10] + "IO" + code[12:16]
         founded = datetime(1995, 1, 1) + timedelta(days=rng.randrange(10_000))
-        rows.append({
+        yield {
             "id": index + 1,
             "tyshxydm": code,
             "qymc": f"{PREFIXES[index % len(PREFIXES)]}{rng.choice(WORDS)}{trade}有限公司",
@@ -70,8 +73,7 @@ def registry_rows(count: int, *, seed: int = 2026, start: datetime | None = None
             "hydm": industry,
             "gxsj": (start + timedelta(seconds=3 * index)).strftime("%Y-%m-%d %H:%M:%S"),
             "scbz": "0",
-        })
-    return rows
+        }
 
 
 class FakeRegistry:

@@ -162,7 +162,10 @@ SPECTACULAR_SETTINGS = {
                             "ProgressStatusEnum": "capacity.models.ProgressReport.Status",
                             "ChangeRequestStatusEnum": "capacity.models.ChangeRequest.Status",
                             "ChangeRequestSideEnum": "capacity.models.ChangeRequest.Side",
-                            "BoardRiskEnum": "capacity.board.Risk"},
+                            "BoardRiskEnum": "capacity.board.Risk",
+                            "DataSourceKindEnum": "brain.models.DataSource.Kind",
+                            "SyncRunStatusEnum": "brain.models.SyncRun.Status",
+                            "QuarantinedRecordStatusEnum": "brain.models.QuarantinedRecord.Status"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------
