@@ -11,7 +11,8 @@ from django.db import migrations, models
 # The merge rule of brain.sync.engine, per attribute. `held` and `incoming` are facts objects
 # {attribute: {"v": value, "t": as-of, "s": source id, "p": priority}}; `floor` is the latest tombstone.
 # Held values as of the floor or older are dropped; an incoming value is ignored if as of the floor or older,
-# and otherwise replaces the held one only if it ranks higher by (priority, as-of, source id).
+# and otherwise replaces the held one only if it ranks higher by (priority, as-of, source id); on a tie of
+# (priority, as-of) an equal value stays with the source that gave it first (two departments agreeing is no change).
 FACTS_MERGE = """
 CREATE OR REPLACE FUNCTION ib_facts_merge(held jsonb, incoming jsonb, floor timestamptz)
 RETURNS jsonb LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
@@ -31,8 +32,9 @@ BEGIN
     cur := merged -> k;
     IF cur IS NOT NULL THEN
       p := (fact->>'p')::int; cp := (cur->>'p')::int; ct := (cur->>'t')::timestamptz;
+      -- a tie on (priority, as-of) keeps an equal value where it is, and else goes to the higher source id
       CONTINUE WHEN p < cp OR (p = cp AND t < ct)
-                 OR (p = cp AND t = ct AND (fact->>'s')::bigint <= (cur->>'s')::bigint);
+                 OR (p = cp AND t = ct AND (fact->'v' = cur->'v' OR (fact->>'s')::bigint <= (cur->>'s')::bigint));
     END IF;
     merged := merged || jsonb_build_object(k, fact);
   END LOOP;

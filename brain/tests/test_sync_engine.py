@@ -237,3 +237,15 @@ def test_a_file_drop_folder_is_read_and_may_not_leave_the_drop_folder(mould, olg
         services.data_source_create(brain=mould, by=olga, name="越界", kind="file_drop", department="tax",
                                     record_type="tax_credit", folder="../../etc", mapping=mapping)
     assert refused.value.field == "folder"
+
+
+def test_two_sources_agreeing_on_a_value_of_the_same_date_is_no_change(mould, olga, source, registry, code):
+    registry.rows = [row(code, "2026-03-01 10:00:00", zczb="500万元人民币")]
+    run(source)
+    other = http_source(mould, olga, registry, name="第二个登记接口", authoritative_for=[], priority=10)
+    same = run(other)
+    assert (same.updated, same.unchanged) == (0, 1)
+    registry.rows = [row(code, "2026-03-01 10:00:00", zczb="600万元人民币")]  # same date, another value
+    services.data_source_update(source=fresh(other), by=olga, reset_watermark=True)
+    tie = run(other)
+    assert tie.updated == 1 and record(code).facts["registered_capital"]["s"] == other.pk  # the higher source id
