@@ -4,4 +4,8 @@ from brain import views
 
 urlpatterns = [
     path("", views.BrainHomeView.as_view(), name="brain-home"),
+    path("operator/sync/", views.SyncSourcesView.as_view(), name="sync-sources"),
+    path("operator/sync/sources/<int:pk>/", views.SyncSourceView.as_view(), name="sync-source"),
+    path("operator/sync/runs/<int:pk>/", views.SyncRunView.as_view(), name="sync-run"),
+    path("operator/sync/quarantine/", views.SyncQuarantineView.as_view(), name="sync-quarantine"),
 ]

@@ -122,6 +122,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads live outside the web root and are served only through authorised views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
+# Government data (brain.sync): file-drop sources read only folders under this one; HTTP pages that fail are
+# retried after 1 s, 2 s, 4 s, … (GOV_SYNC_RETRY_BASE_SECONDS).
+GOV_DATA_DROP_DIR = Path(os.environ.get("GOV_DATA_DROP_DIR", BASE_DIR / ".data" / "gov-drop"))
+GOV_SYNC_RETRY_BASE_SECONDS = float(os.environ.get("GOV_SYNC_RETRY_BASE_SECONDS", "1"))
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -153,14 +157,18 @@ SPECTACULAR_SETTINGS = {
     # One name for a choice set used under several field names (attachments' kind, the kinds of uploads).
     "ENUM_NAME_OVERRIDES": {"GroupBuyKindEnum": "supplychain.models.GroupBuy.Kind",
                             "JournalEntryKindEnum": "supplychain.models.JournalEntry.Kind",
-                            "PaymentKindEnum": "supplychain.models.PAYMENT_KINDS","AttachmentKindEnum": "capacity.models.Attachment.Kind",
+                            "PaymentKindEnum": "supplychain.models.PAYMENT_KINDS",
+                            "AttachmentKindEnum": "capacity.models.Attachment.Kind",
                             "WorkOrderStatusEnum": "capacity.models.WorkOrder.Status",
                             "ProgressStatusEnum": "capacity.models.ProgressReport.Status",
                             "ChangeRequestStatusEnum": "capacity.models.ChangeRequest.Status",
                             "ChangeRequestSideEnum": "capacity.models.ChangeRequest.Side",
                             "BoardRiskEnum": "capacity.board.Risk",
                             "ReserveStatusEnum": "supplychain.models.Reserve.Status",
-                            "ReplenishmentStatusEnum": "supplychain.models.Replenishment.Status"},
+                            "ReplenishmentStatusEnum": "supplychain.models.Replenishment.Status",
+                            "DataSourceKindEnum": "brain.models.DataSource.Kind",
+                            "SyncRunStatusEnum": "brain.models.SyncRun.Status",
+                            "QuarantinedRecordStatusEnum": "brain.models.QuarantinedRecord.Status"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------
@@ -181,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {"task": "tenants.tasks.purge_idempotency_keys", "schedule": 3600.0},
     "close-due-rfqs": {"task": "capacity.tasks.close_due_rfqs", "schedule": 60.0},
     "decide-due-group-buys": {"task": "supplychain.tasks.decide_due_group_buys", "schedule": 60.0},
+    # Government data: every minute, queue the sources whose interval is up (each run on queue `sync`).
+    "queue-due-syncs": {"task": "brain.tasks.queue_due_syncs", "schedule": 60.0},
     # The project board: stale-progress reminders at 09:00 and 14:00 (once per work order and day), the
     # buyers' digest at 08:00 (once per project and day), Asia/Shanghai.
     "progress-reminders": {"task": "capacity.tasks.send_progress_reminders",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+import brain.api.urls
 import brain.urls
 import capacity.api.urls
 import capacity.urls
@@ -17,7 +18,7 @@ import tenants.urls
 brain_pages = [*brain.urls.urlpatterns, *tenants.urls.brain_urlpatterns, path("capacity/", include(capacity.urls)),
                path("supply/", include(supplychain.urls)), path("reserves/", include(supplychain.reserve_urls))]
 brain_api_routers = [tenants.api.urls.brain_router, capacity.api.urls.router, supplychain.api.urls.router,
-                     supplychain.api.reserve_urls.reserve_router]  # tests/test_cross_brain.py checks each has a case
+                     supplychain.api.reserve_urls.reserve_router, brain.api.urls.router]  # tests/test_cross_brain.py checks each has a case
 brain_api = [url for router in brain_api_routers for url in router.urls]
 
 urlpatterns = [

@@ -64,6 +64,17 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "replay": ("v1_brains_webhook_deliveries_replay_create",),
         "delete": ("v1_brains_webhook_endpoints_destroy",),
     },
+    # --- brain: government-data sync (operators)
+    "sync-sources": {POST: ("v1_brains_sync_sources_create",)},
+    "sync-source": {
+        "save": ("v1_brains_sync_sources_partial_update",),  # reset_watermark too
+        "run": ("v1_brains_sync_sources_run_create",),
+        "delete": ("v1_brains_sync_sources_destroy",),
+    },
+    "sync-quarantine": {
+        "retry": ("v1_brains_quarantined_records_retry_create",),
+        "dismiss": ("v1_brains_quarantined_records_dismiss_create",),
+    },
     # --- capacity: projects, BOM, drawings, RFQs, quotes, profile
     "capacity:projects": {POST: ("v1_brains_projects_create",)},
     "capacity:project": {

@@ -1027,3 +1027,100 @@ def test_reserve_actions_and_pages_of_another_brain_are_404_and_change_nothing(c
         "action": "cancel-replenishment", "replenishment": opened.pk, "reason": "x"})
     assert response.status_code == 404
     assert snapshot() == before
+# --- brain: government-data sync (operators only) ------------------------------------------------------------
+
+
+def _sync_source(brain, owner, *, bad=True):
+    """A file-drop source of `brain` with one run behind it and (if `bad`) one row in quarantine."""
+    from django.conf import settings
+
+    from brain import services as brain_services
+    from brain.sync.engine import sync_run_execute
+
+    operator = make_user(f"gov-op-{brain.slug}")
+    with brain_context(brain.pk):
+        BrainStaff.objects.create(brain=brain, user=operator, role=BrainStaff.Role.OPERATOR)
+    folder = settings.GOV_DATA_DROP_DIR / f"cross-{brain.slug}"
+    folder.mkdir(parents=True, exist_ok=True)
+    good = owner.enterprise.credit_code
+    (folder / "rows.csv").write_text("tyshxydm,qymc,gxsj\n" f"{good},{owner.enterprise.legal_name},2026-03-01\n"
+                                     + ("91331003MA0000001X,坏代码公司,2026-03-01\n" if bad else ""), encoding="utf-8")
+    source = brain_services.data_source_create(
+        brain=brain, by=operator, name=f"登记信息{brain.pk}", kind="file_drop", department="market_regulation",
+        record_type="registration", folder=folder.name,
+        mapping={"credit_code": "tyshxydm", "as_of": "gxsj", "attributes": {"legal_name": "qymc"}})
+    run = sync_run_execute(brain_id=brain.pk, source_id=source.pk)
+    return source, run, operator
+
+
+@pytest.fixture
+def _drop(settings, tmp_path):
+    settings.GOV_DATA_DROP_DIR = tmp_path
+
+
+@pytest.mark.usefixtures("_drop")
+class TestSyncSources(CrossBrainWriteCase):
+    basename = "sync-source"
+    update_payload = {"name": "改名"}
+
+    def make_object(self, brain, *, owner):
+        return _sync_source(brain, owner)[0]
+
+
+@pytest.mark.usefixtures("_drop")
+class TestSyncRuns(CrossBrainCase):
+    basename = "sync-run"
+
+    def make_object(self, brain, *, owner):
+        return _sync_source(brain, owner)[1]
+
+
+@pytest.mark.usefixtures("_drop")
+class TestQuarantinedRecords(CrossBrainCase):
+    basename = "quarantined-record"
+
+    def make_object(self, brain, *, owner):
+        source = _sync_source(brain, owner)[0]
+        with brain_context(brain.pk):
+            return source.quarantine.get()
+
+
+def test_sync_actions_and_pages_of_another_brain_are_404_and_change_nothing(client, _drop, mould, pump, alice,
+                                                                             olga, charlie):
+    """Olga operates the mould brain; the pump-valve brain's source, runs and quarantine do not exist for her,
+    under either brain's URL, in the API and on the web. The public records its run brought are global."""
+    from brain.models import PublicRecord, QuarantinedRecord, SyncRun
+
+    source, run, _operator = _sync_source(pump, charlie)
+    with brain_context(pump.pk):
+        bad = source.quarantine.get()
+    api = api_as(olga)
+    client.force_login(olga)
+    for slug in (mould.slug, pump.slug):
+        assert api.post(reverse("sync-source-run", kwargs={"brain_slug": slug, "pk": source.pk})).status_code == 404
+        for name in ("retry", "dismiss"):
+            url = reverse(f"quarantined-record-{name}", kwargs={"brain_slug": slug, "pk": bad.pk})
+            assert api.post(url, {"credit_code": "91331003MA00000018"}, format="json").status_code == 404
+        for page in (f"/b/{slug}/operator/sync/sources/{source.pk}/", f"/b/{slug}/operator/sync/runs/{run.pk}/"):
+            assert client.get(page).status_code == 404
+        assert client.post(f"/b/{slug}/operator/sync/sources/{source.pk}/", {"action": "run"}).status_code == 404
+    response = client.post(f"/b/{mould.slug}/operator/sync/quarantine/", {"action": "dismiss", "record": bad.pk})
+    assert response.status_code == 404
+    assert client.get(f"/b/{mould.slug}/operator/sync/").status_code == 200  # her own brain's page
+    assert source.name not in client.get(f"/b/{mould.slug}/operator/sync/").content.decode()
+    with brain_context(pump.pk):
+        assert SyncRun.objects.filter(source=source).count() == 1
+        assert QuarantinedRecord.objects.get(pk=bad.pk).status == "open"
+    # Public records are global: what the pump-valve brain's source brought is the same fact for every brain.
+    assert PublicRecord.objects.get(credit_code=charlie.enterprise.credit_code).values["legal_name"] == \
+        charlie.enterprise.legal_name
+
+
+def test_sync_pages_and_api_are_404_to_members_who_are_not_operators(client, _drop, mould, alice):
+    _sync_source(mould, alice)
+    client.force_login(alice)
+    api = api_as(alice)
+    for page in ("/b/mould/operator/sync/", "/b/mould/operator/sync/quarantine/"):
+        assert client.get(page).status_code == 404
+    for name in ("sync-source-list", "sync-run-list", "quarantined-record-list"):
+        assert api.get(reverse(name, kwargs={"brain_slug": mould.slug})).status_code == 404

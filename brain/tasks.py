@@ -1,0 +1,26 @@
+"""Celery tasks of government-data sync: thin, take ids, idempotent (queue `sync`, acks_late).
+
+A run asked twice runs once (it is one queued row); a task redelivered after a worker was killed finds the
+killed run abandoned and starts again from the durable watermark.
+"""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, queue="sync")
+def queue_due_syncs() -> int:
+    """Beat, every minute: queue a run of each source whose interval is up."""
+    from brain.services import sync_runs_queue_due
+
+    return sync_runs_queue_due()
+
+
+@shared_task(acks_late=True, queue="sync")
+def run_requested_sync(brain_id: int, event_id: int) -> int | None:
+    """`sync.run_requested`: run the source now (nothing if another worker holds it, or the run is done)."""
+    from brain.sync.engine import sync_run_execute
+    from tenants.outbox import event_payload
+
+    payload = event_payload(brain_id=brain_id, event_id=event_id)
+    run = sync_run_execute(brain_id=brain_id, source_id=payload["source"], run_id=payload["run"])
+    return run.pk if run else None
