@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.models import BrainOwned, User
 
@@ -136,7 +137,7 @@ class QuarantinedRecord(BrainOwned):
     """A row a source sent that we could not take, kept with the reason until it is re-tried or dismissed."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("quarantined row", "open")
         RESOLVED = "resolved", _("resolved")
         DISMISSED = "dismissed", _("dismissed")
 

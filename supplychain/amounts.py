@@ -35,3 +35,19 @@ def split_vat(stated: Decimal, *, vat_rate: Decimal, includes_vat: bool) -> Amou
         net = fen(stated / (1 + rate))
         return Amount(net, stated - net)
     return Amount(stated, fen(stated * rate))
+
+
+# The largest amount the amount columns hold (numeric(14, 2)): beyond it an entry could not be stored at all.
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def check_fits(value: Decimal, *, field: str) -> Decimal:
+    """Refuse, with a clear error naming `field`, an amount too large to be booked (instead of a database error)."""
+    from django.utils.translation import gettext as _
+
+    from tenants.errors import DomainError
+
+    if abs(value) > MAX_AMOUNT:
+        raise DomainError(_("This comes to ¥%(amount)s, more than one entry can hold; split it.") % {
+            "amount": f"{value:,.2f}"}, field=field, code="too_large")
+    return value

@@ -1,7 +1,8 @@
 """Incremental sync: change times kept by the database, and reads in order of change.
 
-Every table with an `updated_at` column gets a trigger that stamps it on each UPDATE that changes the row, so
-no code path (a queryset `.update()`, raw SQL, a migration) can change a row without it showing. A row's change
+Every table with an `updated_at` column gets triggers that stamp it, by the database's clock, on each INSERT
+and on each UPDATE that changes the row, so no code path (a queryset `.update()`, raw SQL, a migration) can
+change a row without it showing. A row's change
 time for sync is the latest of its own and its children's (`ChangeTracked.sync_children`).
 """
 
@@ -15,7 +16,14 @@ from django.db.models.functions import Coalesce, Greatest
 TRIGGER_FUNCTION = """
 CREATE OR REPLACE FUNCTION ib_stamp_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.updated_at := clock_timestamp();
+  -- The same values written back (a model saved unchanged, even with a stale updated_at) are no change;
+  -- a write that only moves updated_at forward is a deliberate touch (a child deleted, say) and is one.
+  IF TG_OP = 'UPDATE' AND (to_jsonb(OLD) - 'updated_at') = (to_jsonb(NEW) - 'updated_at')
+     AND NEW.updated_at <= OLD.updated_at THEN
+    NEW.updated_at := OLD.updated_at;
+  ELSE
+    NEW.updated_at := clock_timestamp();
+  END IF;
   RETURN NEW;
 END $$
 """
@@ -37,9 +45,11 @@ def apply_triggers(**kwargs) -> None:
         for table in tracked_tables():
             if table in existing:
                 quoted = connection.ops.quote_name(table)
-                # WHEN: a save that changes nothing (same values written back) is no change to sync.
                 cursor.execute(f"CREATE OR REPLACE TRIGGER ib_updated_at BEFORE UPDATE ON {quoted} FOR EACH ROW "
-                               f"WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION ib_stamp_updated_at()")
+                               f"EXECUTE FUNCTION ib_stamp_updated_at()")
+                # New rows too: one clock (the database's) for every change time, not the app servers' as well.
+                cursor.execute(f"CREATE OR REPLACE TRIGGER ib_updated_at_insert BEFORE INSERT ON {quoted} "
+                               f"FOR EACH ROW EXECUTE FUNCTION ib_stamp_updated_at()")
 
 
 def sync_field(model) -> str | None:

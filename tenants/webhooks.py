@@ -47,7 +47,9 @@ logger = logging.getLogger("industry_brain.webhooks")
 
 SIGNATURE_HEADER = "IB-Signature"
 USER_AGENT = "IndustryBrain-Webhooks/1.0"
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 10  # to connect, and between bytes of the answer
+ATTEMPT_SECONDS = 30  # the whole attempt: well inside its lease
+LEASE_SECONDS = 120
 RESPONSE_KEPT = 2048  # characters of the receiver's answer kept in the log
 ALL_TYPES = "*"
 PING = "ping"
@@ -130,34 +132,58 @@ def _private_address(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def url_refusal(url: str) -> str | None:
-    """Why a webhook may not be sent to `url`, or None. Private, loopback and link-local addresses are refused
-    (a webhook must not reach into the platform's own network) unless WEBHOOK_ALLOW_PRIVATE_HOSTS is set."""
+@dataclass(frozen=True)
+class Target:
+    """Where one attempt connects: the address the name resolved to, checked, so the request cannot be sent
+    to another one resolved a moment later (DNS rebinding)."""
+
+    url: str  # with the checked address in place of the host name
+    host: str  # for the Host header and TLS (SNI and the certificate check)
+
+
+def _resolve(url: str, *, connect: bool = True) -> tuple[Target | None, str | None]:
+    """The checked target of `url`, or why there is none. Private, loopback and link-local addresses are
+    refused (a webhook must not reach into the platform's own network) unless WEBHOOK_ALLOW_PRIVATE_HOSTS;
+    then a name need not resolve yet when it is only being saved (`connect=False`)."""
     parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        return _("Give an http or https URL.")
-    if parts.scheme == "http" and settings.WEBHOOK_REQUIRE_HTTPS:
-        return _("Webhook URLs must use https.")
-    if parts.username or parts.password:
-        return _("Put no user name or password in the URL; verify the signature instead.")
-    if settings.WEBHOOK_ALLOW_PRIVATE_HOSTS:
-        return None
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+        port = parts.port
+    except ValueError:  # a port beyond 65535
+        port = -1
+    if parts.scheme not in ("https", "http") or not parts.hostname or port == -1:
+        return None, _("Give an http or https URL.")
+    if parts.scheme == "http" and settings.WEBHOOK_REQUIRE_HTTPS:
+        return None, _("Webhook URLs must use https.")
+    if parts.username or parts.password:
+        return None, _("Put no user name or password in the URL; verify the signature instead.")
+    if not connect and settings.WEBHOOK_ALLOW_PRIVATE_HOSTS:
+        return None, None
+    try:
+        addresses = [info[4][0] for info in socket.getaddrinfo(parts.hostname, port or 443, type=socket.SOCK_STREAM)]
     except (socket.gaierror, UnicodeError):
-        return _("The host name “%(host)s” does not resolve.") % {"host": parts.hostname}
-    if any(_private_address(address) for address in addresses):
-        return _("The host “%(host)s” is on a private network.") % {"host": parts.hostname}
-    return None
+        return None, _("The host name “%(host)s” does not resolve.") % {"host": parts.hostname}
+    if not settings.WEBHOOK_ALLOW_PRIVATE_HOSTS and any(_private_address(a) for a in addresses):
+        return None, _("The host “%(host)s” is on a private network.") % {"host": parts.hostname}
+    address = addresses[0]
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{port}" if port else literal
+    host = parts.hostname if not port else f"{parts.hostname}:{port}"
+    return Target(url=parts._replace(netloc=netloc).geturl(), host=host), None
 
 
-def _clean_endpoint(url: str, event_types: list[str], description: str) -> tuple[str, list[str], str]:
+def url_refusal(url: str) -> str | None:
+    """Why a webhook may not be sent to `url`, or None (checked when an endpoint is saved)."""
+    return _resolve(url, connect=False)[1]
+
+
+def _clean_endpoint(url: str, event_types: list[str], description: str,
+                    check_url: bool = True) -> tuple[str, list[str], str]:
     url = url.strip()
     if not url:
         raise DomainError(_("Give the URL to deliver to."), code="required", field="url")
     if len(url) > 500:
         raise DomainError(_("At most 500 characters."), code="max_length", field="url")
-    refusal = url_refusal(url)
+    refusal = url_refusal(url) if check_url else None
     if refusal:
         raise DomainError(refusal, code="invalid_url", field="url")
     types = sorted(set(event_types))
@@ -196,9 +222,14 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, by: User, **changes) -
     """Change the URL, event types, description or whether it is active. Re-activating sends what waited."""
     with brain_context(endpoint.brain_id):
         endpoint = _locked_own(endpoint, by)
+        switching_on = changes.get("is_active") is True and not endpoint.is_active
+        # The URL is checked when it changes or the endpoint comes back on: switching off an endpoint whose
+        # host no longer resolves must still work.
+        check_url = switching_on or changes.get("url", endpoint.url) != endpoint.url
         url, types, description = _clean_endpoint(changes.get("url", endpoint.url),
                                                   changes.get("event_types", endpoint.event_types),
-                                                  changes.get("description", endpoint.description))
+                                                  changes.get("description", endpoint.description),
+                                                  check_url=check_url)
         was_active = endpoint.is_active
         endpoint.url, endpoint.event_types, endpoint.description = url, types, description
         endpoint.is_active = changes.get("is_active", endpoint.is_active)
@@ -335,10 +366,11 @@ class Outcome:
 
 
 def _post(*, url: str, secret: str, delivery: WebhookDelivery, number: int) -> Outcome:
-    refusal = url_refusal(url)  # again at send time: the name may resolve elsewhere since it was saved
+    target, refusal = _resolve(url)  # again at send time, and the checked address is the one connected to
     if refusal:
         return Outcome(None, "", refusal, 0)
     headers = {
+        "Host": target.host,
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": USER_AGENT,
         SIGNATURE_HEADER: signature(secret=secret, timestamp=int(time.time()), body=delivery.body),
@@ -348,15 +380,28 @@ def _post(*, url: str, secret: str, delivery: WebhookDelivery, number: int) -> O
         "IB-Attempt": str(number),
     }
     started = time.monotonic()
+    kept = b""
     try:
-        # No redirects: a 3xx is an answer, not a reason to send the body somewhere else.
-        response = httpx.post(url, content=delivery.body.encode(), headers=headers, timeout=TIMEOUT_SECONDS,
-                              follow_redirects=False)
-    except httpx.HTTPError as error:
+        # No redirects: a 3xx is an answer, not a reason to send the body somewhere else. The answer is read
+        # only so far (RESPONSE_KEPT) and only so long (ATTEMPT_SECONDS): a receiver that drips bytes must not
+        # hold the attempt past its lease or fill the worker's memory.
+        with httpx.Client(timeout=httpx.Timeout(TIMEOUT_SECONDS), follow_redirects=False) as client:
+            request = client.build_request("POST", target.url, content=delivery.body.encode(), headers=headers,
+                                           extensions={"sni_hostname": urlsplit(url).hostname})
+            response = client.send(request, stream=True)
+            try:
+                for chunk in response.iter_bytes():
+                    kept += chunk
+                    if len(kept) >= RESPONSE_KEPT or time.monotonic() - started > ATTEMPT_SECONDS:
+                        break
+                status_code = response.status_code
+            finally:
+                response.close()
+    except Exception as error:  # any failure to talk to the receiver is an attempt that failed, never a crash
         elapsed = int((time.monotonic() - started) * 1000)
         return Outcome(None, "", f"{type(error).__name__}: {error}"[:500], elapsed)
     elapsed = int((time.monotonic() - started) * 1000)
-    return Outcome(response.status_code, response.text[:RESPONSE_KEPT], "", elapsed)
+    return Outcome(status_code, kept[:RESPONSE_KEPT].decode("utf-8", "replace"), "", elapsed)
 
 
 def _claim(brain_id: int, delivery_id: int) -> WebhookDelivery | None:
@@ -370,7 +415,7 @@ def _claim(brain_id: int, delivery_id: int) -> WebhookDelivery | None:
         if delivery is None:  # done, not due yet, or another worker is sending it
             return None
         delivery.attempts += 1
-        delivery.locked_until = now + timedelta(seconds=TIMEOUT_SECONDS + 50)
+        delivery.locked_until = now + timedelta(seconds=LEASE_SECONDS)
         delivery.save(update_fields=["attempts", "locked_until", "updated_at"])
         return delivery
 
@@ -382,9 +427,20 @@ def webhook_attempt(*, brain_id: int, delivery_id: int) -> WebhookAttempt | None
         return None
     number = delivery.attempts
     outcome = _post(url=delivery.endpoint.url, secret=delivery.endpoint.secret, delivery=delivery, number=number)
+    return attempt_record(brain_id=brain_id, delivery_id=delivery.pk, number=number, outcome=outcome)
+
+
+def attempt_record(*, brain_id: int, delivery_id: int, number: int, outcome: Outcome) -> WebhookAttempt:
+    """Log attempt `number` and decide the delivery's next step, unless a later attempt has been claimed since
+    (this one outlived its lease): then it is logged only."""
     now = timezone.now()
     with brain_context(brain_id):
-        delivery = WebhookDelivery.objects.in_brain(brain_id).select_for_update().get(pk=delivery.pk)
+        delivery = WebhookDelivery.objects.in_brain(brain_id).select_for_update().get(pk=delivery_id)
+        if delivery.attempts != number:  # our lease ran out and another attempt was claimed: it decides
+            return WebhookAttempt.objects.create(
+                brain_id=brain_id, delivery=delivery, number=number, at=now, status_code=outcome.status_code,
+                response_body=outcome.response_body, duration_ms=outcome.duration_ms,
+                error=(outcome.error or _("Finished after its lease; a later attempt decides."))[:500])
         attempt = WebhookAttempt.objects.create(
             brain_id=brain_id, delivery=delivery, number=number, at=now, manual=delivery.replay_requested,
             status_code=outcome.status_code, response_body=outcome.response_body, error=outcome.error,

@@ -144,3 +144,37 @@ def test_a_new_part_is_in_the_next_sync(alice, project, many_parts):
     since = (timezone.datetime.fromisoformat(last["changed_until"]) - timedelta(minutes=5)).isoformat()
     seen, _ = sync_all(api_as(alice), project.brain, page_size=50, since=since)
     assert made.pk in seen
+
+
+def test_emptying_a_routing_shows_on_the_part(mould, alice, project, in_brain):
+    """Deleted operations leave no change time behind: the part itself carries the change (found in review)."""
+    from capacity.services import projects as project_services
+
+    project_services.bom_rows_upsert(project=project, by=alice, rows=[
+        {"part_no": "CAV-01", "name": "型腔镶件", "quantity": 1, "processes": ["CNC", "HT"]}])
+    mark = timezone.now()
+    project_services.bom_rows_upsert(project=project, by=alice, rows=[
+        {"part_no": "CAV-01", "name": "型腔镶件", "quantity": 1, "processes": []}])
+    seen, _ = sync_all(api_as(alice), project.brain, page_size=50, since=mark.isoformat())
+    with in_brain(mould):
+        assert seen == [Part.objects.get(project=project, part_no="CAV-01").pk]
+
+
+def test_a_cursor_nested_deep_is_refused_not_a_crash(alice, project):
+    import base64
+
+    url, _ = parts_url(project.brain)
+    deep = base64.urlsafe_b64encode(b"[" * 150).decode().rstrip("=")
+    response = api_as(alice).get(url, {"cursor": deep})
+    assert response.status_code == 400 and "cursor" in response.json()["fields"]
+
+
+def test_new_rows_take_the_databases_clock(project, in_brain):
+    from django.db import connection
+
+    with in_brain(project.brain), connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        before = cursor.fetchone()[0]
+        made = Part.objects.create(brain=project.brain, project=project, part_no="T-1", name="试件", quantity=1,
+                                   updated_at=timezone.now() - timedelta(days=365))  # an app clock far off
+        assert Part.objects.get(pk=made.pk).updated_at >= before

@@ -503,3 +503,85 @@ def test_the_verification_snippet_in_the_docs_accepts_our_signature_and_nothing_
     stale = webhooks.signature(secret="whsec_s3cret", timestamp=int(time.time()) - 3600, body=body)
     assert not verify_documented("whsec_s3cret", stale, body.encode())
     assert not verify_documented("whsec_s3cret", "garbage", body.encode())
+
+
+# --- Found in review -------------------------------------------------------------------------------------------
+
+
+def test_it_connects_to_the_address_it_checked_and_names_the_host(mould, alice, open_rfq, receiver, in_brain):
+    """The name is resolved once per attempt and that address is the one connected to (no second lookup a
+    rebinding DNS could answer differently); the receiver still sees its own host name."""
+    named = receiver.url.replace("127.0.0.1", "localhost")
+    subscribe(mould, alice, named, ["rfq.published"])
+    fan_out(mould, "rfq.published", in_brain)
+    [attempt] = attempt_all(mould, in_brain)
+    [request] = receiver.requests
+    assert attempt.status_code == 200 and request["headers"]["Host"].startswith("localhost:")
+
+
+def test_only_the_first_2_kb_of_a_long_answer_is_read_and_kept(mould, alice, open_rfq, in_brain, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS, settings.WEBHOOK_REQUIRE_HTTPS = True, False
+
+    class Flood(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(2000):  # 2 MB of answer
+                self.wfile.write(b"x" * 1024)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Flood)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        subscribe(mould, alice, f"http://127.0.0.1:{server.server_address[1]}/", ["rfq.published"])
+        fan_out(mould, "rfq.published", in_brain)
+        [attempt] = attempt_all(mould, in_brain)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert attempt.status_code == 200 and len(attempt.response_body) == webhooks.RESPONSE_KEPT
+
+
+def test_an_attempt_that_outlived_its_lease_is_logged_but_decides_nothing(mould, alice, open_rfq, receiver, in_brain):
+    subscribe(mould, alice, receiver.url, ["rfq.published"])
+    fan_out(mould, "rfq.published", in_brain)
+    [delivery] = deliveries(mould, in_brain)
+    with in_brain(mould):  # a second worker claimed attempt 2 after the first one's lease ran out
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=2, locked_until=timezone.now())
+    late = webhooks.attempt_record(brain_id=mould.pk, delivery_id=delivery.pk, number=1,
+                                   outcome=webhooks.Outcome(200, "ok", "", 40000))
+    [delivery] = deliveries(mould, in_brain)
+    assert late.number == 1 and delivery.status == "pending" and delivery.locked_until is not None
+
+
+def test_a_port_out_of_range_is_refused_not_a_crash(mould, alice):
+    response = api_as(alice).post(url("webhook-endpoint-list", mould),
+                                  {"url": "https://erp.example.com:99999/hook", "event_types": ["*"]}, format="json")
+    assert response.status_code == 400 and "url" in response.json()["fields"]
+
+
+def test_a_read_only_key_cannot_read_the_signing_secret(mould, alice, receiver):
+    from rest_framework.test import APIClient
+
+    from tenants.services import api_key_create
+
+    endpoint = subscribe(mould, alice, receiver.url, ["*"])
+    reader = APIClient(HTTP_AUTHORIZATION=f"Api-Key {api_key_create(by=alice, name='BI', scope='read', brains=[mould]).secret}")
+    writer = APIClient(HTTP_AUTHORIZATION=f"Api-Key {api_key_create(by=alice, name='ERP', scope='write', brains=[mould]).secret}")
+    refused = reader.get(url("webhook-endpoint-secret", mould, pk=endpoint.pk))
+    assert refused.status_code == 403 and endpoint.secret not in refused.content.decode()
+    assert writer.get(url("webhook-endpoint-secret", mould, pk=endpoint.pk)).json()["secret"] == endpoint.secret
+
+
+def test_an_endpoint_whose_host_no_longer_resolves_can_still_be_switched_off(mould, alice, settings):
+    endpoint = subscribe(mould, alice, "https://erp.example.com/hook", ["*"])
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False  # the check now resolves names; this one resolves nowhere here
+    off = webhooks.webhook_endpoint_update(endpoint=endpoint, by=alice, is_active=False)
+    assert off.is_active is False
+    from tenants.errors import DomainError
+
+    with pytest.raises(DomainError):
+        webhooks.webhook_endpoint_update(endpoint=endpoint, by=alice, is_active=True)

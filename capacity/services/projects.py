@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, ProtectedError
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,6 +222,8 @@ def _apply_rows(project: Project, rows: list[bom.BomRow], progress=None) -> tupl
                 code="in_use", field="processes",
             ) from error
     Operation.objects.bulk_create(fresh, batch_size=5000)
+    if stale:  # a routing emptied leaves no operation whose change time would show it: the part shows it
+        Part.objects.in_brain(brain_id).filter(pk__in=stale).update(updated_at=Now())
     if len(created) + len(fresh) > ANALYZE_AFTER_ROWS:
         # Fresh statistics now, not whenever autovacuum gets to it: with stale ones the next re-import's
         # routing query was planned for one row and took seconds instead of milliseconds (docs/benchmarks.md).

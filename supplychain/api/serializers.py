@@ -20,6 +20,11 @@ def money(**kwargs):
     return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
+def price(**kwargs):
+    """A price or fee as the campaign stores it (numeric(14, 2))."""
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
 class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
@@ -29,7 +34,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 class PriceTierSerializer(serializers.ModelSerializer):
     min_total = quantity()
-    unit_price = money(min_value=0)
+    unit_price = price(min_value=0)
 
     class Meta:
         model = PriceTier
@@ -99,7 +104,7 @@ class GroupBuyCreateSerializer(serializers.Serializer):
     specification = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     unit = serializers.CharField(max_length=20)
     style = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    target_price = money(required=False, allow_null=True, default=None, min_value=0)
+    target_price = price(required=False, allow_null=True, default=None, min_value=0)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, default="13.00")
     prices_include_vat = serializers.BooleanField(default=True)
@@ -110,7 +115,7 @@ class GroupBuyCreateSerializer(serializers.Serializer):
     deadline = serializers.DateTimeField()
     deposit_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, default="0")
     fee_mode = serializers.ChoiceField(choices=GroupBuy.FeeMode.choices, default=GroupBuy.FeeMode.PERCENT)
-    fee_value = money(default="0.00", min_value=0)
+    fee_value = price(default="0.00", min_value=0)
     fee_vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, default="6.00")
     on_failure = serializers.ChoiceField(choices=GroupBuy.OnFailure.choices, default=GroupBuy.OnFailure.CANCEL)
     extension_days = serializers.IntegerField(min_value=1, max_value=90, default=7)

@@ -6,6 +6,7 @@ Contention: every pledge, the deadline's decision and a supplier's answer take t
 refused; the decision is made exactly once whoever runs it (beat, a retry, an operator).
 """
 
+import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,11 +15,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supplychain.amounts import Amount, check_fits, fen, qty, split_vat
 from supplychain.models import (
     ZERO, DeliveryWindow, GroupBuy, GroupBuySupplier, JournalEntry, Pledge, PriceTier, Settlement, Shipment,
     SupplyOrder, SupplyOrderLine,
 )
-from supplychain.amounts import Amount, fen, qty, split_vat
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
 from tenants.context import brain_context, cross_brain
@@ -28,6 +29,7 @@ from tenants.outbox import event_record
 from tenants.services import next_number
 
 Status = GroupBuy.Status
+logger = logging.getLogger("industry_brain.supplychain")
 
 
 def _locked(group_buy: GroupBuy) -> GroupBuy:
@@ -243,6 +245,9 @@ def pledge_save(*, group_buy: GroupBuy, by: User, quantity: Decimal, address: st
         pledge = Pledge.objects.in_brain(group_buy.brain_id).filter(group_buy=group_buy, member_id=by.enterprise_id).first()
         others = pledged_total(group_buy) - (pledge.quantity if pledge and pledge.status == Pledge.Status.ACTIVE else 0)
         _check_capacity(group_buy, others + quantity)
+        # At the dearest tier the whole campaign must still be bookable, or its lock could never be written.
+        dearest = PriceTier.objects.in_brain(group_buy.brain_id).filter(group_buy=group_buy).order_by("min_total").first()
+        check_fits(fen((others + quantity) * dearest.unit_price), field="quantity")
         if pledge is None:
             pledge = Pledge(brain_id=group_buy.brain_id, group_buy=group_buy, member_id=by.enterprise_id)
         pledge.quantity, pledge.address, pledge.window_id = quantity, address.strip()[:300], window_id
@@ -314,9 +319,12 @@ def group_buys_decide_due() -> int:
         due = list(GroupBuy.objects.filter(status=Status.OPEN, deadline__lte=timezone.now()).values_list("brain_id", "pk"))
     decided = 0
     for brain_id, pk in due:
-        with brain_context(brain_id):
-            group_buy = GroupBuy.objects.in_brain(brain_id).get(pk=pk)
-        decided += group_buy_decide(group_buy=group_buy) is not None
+        try:
+            with brain_context(brain_id):
+                group_buy = GroupBuy.objects.in_brain(brain_id).get(pk=pk)
+            decided += group_buy_decide(group_buy=group_buy) is not None
+        except Exception:  # one campaign that cannot be decided must not hold back every other brain's
+            logger.exception("group purchase %s of brain %s could not be decided", pk, brain_id)
     return decided
 
 
@@ -392,36 +400,55 @@ def _lock(group_buy: GroupBuy, price: Decimal, total: Decimal) -> None:
     pledges = list(Pledge.objects.in_brain(brain_id).filter(group_buy=group_buy, status=Pledge.Status.ACTIVE)
                    .order_by("pledged_at", "id"))
     first_price = PriceTier.objects.in_brain(brain_id).filter(group_buy=group_buy).order_by("min_total").first().unit_price
+    # To the fen once per member and once per order, never per piece: a member is charged fen(quantity × price)
+    # however its pledge is split between suppliers (its last part takes the remainder), and each order's VAT is
+    # worked on the order's total, as the supplier's invoice will be. Where the prices exclude VAT, the members'
+    # VAT and the suppliers' may differ by fens of rounding: the brain's fee account takes the difference.
+    split = _allocate(group_buy, pledges)
+    stated = {pledge.pk: fen(pledge.quantity * price) for pledge in pledges}  # as the campaign states prices
+    parts_left = {pledge.pk: 0 for pledge in pledges}
+    for _row, pledge, _quantity in split:
+        parts_left[pledge.pk] += 1
+    given = dict.fromkeys(stated, ZERO)
     orders: dict[int, SupplyOrder] = {}
-    per_pledge: dict[int, list[tuple[int, Amount]]] = {}
-    for row, pledge, quantity in _allocate(group_buy, pledges):
-        order = orders.get(row.supplier_id)
-        if order is None:
-            order = orders[row.supplier_id] = SupplyOrder.objects.create(
+    order_stated: dict[int, Decimal] = {}
+    for row, pledge, quantity in split:
+        parts_left[pledge.pk] -= 1
+        part = stated[pledge.pk] - given[pledge.pk] if parts_left[pledge.pk] == 0 else fen(quantity * price)
+        given[pledge.pk] += part
+        if row.supplier_id not in orders:
+            orders[row.supplier_id] = SupplyOrder.objects.create(
                 brain_id=brain_id, group_buy=group_buy, supplier_id=row.supplier_id, quantity=0, goods_net=ZERO,
                 goods_vat=ZERO, number=next_number(brain_id=brain_id, prefix="SO"))
-        amount = goods_amount(group_buy, quantity, price)
+        order = orders[row.supplier_id]
         SupplyOrderLine.objects.create(brain_id=brain_id, order=order, pledge=pledge, member_id=pledge.member_id,
                                        quantity=quantity)
         order.quantity += quantity
-        order.goods_net += amount.net
-        order.goods_vat += amount.vat
-        per_pledge.setdefault(pledge.pk, []).append((row.supplier_id, amount))
-    for order in orders.values():
+        order_stated[row.supplier_id] = order_stated.get(row.supplier_id, ZERO) + part
+
+    def goods(amount_stated: Decimal) -> Amount:
+        return split_vat(amount_stated, vat_rate=group_buy.vat_rate, includes_vat=group_buy.prices_include_vat)
+
+    legs, owed_to_suppliers, members_goods = [], ZERO, ZERO
+    for supplier_id, order in orders.items():
+        amount = goods(order_stated[supplier_id])
+        order.goods_net, order.goods_vat = amount.net, amount.vat
         order.save()
-    legs = []
+        legs.append(Leg(ledger.Kind.SUPPLIER, credit=amount.total, enterprise_id=supplier_id))
+        owed_to_suppliers += amount.total
     for pledge in pledges:
-        parts = per_pledge[pledge.pk]
-        net, vat = sum((a.net for _, a in parts), ZERO), sum((a.vat for _, a in parts), ZERO)
-        fee = fee_amount(group_buy, pledge.quantity, net + vat)
+        amount = goods(stated[pledge.pk])
+        fee = fee_amount(group_buy, pledge.quantity, amount.total)
         Settlement.objects.create(
             brain_id=brain_id, group_buy=group_buy, pledge=pledge, member_id=pledge.member_id,
-            quantity=pledge.quantity, unit_price=price, goods_net=net, goods_vat=vat, fee_net=fee.net,
+            quantity=pledge.quantity, unit_price=price, goods_net=amount.net, goods_vat=amount.vat, fee_net=fee.net,
             fee_vat=fee.vat, deposit_due=fen(pledge.quantity * first_price * group_buy.deposit_percent / 100),
             tier_saving=fen(pledge.quantity * first_price) - fen(pledge.quantity * price))
-        legs.append(Leg(ledger.Kind.MEMBER, debit=net + vat + fee.total, enterprise_id=pledge.member_id))
-        legs += [Leg(ledger.Kind.SUPPLIER, credit=a.total, enterprise_id=supplier_id) for supplier_id, a in parts]
+        legs.append(Leg(ledger.Kind.MEMBER, debit=amount.total + fee.total, enterprise_id=pledge.member_id))
         legs += [Leg(ledger.Kind.FEES, credit=fee.net), Leg(ledger.Kind.VAT, credit=fee.vat)]
+        members_goods += amount.total
+    rounding = members_goods - owed_to_suppliers
+    legs.append(Leg(ledger.Kind.FEES, credit=max(rounding, ZERO), debit=max(-rounding, ZERO)))
     ledger.entry_post(brain_id=brain_id, kind=JournalEntry.Kind.LOCK, legs=legs, by=None, group_buy=group_buy,
                       memo=f"{group_buy.number} @ {price}")
     event_record(brain_id=brain_id, name="group_buy.locked", payload={

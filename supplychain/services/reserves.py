@@ -35,7 +35,7 @@ from supplychain.models import (
     ZERO, Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
 from supplychain import amounts
-from supplychain.amounts import Amount, fen, qty
+from supplychain.amounts import Amount, check_fits, fen, qty
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
 from tenants.access import brain_access, require_member_role
@@ -287,7 +287,7 @@ def reserve_draw(*, reserve: Reserve, by: User, quantity, note: str = "") -> Dra
         priced = prices(reserve)
         at_price = fen(within * priced.unit_price) + fen(beyond * priced.unit_price)
         stated = fen(within * priced.unit_price) + fen(beyond * priced.beyond_unit_price)
-        amount = split_vat(reserve, stated)
+        amount = split_vat(reserve, check_fits(stated, field="quantity"))
         if amount.total <= 0:
             raise DomainError(_("This quantity is too small to charge."), field="quantity")
         # The moving average: all of the value goes with the last of the stock, so none is ever left on zero.
@@ -361,7 +361,7 @@ def replenishment_receive(*, replenishment: Replenishment, by: User, quantity, u
             raise DomainError(_("%(ordered)s %(unit)s were ordered; receive at most that (more is a new order).")
                               % {"ordered": qty(replenishment.quantity), "unit": reserve.unit}, field="quantity",
                               code="over_receipt")
-        amount = split_vat(reserve, fen(quantity * unit_cost))
+        amount = split_vat(reserve, check_fits(fen(quantity * unit_cost), field="unit_cost"))
         entry = ledger.entry_post(
             brain_id=reserve.brain_id, kind=JournalEntry.Kind.RESERVE_RECEIPT, by=by, reserve=reserve,
             reference=note_number,

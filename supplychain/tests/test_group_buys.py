@@ -419,3 +419,70 @@ def test_beat_decides_every_brains_due_campaigns_once(pump, mould, pete, steel, 
     assert group_buys.group_buys_decide_due() == 2
     assert group_buys.group_buys_decide_due() == 0
     assert (reload(due).status, reload(other).status, reload(later).status) == ("locked", "cancelled", "open")
+
+
+def test_a_pledge_split_between_suppliers_costs_one_rounding_and_orders_carry_their_own_vat(
+        pump, pete, steel, dongfang, songmen):
+    """Found in review: rounding per piece charged 12,345.68 for 1 t at 12,345.67 split 0.5 / 0.5."""
+    from conftest import join, make_enterprise, make_user
+
+    second = make_enterprise(46, "温岭市石塘钢材经营部", region="331081")
+    join(pump, second, roles=("supplier",))
+    make_user("shitang", enterprise=second)
+    odd = [{"min_total": D("1"), "unit_price": D("12345.67")}]
+    made = group_buys.group_buy_create(
+        brain=pump, by=pete, tiers=odd, windows=windows(),
+        suppliers=[{"supplier": steel.enterprise_id, "capacity": D("0.5")}, {"supplier": second.pk, "capacity": None}],
+        **terms(minimum_total=D("1"), member_minimum=D("0.5"), increment=D("0.5"), fee_value=D("0")))
+    made = group_buys.group_buy_open(group_buy=made, by=pete)
+    pledge(made, dongfang, "1")
+    at_deadline(made)
+    with brain_context(pump.pk):
+        [settlement] = Settlement.objects.filter(group_buy=made)
+        orders = list(SupplyOrder.objects.filter(group_buy=made).order_by("id"))
+        [entry] = JournalEntry.objects.filter(kind="lock", group_buy=made)
+        lines = list(entry.lines.all())
+    assert settlement.goods_total == D("12345.67")
+    assert [o.goods_net + o.goods_vat for o in orders] == [D("6172.84"), D("6172.83")]
+    from supplychain.amounts import fen
+
+    for order in orders:  # each order's VAT worked on its own total, as its invoice
+        assert order.goods_net == fen((order.goods_net + order.goods_vat) / D("1.13"))
+    assert sum(l.debit for l in lines) == sum(l.credit for l in lines) == D("12345.67")
+
+
+def test_prices_without_vat_balance_with_the_rounding_on_the_fee_account(pump, pete, steel, dongfang, songmen, lio):
+    made = campaign(pump, pete, steel, prices_include_vat=False, fee_value=D("0"),
+                    tiers=[{"min_total": D("1"), "unit_price": D("0.77")}], minimum_total=D("1"))
+    for user in (dongfang, songmen, lio):
+        pledge(made, user, "1")  # each: net 0.77, VAT 0.10; the order: net 2.31, VAT 0.30
+    at_deadline(made)
+    with brain_context(pump.pk):
+        [order] = SupplyOrder.objects.filter(group_buy=made)
+        members = sum(s.goods_total for s in Settlement.objects.filter(group_buy=made))
+        [entry] = JournalEntry.objects.filter(kind="lock", group_buy=made)
+        debits, credits = (sum(l.debit for l in entry.lines.all()), sum(l.credit for l in entry.lines.all()))
+    assert (order.goods_net, order.goods_vat) == (D("2.31"), D("0.30"))
+    assert members == D("2.61") and debits == credits == D("2.61")
+
+
+def test_a_pledge_too_large_to_book_is_refused_not_a_crash_at_the_deadline(pump, pete, steel, dongfang):
+    big = campaign(pump, pete, steel, member_maximum=None,
+                   tiers=[{"min_total": D("10"), "unit_price": D("999999999.00")}])
+    with pytest.raises(DomainError) as refused:
+        pledge(big, dongfang, "2000")  # ¥2 trillion: more than an amount column holds
+    assert refused.value.code == "too_large" and refused.value.field == "quantity"
+
+
+def test_one_campaign_that_cannot_be_decided_does_not_hold_back_the_others(pump, pete, steel, dongfang, songmen):
+    broken, fine = campaign(pump, pete, steel), campaign(pump, pete, steel)
+    pledge(broken, dongfang, "20")
+    pledge(fine, songmen, "20")
+    with brain_context(pump.pk):
+        GroupBuy.objects.filter(pk__in=[broken.pk, fine.pk]).update(deadline=timezone.now() - timedelta(seconds=1))
+        # a tier that no longer fits its column: the lock of this one cannot be written
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE supplychain_pricetier SET unit_price = 999999999999.99 WHERE group_buy_id = %s",
+                           [broken.pk])
+    assert group_buys.group_buys_decide_due() == 1
+    assert reload(fine).status == "locked" and reload(broken).status == "open"

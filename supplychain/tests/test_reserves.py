@@ -555,3 +555,16 @@ def test_concurrent_draws_beyond_shares_never_take_what_is_not_free(pump, pete, 
     draw(reserve, loser, "10")  # the shares were kept for their members
     draw(reserve, lio, "10")
     assert reload(reserve).stock == D("4")
+
+
+def test_a_receipt_too_large_to_book_is_refused_not_a_crash(pump, pete, steel):
+    """Found in review: 10,000 t at a mistyped ¥158,000,000 a tonne overflowed the amount column (a 500)."""
+    from supplychain.services import reserves
+    from supplychain.tests.conftest import open_replenishment, reserve_terms
+
+    made = reserves.reserve_create(brain=pump, by=pete, supplier_id=steel.enterprise_id,
+                                   **reserve_terms(replenish_to=Decimal("20000")))
+    with pytest.raises(DomainError) as refused:
+        reserves.replenishment_receive(replenishment=open_replenishment(made), by=pete, quantity=Decimal("10000"),
+                                       unit_cost=Decimal("158000000.00"), note_number="QJ-9")
+    assert refused.value.code == "too_large" and open_replenishment(made).status == "open"

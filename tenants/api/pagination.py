@@ -52,13 +52,15 @@ def _encode(at: datetime, pk: int) -> str:
 def _decode(token: str) -> tuple[datetime, int] | None:
     if token == "":
         return None  # the first page
+    if len(token) > 200:  # ours are about 60 characters; a huge one is not worth decoding
+        raise _bad(CURSOR, _("This cursor is not one the API gave out."))
     try:
         at, pk = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         moment = _utc(at) if isinstance(at, str) else None
         if moment is None or not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
             raise ValueError
         return moment, pk
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise _bad(CURSOR, _("This cursor is not one the API gave out.")) from None
 
 

@@ -287,10 +287,13 @@ class WebhookEndpointViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.R
     @extend_schema(responses=serializers.WebhookEndpointSecretSerializer)
     @action(detail=True, methods=["get"])
     def secret(self, request, brain_slug=None, pk=None):
-        """The signing secret (administrators and keys of the enterprise)."""
+        """The signing secret (administrators of the enterprise and its write keys)."""
         endpoint = self.get_object()
         if not request.user.is_enterprise_admin:
             raise NotAllowed(_("Only an administrator of the enterprise may manage its webhooks."))
+        if isinstance(request.auth, ApiKey) and request.auth.scope != ApiKey.Scope.WRITE:
+            # With the secret a reader could forge deliveries to the enterprise's own receiver.
+            raise NotAllowed(_("A read-only API key cannot read a signing secret."), code="read_only_key")
         return Response(serializers.WebhookEndpointSecretSerializer(endpoint).data)
 
     @extend_schema(request=None, responses=serializers.WebhookEndpointSecretSerializer)
