@@ -178,3 +178,9 @@ def test_new_rows_take_the_databases_clock(project, in_brain):
         made = Part.objects.create(brain=project.brain, project=project, part_no="T-1", name="试件", quantity=1,
                                    updated_at=timezone.now() - timedelta(days=365))  # an app clock far off
         assert Part.objects.get(pk=made.pk).updated_at >= before
+
+
+def test_a_list_without_change_times_says_it_cannot_be_synced(alice, project):
+    response = api_as(alice).get(reverse("process-list", kwargs={"brain_slug": project.brain.slug}),
+                                 {"updated_since": "2026-01-01T00:00:00+08:00"})
+    assert response.status_code == 400 and "updated_since" in response.json()["fields"]

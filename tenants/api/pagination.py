@@ -69,8 +69,10 @@ class PagePagination(PageNumberPagination):
     max_page_size = 200
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.syncing = sync.sync_field(queryset.model) is not None and (
-            UPDATED_SINCE in request.query_params or CURSOR in request.query_params)
+        asked = UPDATED_SINCE in request.query_params or CURSOR in request.query_params
+        if asked and sync.sync_field(queryset.model) is None:  # say so rather than answer everything
+            raise _bad(UPDATED_SINCE, _("This list has no change times: it cannot be synced incrementally."))
+        self.syncing = asked
         if not self.syncing:
             return super().paginate_queryset(queryset, request, view)
         self.request = request
