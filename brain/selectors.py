@@ -119,7 +119,7 @@ class PlatformFacts:
     processes: list[ProcessCapability] = field(default_factory=list)
     materials: list[str] = field(default_factory=list)
     certifications: list[str] = field(default_factory=list)
-    orders_won: int = 0
+    orders_won: int | None = 0  # None: not shown to this viewer
     completed_lines: int = 0
     on_time_rate: Decimal | None = None
     first_pass_yield: Decimal | None = None
@@ -257,10 +257,10 @@ def enterprise_file(*, brain, enterprise: Enterprise | int, viewer_access) -> En
     platform = PlatformFacts(roles=list(membership.roles), membership_status=membership.status)
     for provider in PLATFORM_FACT_PROVIDERS:
         provider(brain=brain, enterprise_id=enterprise_id, facts=platform)
-    if not full:  # the delivery record and business volume are the enterprise's own
-        platform = PlatformFacts(roles=platform.roles, membership_status=platform.membership_status,
-                                 processes=platform.processes, materials=platform.materials,
-                                 certifications=platform.certifications)
+    if not full:
+        # The delivery record (on-time rate, first-pass yield, rating) stays public: every member reads it on the
+        # supplier map already. The business volume (orders won) is the enterprise's own.
+        platform.orders_won = None
     made = EnterpriseFile(enterprise, full, registry, flags, tax_credit, patents, platform)
     made.tags = enterprise_tag_views(brain=brain, enterprise_id=enterprise_id, full=full)
     return made
@@ -276,6 +276,6 @@ def enterprise_tag_views(*, brain, enterprise_id: int, full: bool = True) -> lis
         rule = rule_of(tag.code)
         if rule is None or not (rule.public or full):
             continue
-        views.append(TagView(tag.code, str(rule.label) % tag.evidence, rule.explain(tag.evidence, full=full),
+        views.append(TagView(tag.code, str(rule.label) % tag.evidence, rule.explain(tag.evidence),
                              tag.rule, tag.computed_at, tag.evidence if full else {}))
     return views

@@ -31,11 +31,9 @@ class TagRule:
     find: Callable[["object"], list[Finding]]
     public: bool = True
     prefix: str = field(default="")  # tags of the form "<prefix>:<value>" belong to this rule
-    public_explanation: object = None  # shown to other members when the explanation would tell private values
 
-    def explain(self, evidence: dict, *, full: bool) -> str:
-        text = self.explanation if full or self.public_explanation is None else self.public_explanation
-        return str(text) % evidence
+    def explain(self, evidence: dict) -> str:
+        return str(self.explanation) % evidence
 
     def owns(self, tag_code: str) -> bool:
         return tag_code == self.code or bool(self.prefix) and tag_code.startswith(self.prefix + ":")
@@ -89,15 +87,14 @@ RULES: list[TagRule] = [
     TagRule("tax_credit_a", _("Tax credit A"),
             _("Tax credit rating A for %(year)s (tax bureaus publish their A-rated taxpayers)."), _tax_a),
     TagRule("invention_patents", _("Invention patents"),
-            _("%(count)s invention patents on record."), _invention_patents),
+            _("Invention patents on record: %(count)s."), _invention_patents),
     TagRule("process", _("Process: %(name)s"),
             _("Offers %(name)s in its capability profile."), _processes, prefix="process"),
     TagRule("material", _("Material: %(material)s"),
             _("Works %(material)s according to its capability profile."), _materials, prefix="material"),
     TagRule("on_time", _("On-time delivery"),
             _("%(rate)s%% of %(lines)s completed lines were on time (the rule: at least 95%% over at least 5 lines)."),
-            _on_time,
-            public_explanation=_("At least 95%% of at least 5 completed lines were on time.")),
+            _on_time),
 ]
 
 

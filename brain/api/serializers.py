@@ -112,8 +112,7 @@ class ProcessCapabilitySerializer(serializers.Serializer):
 
 
 class PlatformFactsSerializer(serializers.Serializer):
-    """The enterprise in this brain. The delivery record and orders are null for readers who see only the public
-    part."""
+    """The enterprise in this brain. `orders_won` is null for readers who see only the public part."""
 
     roles = serializers.ListField(child=serializers.CharField())
     membership_status = serializers.CharField()
@@ -121,19 +120,11 @@ class PlatformFactsSerializer(serializers.Serializer):
     materials = serializers.ListField(child=serializers.CharField())
     certifications = serializers.ListField(child=serializers.CharField())
     orders_won = serializers.IntegerField(allow_null=True, help_text="Purchase orders won as supplier (not declined).")
-    completed_lines = serializers.IntegerField(allow_null=True)
+    completed_lines = serializers.IntegerField()
     on_time_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
     first_pass_yield = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
     rating = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
-    ratings_count = serializers.IntegerField(allow_null=True)
-
-    def to_representation(self, facts):
-        data = super().to_representation(facts)
-        if not self.context.get("full"):
-            for name in ("orders_won", "completed_lines", "on_time_rate", "first_pass_yield", "rating",
-                         "ratings_count"):
-                data[name] = None
-        return data
+    ratings_count = serializers.IntegerField()
 
 
 class TagSerializer(serializers.Serializer):
@@ -158,10 +149,6 @@ class EnterpriseFileSerializer(serializers.Serializer):
     patents = PatentSerializer(many=True)
     platform = PlatformFactsSerializer()
     tags = TagSerializer(many=True)
-
-    def to_representation(self, file):
-        self.fields["platform"].context["full"] = file.full
-        return super().to_representation(file)
 
 
 class EnterpriseFileBriefSerializer(serializers.Serializer):
