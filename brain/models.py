@@ -202,3 +202,27 @@ class PublicRecord(models.Model):
     @property
     def values(self) -> dict:
         return {name: fact["v"] for name, fact in self.facts.items()}
+
+
+class EnterpriseTag(BrainOwned):
+    """A tag (产业打标) one of brain.tagging's rules gave an enterprise in this brain, with why and when.
+
+    Rows are derived: brain.services.enterprise_tags_recompute rewrites them from the enterprise file, so
+    `evidence` (the values the rule saw) always matches the inputs of the last computation."""
+
+    enterprise = models.ForeignKey("tenants.Enterprise", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("enterprise"))
+    code = models.CharField(_("tag"), max_length=80)
+    rule = models.CharField(_("rule"), max_length=40)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("enterprise tag")
+        verbose_name_plural = _("enterprise tags")
+        ordering = ["rule", "code"]
+        constraints = [models.UniqueConstraint(fields=["brain", "enterprise", "code"], name="enterprise_tag_once")]
+        indexes = [models.Index(fields=["brain", "code"], name="enterprise_tag_by_code")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.code}"

@@ -203,3 +203,68 @@ def quarantined_record_dismiss(*, record: QuarantinedRecord, by) -> QuarantinedR
         event_record(brain_id=record.brain_id, name="sync.quarantine_dismissed",
                      payload={"record": record.pk, "by": by.pk})
         return QuarantinedRecord.objects.in_brain(record.brain_id).get(pk=record.pk)
+
+
+# --- Enterprise tags (产业打标) ------------------------------------------------------------------
+
+def enterprise_tags_recompute(*, brain, enterprise_id: int) -> list[str]:
+    """Recompute the enterprise's tags in `brain` from its file by brain.tagging's rules; return the tag codes.
+
+    Idempotent: a tag still given with the same evidence keeps its row and time; a tag no rule gives any more
+    goes. Two recomputes of one enterprise at once are serialised on its membership row."""
+    from brain.models import EnterpriseTag
+    from brain.selectors import EnterpriseFileNotFound, enterprise_file
+    from brain.tagging import findings_of
+    from tenants.models import Membership
+
+    brain_id = getattr(brain, "pk", brain)
+    with brain_context(brain_id):
+        if not Membership.objects.in_brain(brain_id).select_for_update().filter(enterprise_id=enterprise_id).exists():
+            return []
+        from tenants.models import Brain
+
+        try:
+            file = enterprise_file(brain=Brain.objects.get(pk=brain_id), enterprise=enterprise_id, viewer_access=None)
+        except EnterpriseFileNotFound:
+            return []
+        found = findings_of(file)
+        held = {tag.code: tag for tag in EnterpriseTag.objects.in_brain(brain_id).filter(enterprise_id=enterprise_id)}
+        EnterpriseTag.objects.in_brain(brain_id).filter(
+            enterprise_id=enterprise_id, code__in=[code for code in held if code not in found]).delete()
+        now = timezone.now()
+        for code, (rule, finding) in found.items():
+            tag = held.get(code)
+            if tag is None:
+                EnterpriseTag.objects.create(brain_id=brain_id, enterprise_id=enterprise_id, code=code, rule=rule.code,
+                                             evidence=finding.evidence, computed_at=now)
+            elif tag.evidence != finding.evidence or tag.rule != rule.code:
+                tag.evidence, tag.rule, tag.computed_at = finding.evidence, rule.code, now
+                tag.save(update_fields=["evidence", "rule", "computed_at"])
+        return sorted(found)
+
+
+def enterprise_tags_recompute_after_sync(*, brain_id: int, run_id: int) -> int:
+    """After a sync run: recompute, in every brain they belong to, the tags of the enterprises whose public records
+    changed while it (and any abandoned run of its source before it) ran. Public records are global, so a run of
+    one brain's source can change another brain's tags: the memberships are found on the audited cross-brain path
+    and each brain is entered for its own recompute. Returns how many (brain, enterprise) pairs were recomputed."""
+    from brain.models import PublicRecord
+    from tenants.models import Membership
+
+    with brain_context(brain_id):
+        run = SyncRun.objects.in_brain(brain_id).filter(pk=run_id).first()
+        if run is None or run.started_at is None:
+            return 0
+        finished_before = SyncRun.objects.in_brain(brain_id).filter(
+            source_id=run.source_id, pk__lt=run.pk,
+            status__in=[SyncRun.Status.SUCCEEDED, SyncRun.Status.FAILED]).order_by("-pk").values("pk")[:1]
+        since = min([run.started_at, *SyncRun.objects.in_brain(brain_id).filter(
+            source_id=run.source_id, pk__lt=run.pk, pk__gt=finished_before, status=SyncRun.Status.ABANDONED,
+            started_at__isnull=False).values_list("started_at", flat=True)])
+    codes = PublicRecord.objects.filter(changed_at__gte=since).values("credit_code")
+    with cross_brain(reason="enterprise tags after a sync run"):
+        pairs = list(Membership.objects.filter(enterprise__credit_code__in=codes).values_list("brain_id",
+                                                                                             "enterprise_id"))
+    for member_brain_id, enterprise_id in pairs:
+        enterprise_tags_recompute(brain=member_brain_id, enterprise_id=enterprise_id)
+    return len(pairs)

@@ -24,3 +24,24 @@ def run_requested_sync(brain_id: int, event_id: int) -> int | None:
     payload = event_payload(brain_id=brain_id, event_id=event_id)
     run = sync_run_execute(brain_id=brain_id, source_id=payload["source"], run_id=payload["run"])
     return run.pk if run else None
+
+
+@shared_task(acks_late=True)
+def recompute_enterprise_tags(brain_id: int, event_id: int) -> list[str]:
+    """An event naming an `enterprise` whose tag inputs changed (e.g. `supplier_profile.saved`): recompute its
+    tags. Idempotent."""
+    from brain.services import enterprise_tags_recompute
+    from tenants.outbox import event_payload
+
+    enterprise_id = event_payload(brain_id=brain_id, event_id=event_id).get("enterprise")
+    return enterprise_tags_recompute(brain=brain_id, enterprise_id=enterprise_id) if enterprise_id else []
+
+
+@shared_task(acks_late=True, queue="sync")
+def recompute_tags_after_sync(brain_id: int, event_id: int) -> int:
+    """`sync.run_finished`: recompute the tags of enterprises whose public records the run changed."""
+    from brain.services import enterprise_tags_recompute_after_sync
+    from tenants.outbox import event_payload
+
+    payload = event_payload(brain_id=brain_id, event_id=event_id)
+    return enterprise_tags_recompute_after_sync(brain_id=brain_id, run_id=payload["run"])

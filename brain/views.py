@@ -166,3 +166,16 @@ class SyncQuarantineView(BrainView):
     def _dismiss(self, record, data):
         services.quarantined_record_dismiss(record=record, by=self.request.user)
         return _("The row was dismissed.")
+
+
+class EnterpriseFileView(BrainView):
+    """The enterprise file (一企一档): registry facts with their provenance, tax credit, patents, platform facts in
+    this brain and tags with why. All of it for the enterprise itself and operators, the public part for other
+    members, 404 for anyone else."""
+
+    def get(self, request, brain_slug, enterprise_id):
+        try:
+            file = selectors.enterprise_file(brain=self.brain, enterprise=enterprise_id, viewer_access=self.access)
+        except selectors.EnterpriseFileNotFound:
+            raise Http404 from None
+        return render(request, "brain/enterprise_file.html", {"file": file})

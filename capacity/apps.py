@@ -14,6 +14,12 @@ class CapacityConfig(AppConfig):
         from tenants.outbox import subscribe
 
         webhooks.register()
+        from brain.selectors import platform_facts_provide
+        from capacity.selectors import supplier_file_facts
+
+        platform_facts_provide(supplier_file_facts)  # capability, orders won, delivery record in the enterprise file
+        for event_name in ("work_order.completed", "work_order.rated"):  # they move the on-time rate and rating
+            subscribe(event_name, "capacity.tasks.recompute_supplier_tags")
 
         subscribe("*", "capacity.tasks.push_project_board")  # every event naming a project moves its board
         subscribe("rfq.published", "capacity.tasks.run_matching", queue="matching")

@@ -546,3 +546,21 @@ def board_parts_touched(brain_id: int, payload: dict) -> list[int]:
         if isinstance(payload.get("part"), int):
             return [payload["part"]]
     return []
+
+
+def supplier_file_facts(*, brain, enterprise_id: int, facts) -> None:
+    """The enterprise file's platform facts from capacity sharing (a brain.selectors platform-facts provider):
+    the capability profile, purchase orders won as supplier (not declined) and the delivery record."""
+    profile = own_supplier_profile(brain=brain, enterprise_id=enterprise_id)
+    facts.orders_won = PurchaseOrder.objects.in_brain(brain).filter(
+        supplier_id=enterprise_id, cancelled_at__isnull=True).count()
+    if profile is None:
+        return
+    from brain.selectors import ProcessCapability
+
+    facts.processes = [ProcessCapability(c.process.code, c.process.name, c.weekly_free_hours)
+                       for c in profile.capacities.all()]
+    facts.materials, facts.certifications = list(profile.materials), list(profile.certifications)
+    facts.completed_lines, facts.ratings_count = profile.completed_lines, profile.ratings_count
+    facts.on_time_rate, facts.first_pass_yield, facts.rating = (profile.on_time_rate, profile.first_pass_yield,
+                                                                profile.rating)

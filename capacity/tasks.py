@@ -90,3 +90,18 @@ def send_board_digests() -> int:
     sent = board.board_digests_send()
     push_notifications(sent.notifications)
     return sent.count
+
+
+@shared_task(acks_late=True)
+def recompute_supplier_tags(brain_id: int, event_id: int) -> list[str]:
+    """`work_order.completed` / `work_order.rated` move the supplier's on-time rate and rating, inputs of its
+    enterprise tags (brain.tagging): recompute them. Idempotent."""
+    from brain.services import enterprise_tags_recompute
+    from capacity.models import WorkOrder
+    from tenants.context import brain_context
+
+    payload = event_payload(brain_id=brain_id, event_id=event_id)
+    with brain_context(brain_id):
+        supplier_id = WorkOrder.objects.in_brain(brain_id).filter(pk=payload.get("work_order")).values_list(
+            "supplier_id", flat=True).first()
+    return enterprise_tags_recompute(brain=brain_id, enterprise_id=supplier_id) if supplier_id else []

@@ -1124,3 +1124,19 @@ def test_sync_pages_and_api_are_404_to_members_who_are_not_operators(client, _dr
         assert client.get(page).status_code == 404
     for name in ("sync-source-list", "sync-run-list", "quarantined-record-list"):
         assert api.get(reverse(name, kwargs={"brain_slug": mould.slug})).status_code == 404
+
+
+class TestEnterpriseFiles(CrossBrainCase):
+    """The file's id is the enterprise's: alice's enterprise is in the mould brain, charlie's only in pump-valve."""
+
+    basename = "enterprise-file"
+
+    def make_object(self, brain, *, owner):
+        return owner.enterprise
+
+
+def test_enterprise_file_pages_of_another_brain_are_404(client, mould, pump, alice, charlie):
+    client.force_login(alice)
+    assert client.get(f"/b/{mould.slug}/enterprises/{alice.enterprise_id}/").status_code == 200
+    for slug in (mould.slug, pump.slug):
+        assert client.get(f"/b/{slug}/enterprises/{charlie.enterprise_id}/").status_code == 404

@@ -2,7 +2,8 @@
 enterprises' API keys) finds nothing here: 404. Thin: reads through brain.selectors, writes through
 brain.services."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,6 +12,7 @@ from brain import selectors, services
 from brain.api import serializers
 from brain.models import DataSource, QuarantinedRecord, SyncRun
 from tenants.api.base import BrainScopedViewSet
+from tenants.models import Membership
 
 
 class OperatorViewSet(BrainScopedViewSet):
@@ -109,3 +111,33 @@ class QuarantinedRecordViewSet(OperatorViewSet, mixins.ListModelMixin, mixins.Re
         """Leave the row out for good."""
         done = services.quarantined_record_dismiss(record=self.get_object(), by=request.user)
         return Response(self.get_serializer(done).data)
+
+
+class EnterpriseFileViewSet(BrainScopedViewSet):
+    """The enterprise file (一企一档) of the brain's enterprises, by enterprise id: registry facts with the source
+    and as-of date of each, tax credit rating, patents, what the platform knows of it in this brain, and its tags
+    with why. The enterprise itself and the brain's operators read all of it; other active members the public
+    part (`full` false); anyone else finds nothing (404). The list holds the enterprises the reader may open."""
+
+    queryset = Membership.objects.all()
+    serializer_class = serializers.EnterpriseFileBriefSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        return selectors.enterprise_file_list(brain=self.request.brain, viewer_access=self.access)
+
+    def list(self, request, brain_slug=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses=serializers.EnterpriseFileSerializer,
+                   parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                                                description="The enterprise's id.")])
+    def retrieve(self, request, brain_slug=None, pk=None):
+        try:
+            file = selectors.enterprise_file(brain=request.brain, enterprise=int(pk), viewer_access=self.access)
+        except selectors.EnterpriseFileNotFound:
+            raise exceptions.NotFound() from None
+        return Response(serializers.EnterpriseFileSerializer(file).data)

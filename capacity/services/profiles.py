@@ -8,6 +8,7 @@ from tenants.access import require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import Brain, Process, User
+from tenants.outbox import event_record
 
 
 def _process_map(brain: Brain) -> dict[str, Process]:
@@ -52,4 +53,6 @@ def profile_save(
                     **{k: v for k, v in m.items() if k != "process"})
             for m in machines
         )
+        # Its processes and materials are tag inputs (brain.tagging): the tags follow after commit.
+        event_record(brain_id=brain.pk, name="supplier_profile.saved", payload={"enterprise": profile.enterprise_id})
         return profile
