@@ -7,7 +7,7 @@ killed run abandoned and starts again from the durable watermark.
 from celery import shared_task
 
 
-@shared_task(acks_late=True, queue="sync")
+@shared_task(acks_late=True)
 def queue_due_syncs() -> int:
     """Beat, every minute: queue a run of each source whose interval is up."""
     from brain.services import sync_runs_queue_due
@@ -15,7 +15,7 @@ def queue_due_syncs() -> int:
     return sync_runs_queue_due()
 
 
-@shared_task(acks_late=True, queue="sync")
+@shared_task(acks_late=True)
 def run_requested_sync(brain_id: int, event_id: int) -> int | None:
     """`sync.run_requested`: run the source now (nothing if another worker holds it, or the run is done)."""
     from brain.sync.engine import sync_run_execute
@@ -37,7 +37,7 @@ def recompute_enterprise_tags(brain_id: int, event_id: int) -> list[str]:
     return enterprise_tags_recompute(brain=brain_id, enterprise_id=enterprise_id) if enterprise_id else []
 
 
-@shared_task(acks_late=True, queue="sync")
+@shared_task(acks_late=True)
 def recompute_tags_after_sync(brain_id: int, event_id: int) -> int:
     """`sync.run_finished`: recompute the tags of enterprises whose public records the run changed."""
     from brain.services import enterprise_tags_recompute_after_sync
