@@ -9,7 +9,7 @@ from supplychain.models import (
     GroupBuy, GroupBuySupplier, JournalEntry, Pledge, PriceTier, Settlement, Shipment, SupplyOrder, SupplyOrderLine,
 )
 from supplychain.services import ledger
-from supplychain.services.group_buys import pledged_total, tier_for
+from supplychain.services.group_buys import pledged_total
 
 
 def group_buy_list(*, brain, enterprise_id: int | None, operator: bool = False):
@@ -40,13 +40,18 @@ class TierProgress:
 
 
 def tier_progress(group_buy: GroupBuy) -> TierProgress:
-    """What everyone sees live: the total pledged, the tier it reaches and what the next tier needs."""
-    total = pledged_total(group_buy)
-    reached = tier_for(group_buy, total)
-    following = (PriceTier.objects.in_brain(group_buy.brain_id).filter(group_buy=group_buy, min_total__gt=total)
-                 .order_by("min_total").first())
-    participants = Pledge.objects.in_brain(group_buy.brain_id).filter(group_buy=group_buy,
-                                                                      status=Pledge.Status.ACTIVE).count()
+    """What everyone sees live: the total pledged, the tier it reaches and what the next tier needs. Reads the
+    total, the participants and the tiers group_buy_list already fetched (no query per campaign in a list);
+    a campaign loaded otherwise is counted here."""
+    if hasattr(group_buy, "participants"):
+        total, participants = group_buy.total or Decimal("0"), group_buy.participants
+    else:
+        total = pledged_total(group_buy)
+        participants = Pledge.objects.in_brain(group_buy.brain_id).filter(group_buy=group_buy,
+                                                                          status=Pledge.Status.ACTIVE).count()
+    tiers = sorted(group_buy.tiers.all(), key=lambda tier: tier.min_total)
+    reached = next((tier for tier in reversed(tiers) if tier.min_total <= total), None)  # exactly the threshold counts
+    following = next((tier for tier in tiers if tier.min_total > total), None)
     return TierProgress(total=total, participants=participants, price=reached.unit_price if reached else None,
                         next_min_total=following.min_total if following else None,
                         to_next=following.min_total - total if following else None,

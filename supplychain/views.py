@@ -130,8 +130,7 @@ class GroupBuyView(SupplyView):
     def _decide(self, group_buy):
         if not self.access.is_operator:
             raise Http404
-        if group_buys.group_buy_decide(group_buy=group_buy) is None:
-            raise DomainError(_("The deadline has not passed yet."), code="not_due")
+        group_buys.group_buy_decide_now(group_buy=group_buy, by=self.request.user)
         return _("Decided.")
 
     def _pledge(self, group_buy):

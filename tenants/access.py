@@ -73,3 +73,14 @@ def require_member_role(*, brain: Brain, user: User, role: str) -> Membership:
         label = Membership.Role(role).label
         raise NotAllowed(_("Only a %(role)s member of this brain may do this.") % {"role": label})
     return membership
+
+
+def require_operator(*, brain: Brain, user: User) -> None:
+    """NotAllowed unless the user is an operator of `brain` (or a platform administrator); never with an API key,
+    which acts for its enterprise only."""
+    from django.utils.translation import gettext as _
+
+    from tenants.errors import NotAllowed
+
+    if not brain_access(user=user, brain=brain).is_operator:
+        raise NotAllowed(_("Only an operator of this brain may do this."))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from tenants.access import require_operator
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import (
@@ -195,12 +196,7 @@ def _membership_apply(brain, enterprise, roles, note) -> Membership:
 
 
 def _require_operator(brain: Brain, by: User) -> None:
-    if by.is_platform_admin:
-        return
-    if getattr(by, "via_api_key", False) or not BrainStaff.objects.in_brain(brain).filter(
-        user=by, role=BrainStaff.Role.OPERATOR
-    ).exists():
-        raise NotAllowed(_("Only an operator of this brain may do this."))
+    require_operator(brain=brain, user=by)
 
 
 # What each operator decision does: the FSM transition and the event it records.

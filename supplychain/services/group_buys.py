@@ -22,9 +22,10 @@ from supplychain.models import (
 )
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
+from tenants.access import brain_access, require_operator
 from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
-from tenants.models import Brain, BrainStaff, Membership, User
+from tenants.models import Brain, Membership, User
 from tenants.outbox import event_record
 from tenants.services import next_number
 
@@ -37,15 +38,7 @@ def _locked(group_buy: GroupBuy) -> GroupBuy:
 
 
 def _is_operator(brain: Brain, by: User) -> bool:
-    if by.is_platform_admin and not getattr(by, "via_api_key", False):
-        return True
-    return not getattr(by, "via_api_key", False) and BrainStaff.objects.in_brain(brain).filter(
-        user=by, role=BrainStaff.Role.OPERATOR).exists()
-
-
-def _require_operator(brain: Brain, by: User) -> None:
-    if not _is_operator(brain, by):
-        raise NotAllowed(_("Only an operator of this brain may do this."))
+    return brain_access(user=by, brain=brain).is_operator
 
 
 def _active_member(brain: Brain, enterprise_id: int | None, role: str | None = None) -> Membership | None:
@@ -313,6 +306,14 @@ def group_buy_decide(*, group_buy: GroupBuy, now: datetime | None = None) -> str
         return group_buy.status
 
 
+def group_buy_decide_now(*, group_buy: GroupBuy, by: User) -> GroupBuy:
+    """An operator decides now a campaign whose deadline has passed (beat would within a minute)."""
+    require_operator(brain=group_buy.brain, user=by)
+    if group_buy.status == Status.OPEN and group_buy_decide(group_buy=group_buy) is None:
+        raise DomainError(_("The deadline has not passed yet."), code="not_due")
+    return group_buy
+
+
 def group_buys_decide_due() -> int:
     """Beat, every minute: decide every campaign whose deadline has passed, in every brain."""
     with cross_brain(reason="group purchases due"):
@@ -535,7 +536,7 @@ def payment_record(*, group_buy: GroupBuy, by: User, kind: str, enterprise_id: i
     """An operator records money in from a member (a deposit, the balance), a refund to one, or a payment to a
     supplier. Members pay deposits while pledging; payments to suppliers only once it locked."""
     with brain_context(group_buy.brain_id):
-        _require_operator(group_buy.brain, by)
+        require_operator(brain=group_buy.brain, user=by)
         group_buy = _locked(group_buy)
         if kind == JournalEntry.Kind.SUPPLIER_PAYMENT:
             if not GroupBuySupplier.objects.in_brain(group_buy.brain_id).filter(group_buy=group_buy,
@@ -559,7 +560,7 @@ def settings_save(*, brain: Brain, by: User, members_may_open: bool):
     from supplychain.models import SupplyChainSettings
 
     with brain_context(brain.pk):
-        _require_operator(brain, by)
+        require_operator(brain=brain, user=by)
         settings, _created = SupplyChainSettings.objects.get_or_create(brain=brain)
         settings.members_may_open = members_may_open
         settings.save()

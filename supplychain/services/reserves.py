@@ -38,7 +38,7 @@ from supplychain import amounts
 from supplychain.amounts import Amount, check_fits, fen, qty
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
-from tenants.access import brain_access, require_member_role
+from tenants.access import require_member_role, require_operator
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Brain, Membership, User
@@ -53,9 +53,7 @@ def _locked(reserve: Reserve) -> Reserve:
 
 
 def _require_operator(brain: Brain | int, by: User) -> None:
-    brain = brain if isinstance(brain, Brain) else Brain.objects.get(pk=brain)
-    if not brain_access(user=by, brain=brain).is_operator:
-        raise NotAllowed(_("Only an operator of this brain may do this."))
+    require_operator(brain=brain if isinstance(brain, Brain) else Brain.objects.get(pk=brain), user=by)
 
 
 def _require_active(reserve: Reserve) -> None:
