@@ -14,3 +14,15 @@ class BrainConfig(AppConfig):
         # Apps whose events change other inputs subscribe their own task (capacity: work orders completed, rated).
         subscribe("sync.run_finished", "brain.tasks.recompute_tags_after_sync", queue="sync")
         subscribe("supplier_profile.saved", "brain.tasks.recompute_enterprise_tags")
+        # Policy matching (政策直达): a policy published or re-ruled is matched against every member; a member
+        # admitted or reinstated is matched against the open policies; eligible enterprises are told.
+        for name in ("membership.admitted", "membership.reinstated"):
+            subscribe(name, "brain.tasks.recompute_enterprise_tags")
+        for name in ("policy.published", "policy.changed", "policy.rematch_requested"):
+            subscribe(name, "brain.tasks.match_policy")
+        for name in ("policy.eligible", "policy.withdrawn"):
+            subscribe(name, "brain.tasks.policy_notifications")
+
+        from brain import policy_notifications
+
+        policy_notifications.register()

@@ -62,6 +62,13 @@ REGISTRY_FIELDS = (
     ("business_scope", _("business scope"), True),
     ("status", _("registration status"), True),
 )
+# Size figures, private like the capital. They come from whichever department reports them (the social insurance
+# bureau's insured employees, the tax bureau's or statistics bureau's revenue), so every record type is searched
+# and the newest as-of wins. Policy rules read them (brain.eligibility: size class, 规上).
+SIZE_FIELDS = (
+    ("employees", _("insured employees"), False),
+    ("annual_revenue", _("annual revenue"), False),
+)
 FLAG_ATTRIBUTES = ("high_tech", "specialised_sme")
 
 
@@ -239,6 +246,10 @@ def enterprise_file(*, brain, enterprise: Enterprise | int, viewer_access) -> En
             registry.append(Fact(name, str(label), fallback, str(_("as registered on the platform")), None, public))
         elif public or full:
             registry.append(fact(name, label, raw, public))
+    for name, label, public in SIZE_FIELDS:
+        held = [r.facts[name] for r in records if name in r.facts]
+        if held and (public or full):
+            registry.append(fact(name, label, max(held, key=lambda raw: raw.get("t") or ""), public))
     flags = [fact(name, name, r.facts[name]) for r in records for name in FLAG_ATTRIBUTES if name in r.facts]
 
     tax_credit = None

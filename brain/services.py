@@ -266,5 +266,15 @@ def enterprise_tags_recompute_after_sync(*, brain_id: int, run_id: int) -> int:
         pairs = list(Membership.objects.filter(enterprise__credit_code__in=codes).values_list("brain_id",
                                                                                              "enterprise_id"))
     for member_brain_id, enterprise_id in pairs:
-        enterprise_tags_recompute(brain=member_brain_id, enterprise_id=enterprise_id)
+        enterprise_file_changed(brain=member_brain_id, enterprise_id=enterprise_id)
     return len(pairs)
+
+
+def enterprise_file_changed(*, brain, enterprise_id: int) -> list[str]:
+    """What follows a change of an enterprise's file: its tags, then its eligibility for the brain's open policies
+    (tags are among the rules' inputs). Returns the tag codes."""
+    from brain.policy_services import policies_match_enterprise
+
+    tags = enterprise_tags_recompute(brain=brain, enterprise_id=enterprise_id)
+    policies_match_enterprise(brain=brain, enterprise_id=enterprise_id)
+    return tags

@@ -28,13 +28,13 @@ def run_requested_sync(brain_id: int, event_id: int) -> int | None:
 
 @shared_task(acks_late=True)
 def recompute_enterprise_tags(brain_id: int, event_id: int) -> list[str]:
-    """An event naming an `enterprise` whose tag inputs changed (e.g. `supplier_profile.saved`): recompute its
-    tags. Idempotent."""
-    from brain.services import enterprise_tags_recompute
+    """An event naming an `enterprise` whose file changed (`supplier_profile.saved`, `membership.admitted` …):
+    recompute its tags and its eligibility for open policies. Idempotent."""
+    from brain.services import enterprise_file_changed
     from tenants.outbox import event_payload
 
     enterprise_id = event_payload(brain_id=brain_id, event_id=event_id).get("enterprise")
-    return enterprise_tags_recompute(brain=brain_id, enterprise_id=enterprise_id) if enterprise_id else []
+    return enterprise_file_changed(brain=brain_id, enterprise_id=enterprise_id) if enterprise_id else []
 
 
 @shared_task(acks_late=True)
@@ -45,3 +45,23 @@ def recompute_tags_after_sync(brain_id: int, event_id: int) -> int:
 
     payload = event_payload(brain_id=brain_id, event_id=event_id)
     return enterprise_tags_recompute_after_sync(brain_id=brain_id, run_id=payload["run"])
+
+
+@shared_task(acks_late=True)
+def match_policy(brain_id: int, event_id: int) -> dict:
+    """`policy.published`, `policy.changed`: match the policy against every active member. Idempotent."""
+    from brain.policy_services import policy_match
+    from tenants.outbox import event_payload
+
+    payload = event_payload(brain_id=brain_id, event_id=event_id)
+    if payload.get("rematch") is False:
+        return {}
+    return policy_match(brain_id=brain_id, policy_id=payload["policy"])
+
+
+@shared_task(acks_late=True)
+def policy_notifications(brain_id: int, event_id: int) -> int:
+    """`policy.eligible`, `policy.withdrawn`: tell the enterprises concerned (once per event and user)."""
+    from brain.policy_notifications import notifications_from_event
+
+    return len(notifications_from_event(brain_id=brain_id, event_id=event_id))

@@ -95,8 +95,8 @@ def send_board_digests() -> int:
 @shared_task(acks_late=True)
 def recompute_supplier_tags(brain_id: int, event_id: int) -> list[str]:
     """`work_order.completed` / `work_order.rated` move the supplier's on-time rate and rating, inputs of its
-    enterprise tags (brain.tagging): recompute them. Idempotent."""
-    from brain.services import enterprise_tags_recompute
+    enterprise tags (brain.tagging) and policy eligibility (brain.eligibility): recompute them. Idempotent."""
+    from brain.services import enterprise_file_changed
     from capacity.models import WorkOrder
     from tenants.context import brain_context
 
@@ -104,4 +104,4 @@ def recompute_supplier_tags(brain_id: int, event_id: int) -> list[str]:
     with brain_context(brain_id):
         supplier_id = WorkOrder.objects.in_brain(brain_id).filter(pk=payload.get("work_order")).values_list(
             "supplier_id", flat=True).first()
-    return enterprise_tags_recompute(brain=brain_id, enterprise_id=supplier_id) if supplier_id else []
+    return enterprise_file_changed(brain=brain_id, enterprise_id=supplier_id) if supplier_id else []
