@@ -80,7 +80,8 @@ def policy_update(*, policy: Policy, by, **fields) -> Policy:
         values = {name: getattr(policy, name) for name in POLICY_FIELDS}
         values.update({k: v for k, v in fields.items() if k in POLICY_FIELDS})
         # a published policy's deadline may pass; only a new, past deadline is refused
-        values = _clean(values, new_deadline="apply_by" in fields and fields["apply_by"] != policy.apply_by)
+        deadline_changed = "apply_by" in fields and fields["apply_by"] != policy.apply_by
+        values = _clean(values, new_deadline=deadline_changed)
         rules_changed = values["rules"] != policy.rules
         for name, value in values.items():
             setattr(policy, name, value if value is not None or name == "apply_by" else "")
@@ -89,8 +90,22 @@ def policy_update(*, policy: Policy, by, **fields) -> Policy:
         policy.full_clean(exclude=["brain", "created_by"])
         policy.save()
         event_record(brain_id=brain.pk, name="policy.changed",
-                     payload={"policy": policy.pk, "by": by.pk, "rematch": rules_changed or "apply_by" in fields})
+                     payload={"policy": policy.pk, "by": by.pk, "rematch": rules_changed or deadline_changed})
     return policy
+
+
+def policy_delete(*, policy: Policy, by) -> None:
+    """Delete a draft (nobody but operators has seen it); a published policy is withdrawn instead, so what
+    enterprises were told stays on record."""
+    brain = policy.brain
+    _require_operator(brain, by)
+    with brain_context(brain.pk), transaction.atomic():
+        policy = Policy.objects.in_brain(brain).select_for_update().get(pk=policy.pk)
+        if policy.status != Policy.Status.DRAFT:
+            raise DomainError(_("Only a draft can be deleted; withdraw a published policy."), code="invalid_state")
+        policy_id = policy.pk
+        policy.delete()
+        event_record(brain_id=brain.pk, name="policy.deleted", payload={"policy": policy_id, "by": by.pk})
 
 
 def policy_publish(*, policy: Policy, by) -> Policy:

@@ -64,6 +64,21 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "replay": ("v1_brains_webhook_deliveries_replay_create",),
         "delete": ("v1_brains_webhook_endpoints_destroy",),
     },
+    # --- brain: policies (政策直达)
+    "policy-new": {
+        "save": ("v1_brains_policies_create",),
+        "preview": ("v1_brains_policies_preview_create",),
+    },
+    "policy-edit": {
+        "save": ("v1_brains_policies_partial_update",),
+        "preview": ("v1_brains_policies_preview_create",),
+    },
+    "policy": {
+        "publish": ("v1_brains_policies_publish_create",),
+        "withdraw": ("v1_brains_policies_withdraw_create",),
+        "rematch": ("v1_brains_policies_rematch_create",),
+        "delete": ("v1_brains_policies_destroy",),
+    },
     # --- brain: government-data sync (operators)
     "sync-sources": {POST: ("v1_brains_sync_sources_create",)},
     "sync-source": {

@@ -1140,3 +1140,60 @@ def test_enterprise_file_pages_of_another_brain_are_404(client, mould, pump, ali
     assert client.get(f"/b/{mould.slug}/enterprises/{alice.enterprise_id}/").status_code == 200
     for slug in (mould.slug, pump.slug):
         assert client.get(f"/b/{slug}/enterprises/{charlie.enterprise_id}/").status_code == 404
+
+
+def _published_policy(brain, operator):
+    from brain import policy_services
+    from brain.models import PolicyMatch
+
+    with brain_context(brain.pk):
+        if not BrainStaff.objects.filter(brain=brain, user=operator, role=BrainStaff.Role.OPERATOR).exists():
+            BrainStaff.objects.create(brain=brain, user=operator, role=BrainStaff.Role.OPERATOR)
+    policy = policy_services.policy_create(brain=brain, by=operator, title=f"{brain.slug} 专项补助", issuer="经信局",
+                                           summary="补助", rules=[{"field": "roles", "op": "has_any",
+                                                                  "value": ["buyer", "supplier"]}])
+    policy = policy_services.policy_publish(policy=policy, by=operator)
+    policy_services.policy_match(brain_id=brain.pk, policy_id=policy.pk)
+    with brain_context(brain.pk):
+        return policy, PolicyMatch.objects.filter(policy=policy).first()
+
+
+class TestPolicies(CrossBrainWriteCase):
+    basename = "policy"
+    update_payload = {"title": "改名"}
+
+    def make_object(self, brain, *, owner):
+        return _published_policy(brain, owner)[0]
+
+
+class TestPolicyMatches(CrossBrainCase):
+    basename = "policy-match"
+
+    def make_object(self, brain, *, owner):
+        return _published_policy(brain, owner)[1]
+
+
+def test_policy_actions_and_pages_of_another_brain_are_404_and_change_nothing(client, mould, pump, alice, olga,
+                                                                              charlie):
+    """Olga operates the mould brain: the pump-valve brain's policy and its decisions do not exist for her, under
+    either brain's URL, in the API and on the web; alice, a member of the mould brain, sees no decision but her own."""
+    from brain.models import Policy
+
+    policy, match = _published_policy(pump, charlie)
+    api = api_as(olga)
+    client.force_login(olga)
+    for slug in (mould.slug, pump.slug):
+        for name, body in (("publish", {}), ("withdraw", {"reason": "x"}), ("rematch", {})):
+            url = reverse(f"policy-{name}", kwargs={"brain_slug": slug, "pk": policy.pk})
+            assert api.post(url, body, format="json").status_code == 404
+        for page in (f"/b/{slug}/policies/{policy.pk}/", f"/b/{slug}/policies/{policy.pk}/edit/",
+                     f"/b/{slug}/policies/{policy.pk}/enterprises/{charlie.enterprise_id}/"):
+            assert client.get(page).status_code == 404
+        assert client.post(f"/b/{slug}/policies/{policy.pk}/", {"action": "withdraw", "reason": "x"}).status_code == 404
+    assert policy.title not in client.get(f"/b/{mould.slug}/policies/").content.decode()
+    with brain_context(pump.pk):
+        assert Policy.objects.get(pk=policy.pk).status == "published"
+    mine, my_match = _published_policy(mould, olga)
+    client.force_login(alice)
+    assert client.get(f"/b/{mould.slug}/policies/{mine.pk}/enterprises/{alice.enterprise_id}/").status_code == 200
+    assert client.get(f"/b/{mould.slug}/policies/{mine.pk}/edit/").status_code == 404  # not an operator

@@ -199,6 +199,12 @@ class PolicyViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
                                                 **self.valid(serializers.PolicyChangeSerializer))
         return self.fresh(changed)
 
+    @extend_schema(responses={204: None})
+    def destroy(self, request, brain_slug=None, pk=None):
+        """Delete a draft; a published policy is withdrawn instead."""
+        policy_services.policy_delete(policy=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @extend_schema(request=None, responses=serializers.PolicySerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, brain_slug=None, pk=None):

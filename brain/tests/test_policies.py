@@ -390,7 +390,8 @@ class TestWhoSeesWhat:
         retag(mould, hongda, dongfang)
         policy = published(mould, olga)
         api = api_as(olga)
-        detail = api.get(reverse("policy-detail", kwargs={"brain_slug": mould.slug, "pk": policy.pk})).json()
+        detail = api.get(reverse("policy-detail", kwargs={"brain_slug": mould.slug, "pk": policy.pk}),
+                         HTTP_ACCEPT_LANGUAGE="en").json()
         assert detail["counts"] == {"eligible": 1, "not_eligible": 1, "undetermined": 0, "told": 1}
         assert detail["rule_texts"][0] == "region is within 331003"
         url = reverse("policy-match-list", kwargs={"brain_slug": mould.slug})

@@ -1,0 +1,186 @@
+"""Pages of policies (政策直达): the list and each policy for every reader of the brain; the form, preview,
+publish, withdraw and every decision for operators; a member's own decision explained field by field. Thin: forms
+in, brain.policy_services act, brain.policy_selectors read."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from brain import policy_selectors, policy_services
+from brain.forms import PolicyForm, PolicyWithdrawForm, rule_formset
+from brain.models import PolicyMatch
+from tenants.errors import DomainError
+from tenants.views import BrainView
+
+
+def _readers_only(access) -> None:
+    """Enterprises that are members, operators and government viewers; not applicants or suspended members."""
+    if not (access.is_member or access.staff_role or access.is_operator):
+        raise Http404
+
+
+class PoliciesView(BrainView):
+    def get(self, request, brain_slug):
+        _readers_only(self.access)
+        policies = list(policy_selectors.policy_list(brain=self.brain, viewer_access=self.access)[:200])
+        ids = [p.pk for p in policies]
+        counts = (policy_selectors.policy_counts(brain=self.brain, policy_ids=ids)
+                  if self.access.is_operator or self.access.staff_role else {})
+        own = policy_selectors.own_matches(brain=self.brain, viewer_access=self.access, policy_ids=ids)
+        return render(request, "brain/policies.html", {
+            "rows": [(p, counts.get(p.pk), own.get(p.pk)) for p in policies]})
+
+
+class PolicyFormView(BrainView):
+    """New policy, or a change of one: the form, its rule rows, and "preview" to see what the rules decide now."""
+
+    operators_only = True
+
+    def policy(self, pk):
+        if pk is None:
+            return None
+        return get_object_or_404(policy_selectors.policy_list(brain=self.brain, viewer_access=self.access), pk=pk)
+
+    def get(self, request, brain_slug, pk=None):
+        policy = self.policy(pk)
+        return self.page(policy, PolicyForm.for_policy(policy) if policy else PolicyForm(), rule_formset(policy))
+
+    def post(self, request, brain_slug, pk=None):
+        policy = self.policy(pk)
+        form, rules = PolicyForm(request.POST), rule_formset(policy, request.POST)
+        action = request.POST.get("action", "save")
+        handlers = {"save": self._save, "preview": self._preview}
+        if action not in handlers:
+            raise Http404
+        if not rules.is_valid():
+            return self.page(policy, form, rules, status=400)
+        rule_list = [rule for rule in (f.rule() for f in rules.forms) if rule]
+        return handlers[action](policy, form, rules, rule_list)
+
+    def _save(self, policy, form, rules, rule_list):
+        if not form.is_valid():
+            return self.page(policy, form, rules, status=400)
+        try:
+            if policy is None:
+                policy = policy_services.policy_create(brain=self.brain, by=self.request.user, rules=rule_list,
+                                                       **form.cleaned_data)
+            else:
+                policy = policy_services.policy_update(policy=policy, by=self.request.user, rules=rule_list,
+                                                       **form.cleaned_data)
+        except DomainError as error:
+            self._error(form, error)
+            return self.page(policy, form, rules, status=400)
+        messages.success(self.request, _("Policy saved: %(title)s") % {"title": policy.title})
+        return HttpResponseRedirect(reverse("policy", args=[self.brain.slug, policy.pk]))
+
+    def _preview(self, policy, form, rules, rule_list):
+        form.is_valid()  # shows the form's own errors, if any, beside the preview
+        try:
+            preview = policy_services.policy_preview(brain=self.brain, by=self.request.user, rules=rule_list)
+        except DomainError as error:
+            self._error(form, error)
+            return self.page(policy, form, rules, status=400)
+        return self.page(policy, form, rules, preview=policy_selectors.preview_view(preview))
+
+    @staticmethod
+    def _error(form, error: DomainError) -> None:
+        field = error.field if error.field in form.fields else None
+        if error.field == "rules":
+            form.rule_error = error.detail
+        else:
+            form.add_error(field, error.detail)
+
+    def page(self, policy, form, rules, status=200, preview=None):
+        return render(self.request, "brain/policy_form.html", {
+            "policy": policy, "form": form, "rules": rules, "preview": preview,
+            "rule_error": getattr(form, "rule_error", "")}, status=status)
+
+
+class PolicyView(BrainView):
+    """One policy: its text and rules; a member's own decision explained; for operators the counts, the actions
+    and every decision."""
+
+    def get(self, request, brain_slug, pk):
+        _readers_only(self.access)
+        policy = get_object_or_404(policy_selectors.policy_list(brain=self.brain, viewer_access=self.access), pk=pk)
+        return self.page(policy, PolicyWithdrawForm())
+
+    def page(self, policy, withdraw_form, status=200):
+        context = {"policy": policy, "rules": policy_selectors.rule_texts(policy), "withdraw_form": withdraw_form}
+        own = policy_selectors.own_matches(brain=self.brain, viewer_access=self.access, policy_ids=[policy.pk])
+        if policy.pk in own:
+            context["own"] = own[policy.pk]
+            context["checks"] = policy_selectors.match_explanation(own[policy.pk])
+        if self.access.is_operator or self.access.staff_role:
+            context["counts"] = policy_selectors.policy_counts(brain=self.brain, policy_ids=[policy.pk])[policy.pk]
+        if self.access.is_operator:
+            outcome = self.request.GET.get("outcome", "")
+            outcome = outcome if outcome in PolicyMatch.Outcome.values else ""
+            context["outcome"], context["outcomes"] = outcome, PolicyMatch.Outcome.choices
+            context["matches"] = policy_selectors.policy_match_list(
+                brain=self.brain, viewer_access=self.access, policy_id=policy.pk, outcome=outcome or None)[:500]
+        return render(self.request, "brain/policy.html", context, status=status)
+
+    def post(self, request, brain_slug, pk):
+        if not self.access.is_operator:
+            raise Http404
+        policy = get_object_or_404(policy_selectors.policy_list(brain=self.brain, viewer_access=self.access), pk=pk)
+        action = request.POST.get("action", "")
+        handlers = {"publish": self._publish, "withdraw": self._withdraw, "rematch": self._rematch,
+                    "delete": self._delete}
+        if action not in handlers:
+            raise Http404
+        return handlers[action](policy)
+
+    def _done(self, policy, message):
+        messages.success(self.request, message)
+        return HttpResponseRedirect(reverse("policy", args=[self.brain.slug, policy.pk]))
+
+    def _publish(self, policy):
+        try:
+            policy_services.policy_publish(policy=policy, by=self.request.user)
+        except DomainError as error:
+            messages.error(self.request, error.detail)
+            return HttpResponseRedirect(self.request.path)
+        return self._done(policy, _("Published: every active member is being matched; the eligible ones will be "
+                                    "told."))
+
+    def _withdraw(self, policy):
+        form = PolicyWithdrawForm(self.request.POST)
+        if not form.is_valid():
+            return self.page(policy, form, status=400)
+        try:
+            policy_services.policy_withdraw(policy=policy, by=self.request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.detail)
+            return self.page(policy, form, status=400)
+        return self._done(policy, _("Withdrawn: the enterprises told of it are told."))
+
+    def _delete(self, policy):
+        try:
+            policy_services.policy_delete(policy=policy, by=self.request.user)
+        except DomainError as error:
+            messages.error(self.request, error.detail)
+            return HttpResponseRedirect(self.request.path)
+        messages.success(self.request, _("Draft deleted: %(title)s") % {"title": policy.title})
+        return HttpResponseRedirect(reverse("policies", args=[self.brain.slug]))
+
+    def _rematch(self, policy):
+        try:
+            policy_services.policy_rematch_request(policy=policy, by=self.request.user)
+        except DomainError as error:
+            messages.error(self.request, error.detail)
+            return HttpResponseRedirect(self.request.path)
+        return self._done(policy, _("Matching again: the counts change as the workers decide."))
+
+
+class PolicyDecisionView(BrainView):
+    """One enterprise's decision on one policy, field by field: for operators, and for the enterprise itself."""
+
+    def get(self, request, brain_slug, pk, enterprise_id):
+        match = get_object_or_404(policy_selectors.policy_match_list(
+            brain=self.brain, viewer_access=self.access, policy_id=pk), enterprise_id=enterprise_id)
+        return render(request, "brain/policy_decision.html", {
+            "match": match, "policy": match.policy, "checks": policy_selectors.match_explanation(match)})
