@@ -411,3 +411,40 @@ class TestWhoSeesWhat:
         create = api.post(reverse("policy-list", kwargs={"brain_slug": mould.slug}), {
             "title": "x", "issuer": "y", "summary": "z", "rules": HUANGYAN_HIGH_TECH_SME}, format="json")
         assert create.status_code == 403
+
+
+def test_publishing_over_the_api_goes_through_a_worker_to_the_eligible_enterprises_inbox(mould, olga, hongda,
+                                                                                          dongfang, celery_worker):
+    """The whole flow with real parts: the API publishes, the outbox hands `policy.published` to a Celery worker
+    that matches every member, and `policy.eligible` to one that tells hongda (in-app and by e-mail), nobody else.
+    Then hongda's capability profile changes; the worker re-decides it and tells it nothing twice."""
+    from conftest import wait_for
+
+    retag(mould, hongda, dongfang)
+    api = api_as(olga)
+    base = {"brain_slug": mould.slug}
+    made = api.post(reverse("policy-list", kwargs=base), {
+        "title": "黄岩区中小企业数字化改造补助", "issuer": "台州市黄岩区经济和信息化局", "summary": "补助。",
+        "apply_by": (timezone.localdate() + timedelta(days=30)).isoformat(), "rules": HUANGYAN_HIGH_TECH_SME},
+        format="json")
+    assert made.status_code == 201, made.json()
+    assert api.post(reverse("policy-publish", kwargs={**base, "pk": made.json()["id"]})).status_code == 200
+
+    def told():
+        with brain_context(mould.pk):
+            return list(Notification.objects.filter(kind="policy.eligible").values_list("user_id", flat=True))
+
+    assert wait_for(told, timeout=30) == [hongda.pk]
+    detail = api.get(reverse("policy-detail", kwargs={**base, "pk": made.json()["id"]})).json()
+    assert detail["counts"]["eligible"] == 1 and detail["counts"]["not_eligible"] == 1
+    assert detail["matched_at"] is not None
+    profiles.profile_save(brain=mould, by=hongda, capacities=[{"process": "CNC", "weekly_free_hours": Decimal("40")}],
+                          materials=[])
+
+    def retagged():
+        with brain_context(mould.pk):
+            match = PolicyMatch.objects.get(enterprise=hongda.enterprise)
+            return any(c["field"] == "tags" and "process:CNC" in c.get("actual", []) for c in match.checks)
+
+    assert wait_for(retagged, timeout=30)
+    assert told() == [hongda.pk]
