@@ -11,6 +11,7 @@ from tenants.webhooks import webhook_event_type
 
 NOTIFICATION_TITLES.update({
     "policy.eligible": _("Your enterprise is eligible for %(policy)s: apply by %(apply_by)s"),
+    "policy.eligible.no_deadline": _("Your enterprise is eligible for %(policy)s"),
     "policy.withdrawn": _("%(policy)s was withdrawn"),
 })
 
@@ -29,11 +30,12 @@ def notifications_from_event(*, brain_id: int, event_id: int) -> list:
     with brain_context(brain_id):
         event = OutboxEvent.objects.in_brain(brain_id).select_related("brain").get(pk=event_id)
         policy = Policy.objects.in_brain(brain_id).get(pk=event.payload["policy"])
-        params = {"policy": policy.title, "apply_by": policy.apply_by.isoformat() if policy.apply_by else "—",
+        params = {"policy": policy.title, "apply_by": policy.apply_by.isoformat() if policy.apply_by else "",
                   "note": policy.benefit if event.name == "policy.eligible" else policy.withdraw_reason}
         link = f"/b/{event.brain.slug}/policies/{policy.pk}/"
         if event.name == "policy.eligible":
-            return tell(event, _users([event.payload["enterprise"]]), params, link, email=True)
+            kind = "policy.eligible" if policy.apply_by else "policy.eligible.no_deadline"
+            return tell(event, _users([event.payload["enterprise"]]), params, link, kind=kind, email=True)
         if event.name == "policy.withdrawn":
             return tell(event, _users(_told(brain_id, policy.pk)), params, link, email=True)
         return []

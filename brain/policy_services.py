@@ -172,22 +172,24 @@ def _file(brain: Brain, enterprise_id: int):
         return None
 
 
-def _decide_and_store(*, policy: Policy, enterprise_id: int, file) -> PolicyMatch | None:
-    """Decide one enterprise and store the decision; tell it if it is newly eligible. In one transaction,
-    serialised on the enterprise's membership row (the lock its tags recompute takes), so two matchings of one
-    enterprise at once store one decision and tell it once."""
-    brain_id = policy.brain_id
+def _decide_and_store(*, brain_id: int, policy_id: int, enterprise_id: int, file) -> PolicyMatch | None:
+    """Decide one enterprise by the policy's current rules and store the decision; tell it if it is newly
+    eligible. One short transaction that locks the enterprise's membership (the lock its tags recompute takes),
+    then the policy: two matchings of one enterprise store one decision and tell it once, a run that began before
+    the rules changed cannot write the old rules' decision over the new, and none tells after a withdrawal."""
     with transaction.atomic():
         if not _members(brain_id).select_for_update().filter(enterprise_id=enterprise_id).exists():
             return None
+        policy = Policy.objects.in_brain(brain_id).select_for_update().filter(pk=policy_id).first()
+        if policy is None or not policy.is_open:
+            return None
         outcome, checks = eligibility.decide(policy.rules, file)
         match = PolicyMatch.objects.in_brain(brain_id).filter(policy=policy, enterprise_id=enterprise_id).first()
-        now = timezone.now()
         if match is None:
             match = PolicyMatch(brain_id=brain_id, policy=policy, enterprise_id=enterprise_id)
-        if (match.pk and match.outcome == outcome and match.checks == checks
-                and match.rules_version == policy.rules_version):
+        elif (match.outcome, match.checks, match.rules_version) == (outcome, checks, policy.rules_version):
             return match  # nothing changed: no write, no new change time for ERPs to fetch
+        now = timezone.now()
         match.outcome, match.checks, match.rules_version, match.evaluated_at = (
             outcome, checks, policy.rules_version, now)
         tell = outcome == PolicyMatch.Outcome.ELIGIBLE and match.notified_at is None
@@ -210,7 +212,8 @@ def policy_match(*, brain_id: int, policy_id: int) -> dict[str, int]:
             return counts
         for enterprise_id in list(_members(brain_id).values_list("enterprise_id", flat=True)):
             file = _file(policy.brain, enterprise_id)
-            match = _decide_and_store(policy=policy, enterprise_id=enterprise_id, file=file) if file else None
+            match = _decide_and_store(brain_id=brain_id, policy_id=policy_id, enterprise_id=enterprise_id,
+                                      file=file) if file else None
             if match is not None:
                 counts[match.outcome] += 1
         Policy.objects.in_brain(brain_id).filter(pk=policy_id).update(matched_at=timezone.now())
@@ -229,7 +232,8 @@ def policies_match_enterprise(*, brain, enterprise_id: int, file=None) -> list[P
         file = file or _file(brain, enterprise_id)
         if file is None:
             return []
-        made = [_decide_and_store(policy=p, enterprise_id=enterprise_id, file=file) for p in policies]
+        made = [_decide_and_store(brain_id=brain.pk, policy_id=p.pk, enterprise_id=enterprise_id, file=file)
+                for p in policies]
     return [m for m in made if m is not None]
 
 

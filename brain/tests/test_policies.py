@@ -366,6 +366,24 @@ class TestTelling:
         assert made[0].title == "黄岩区中小企业数字化改造补助 was withdrawn" and made[0].body == "资金已用完"
 
 
+    def test_without_a_deadline_the_title_says_none(self, mould, olga, hongda):
+        retag(mould, hongda)
+        published(mould, olga, apply_by=None)
+        with brain_context(mould.pk):
+            event = OutboxEvent.objects.get(name="policy.eligible")
+        made = policy_notifications.notifications_from_event(brain_id=mould.pk, event_id=event.pk)
+        assert [n.title for n in made] == ["Your enterprise is eligible for 黄岩区中小企业数字化改造补助"]
+
+    def test_nobody_is_told_of_a_withdrawn_policy(self, mould, olga, hongda):
+        policy = policy_services.policy_publish(policy=new_policy(mould, olga), by=olga)
+        policy_services.policy_withdraw(policy=policy, by=olga, reason="资金已用完")
+        retag(mould, hongda)
+        # a matching that was queued before the withdrawal, and a file change after it
+        assert policy_services.policy_match(brain_id=mould.pk, policy_id=policy.pk)["eligible"] == 0
+        assert policy_services.policies_match_enterprise(brain=mould, enterprise_id=hongda.enterprise_id) == []
+        assert eligible_events(mould) == []
+
+
 class TestWhoSeesWhat:
     def test_members_read_published_policies_and_only_their_own_decision(self, mould, olga, hongda, dongfang):
         retag(mould, hongda, dongfang)
