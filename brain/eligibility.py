@@ -207,6 +207,20 @@ def _platform(name: str, percent: bool) -> Callable:
     return read
 
 
+# GB/T 2260 names of the clusters' regions, shown beside the codes a rule names (other codes show as codes).
+REGION_NAMES = {
+    "330000": _("Zhejiang"), "331000": _("Taizhou"), "331002": _("Jiaojiang District"),
+    "331003": _("Huangyan District"), "331004": _("Luqiao District"), "331081": _("Wenling"),
+    "331082": _("Linhai"), "331083": _("Yuhuan"), "330200": _("Ningbo"), "330206": _("Beilun District"),
+    "330281": _("Yuyao"), "330282": _("Cixi"), "330300": _("Wenzhou"), "330700": _("Jinhua"),
+}
+
+
+def region_text(code: str) -> str:
+    name = REGION_NAMES.get(code)
+    return f"{code} {name}" if name else code
+
+
 def region_prefix(code: str) -> str:
     """GB/T 2260 codes nest: 330000 Zhejiang ⊃ 331000 Taizhou ⊃ 331003 Huangyan; a code covers those starting
     with it less its trailing pairs of zeros."""
@@ -380,6 +394,8 @@ def expected_text(rule: dict) -> str:
         return ", ".join(str(choices.get(v, v)) for v in value)
     if criterion.kind == "codes":
         return ", ".join(_tag_label(code) for code in value)
+    if criterion.kind == "region":
+        return ", ".join(region_text(code) for code in value)
     return ", ".join(value)
 
 
@@ -401,6 +417,8 @@ def _found_text(stored: dict, criterion: Criterion) -> str:
     if criterion.kind == "choice" and isinstance(actual, list):
         choices = dict(criterion.choices)
         return ", ".join(str(choices.get(v, v)) for v in actual) or str(_("none"))
+    if criterion.kind == "region":
+        return region_text(str(actual))
     if stored["field"] == "founded_years":
         return str(_("%(years)s years (founded %(date)s)") % {"years": actual, "date": stored.get("shown", "")})
     return stored.get("shown") or str(actual)

@@ -161,8 +161,9 @@ class TestDecisions:
         match = match_of(mould, policy, hongda)
         assert match.outcome == "eligible" and match.notified_at is not None
         checks = {c.field: c for c in policy_selectors.match_explanation(match)}
-        assert checks["region"].requirement == "region is within 331003"
-        assert checks["region"].found == "331003" and checks["region"].source == "市场监管局企业登记信息"
+        assert checks["region"].requirement == "region is within 331003 Huangyan District"
+        assert checks["region"].found == "331003 Huangyan District"
+        assert checks["region"].source == "市场监管局企业登记信息"
         assert checks["region"].as_of == "2026-03-01"
         assert checks["tags"].found == "High-tech enterprise" and checks["tags"].source == "the brain's tag rules"
         assert checks["size_class"].found == "small (insured employees 85, annual revenue 3200万元)"
@@ -191,7 +192,8 @@ class TestDecisions:
         with translation.override("zh-hans"):
             chinese = policy_selectors.match_explanation(match)
         english = policy_selectors.match_explanation(match)
-        assert chinese[0].requirement != english[0].requirement and chinese[0].found == english[0].found == "331003"
+        assert chinese[0].requirement == "所属地区 属于 331003 黄岩区"
+        assert english[0].requirement == "region is within 331003 Huangyan District"
         assert chinese[1].source != english[1].source  # our own words, translated on reading
 
     def test_numbers_platform_facts_and_years_are_compared(self, mould, olga, hongda):
@@ -402,7 +404,7 @@ class TestWhoSeesWhat:
         mine = api.get(reverse("policy-match-detail", kwargs={"brain_slug": mould.slug,
                                                                "pk": match_of(mould, policy, dongfang).pk})).json()
         assert [c["outcome"] for c in mine["explanation"]] == ["not_met", "not_met", "unknown"]
-        assert mine["explanation"][0]["found"] == "331081"
+        assert mine["explanation"][0]["found"].startswith("331081 ")  # the code with its name
 
     def test_operators_see_every_decision_and_the_counts(self, mould, olga, hongda, dongfang):
         retag(mould, hongda, dongfang)
@@ -411,7 +413,7 @@ class TestWhoSeesWhat:
         detail = api.get(reverse("policy-detail", kwargs={"brain_slug": mould.slug, "pk": policy.pk}),
                          HTTP_ACCEPT_LANGUAGE="en").json()
         assert detail["counts"] == {"eligible": 1, "not_eligible": 1, "undetermined": 0, "told": 1}
-        assert detail["rule_texts"][0] == "region is within 331003"
+        assert detail["rule_texts"][0] == "region is within 331003 Huangyan District"
         url = reverse("policy-match-list", kwargs={"brain_slug": mould.slug})
         assert len(api.get(url, {"policy": policy.pk}).json()["results"]) == 2
         assert [m["enterprise"] for m in api.get(url, {"outcome": "eligible"}).json()["results"]] == [
