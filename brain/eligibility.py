@@ -138,10 +138,12 @@ def _count(name: str) -> Callable:
         if held.value is None:
             return held
         try:
-            return Reading(Decimal(str(held.value).replace(",", "").strip().rstrip("人")), held.shown, held.source,
-                           held.as_of)
+            count = Decimal(str(held.value).replace(",", "").strip().rstrip("人"))
         except InvalidOperation:
+            count = None
+        if count is None or not count.is_finite():
             return Reading(None, held.shown, held.source, held.as_of, missing="not_number")
+        return Reading(count, held.shown, held.source, held.as_of)
     return read
 
 

@@ -59,7 +59,7 @@ def policy_create(*, brain, by, **fields) -> Policy:
     """A draft policy: nobody but operators sees it until it is published."""
     _require_operator(brain, by)
     values = _clean({name: fields.get(name) for name in POLICY_FIELDS})
-    with brain_context(brain.pk), transaction.atomic():
+    with brain_context(brain.pk):  # a transaction
         policy = Policy(brain=brain, created_by=by, **{k: "" if v is None and k != "apply_by" else v
                                                         for k, v in values.items()})
         policy.full_clean(exclude=["brain", "created_by"])
@@ -73,7 +73,7 @@ def policy_update(*, policy: Policy, by, **fields) -> Policy:
     told before are not told again."""
     brain = policy.brain
     _require_operator(brain, by)
-    with brain_context(brain.pk), transaction.atomic():
+    with brain_context(brain.pk):  # a transaction
         policy = Policy.objects.in_brain(brain).select_for_update().get(pk=policy.pk)
         if policy.status == Policy.Status.WITHDRAWN:
             raise DomainError(_("A withdrawn policy cannot be changed."), code="invalid_state")
@@ -99,7 +99,7 @@ def policy_delete(*, policy: Policy, by) -> None:
     enterprises were told stays on record."""
     brain = policy.brain
     _require_operator(brain, by)
-    with brain_context(brain.pk), transaction.atomic():
+    with brain_context(brain.pk):  # a transaction
         policy = Policy.objects.in_brain(brain).select_for_update().get(pk=policy.pk)
         if policy.status != Policy.Status.DRAFT:
             raise DomainError(_("Only a draft can be deleted; withdraw a published policy."), code="invalid_state")
@@ -112,7 +112,7 @@ def policy_publish(*, policy: Policy, by) -> Policy:
     """Publish a draft: every member sees it, and it is matched against every active member (a task)."""
     brain = policy.brain
     _require_operator(brain, by)
-    with brain_context(brain.pk), transaction.atomic():
+    with brain_context(brain.pk):  # a transaction
         policy = Policy.objects.in_brain(brain).select_for_update().get(pk=policy.pk)
         if policy.status != Policy.Status.DRAFT:
             raise DomainError(_("Only a draft can be published; this policy is “%(status)s”.")
@@ -134,7 +134,7 @@ def policy_withdraw(*, policy: Policy, by, reason: str) -> Policy:
     if not reason:
         raise DomainError(_("Say why the policy is withdrawn; the enterprises told of it will read it."),
                           field="reason")
-    with brain_context(brain.pk), transaction.atomic():
+    with brain_context(brain.pk):  # a transaction
         policy = Policy.objects.in_brain(brain).select_for_update().get(pk=policy.pk)
         if policy.status != Policy.Status.PUBLISHED:
             raise DomainError(_("Only a published policy can be withdrawn; this policy is “%(status)s”.")
@@ -150,7 +150,7 @@ def policy_rematch_request(*, policy: Policy, by) -> None:
     """Match an open policy against every member again now (a task), e.g. after correcting records by hand."""
     brain = policy.brain
     _require_operator(brain, by)
-    with brain_context(brain.pk), transaction.atomic():
+    with brain_context(brain.pk):  # a transaction
         policy = Policy.objects.in_brain(brain).get(pk=policy.pk)
         if not policy.is_open:
             raise DomainError(_("Only a published policy before its last day is matched."), code="invalid_state")
@@ -174,17 +174,19 @@ def _file(brain: Brain, enterprise_id: int):
 
 def _decide_and_store(*, brain_id: int, policy_id: int, enterprise_id: int, file) -> PolicyMatch | None:
     """Decide one enterprise by the policy's current rules and store the decision; tell it if it is newly
-    eligible. One short transaction that locks the enterprise's membership (the lock its tags recompute takes),
+    eligible. In one short transaction (the caller's brain_context) that locks the enterprise's membership (the
+    lock its tags recompute takes),
     then the policy: two matchings of one enterprise store one decision and tell it once, a run that began before
     the rules changed cannot write the old rules' decision over the new, and none tells after a withdrawal."""
-    with transaction.atomic():
+    with transaction.atomic():  # a savepoint within the caller's brain_context
         if not _members(brain_id).select_for_update().filter(enterprise_id=enterprise_id).exists():
             return None
         policy = Policy.objects.in_brain(brain_id).select_for_update().filter(pk=policy_id).first()
         if policy is None or not policy.is_open:
             return None
         outcome, checks = eligibility.decide(policy.rules, file)
-        match = PolicyMatch.objects.in_brain(brain_id).filter(policy=policy, enterprise_id=enterprise_id).first()
+        match = PolicyMatch.objects.in_brain(brain_id).filter(policy=policy, enterprise_id=enterprise_id
+                                                              ).order_by().first()
         if match is None:
             match = PolicyMatch(brain_id=brain_id, policy=policy, enterprise_id=enterprise_id)
         elif (match.outcome, match.checks, match.rules_version) == (outcome, checks, policy.rules_version):
@@ -204,18 +206,23 @@ def _decide_and_store(*, brain_id: int, policy_id: int, enterprise_id: int, file
 
 def policy_match(*, brain_id: int, policy_id: int) -> dict[str, int]:
     """Match a published, open policy against every active member: {outcome: count}. Safe to run twice or at
-    once; a policy withdrawn or past its deadline is not matched (its decisions stay as they were)."""
+    once; a policy withdrawn or past its deadline is not matched (its decisions stay as they were). Each member is
+    its own transaction (brain_context is one), so a long run holds no lock for long, loses nothing done when it
+    fails half-way, and tells each eligible enterprise as soon as it is decided."""
     counts = {outcome: 0 for outcome in PolicyMatch.Outcome.values}
     with brain_context(brain_id):
         policy = Policy.objects.in_brain(brain_id).select_related("brain").filter(pk=policy_id).first()
         if policy is None or not policy.is_open:
             return counts
-        for enterprise_id in list(_members(brain_id).values_list("enterprise_id", flat=True)):
+        enterprise_ids = list(_members(brain_id).values_list("enterprise_id", flat=True))
+    for enterprise_id in enterprise_ids:
+        with brain_context(brain_id):
             file = _file(policy.brain, enterprise_id)
             match = _decide_and_store(brain_id=brain_id, policy_id=policy_id, enterprise_id=enterprise_id,
                                       file=file) if file else None
-            if match is not None:
-                counts[match.outcome] += 1
+        if match is not None:
+            counts[match.outcome] += 1
+    with brain_context(brain_id):
         Policy.objects.in_brain(brain_id).filter(pk=policy_id).update(matched_at=timezone.now())
     return counts
 

@@ -212,6 +212,18 @@ class TestDecisions:
         assert views[3].found == "supplier" and views[3].source == "membership"
 
 
+    def test_a_value_that_cannot_be_read_is_unknown_with_the_reason(self, mould, olga, hongda, registry_source):
+        registration(hongda.enterprise, registry_source, registered_capital="50万美元", employees="NaN",
+                     founded_on="去年")
+        policy = published(mould, olga, [{"field": "registered_capital", "op": "gte", "value": 10},
+                                         {"field": "employees", "op": "gte", "value": 10},
+                                         {"field": "founded_years", "op": "gte", "value": 1}])
+        match = match_of(mould, policy, hongda)
+        assert match.outcome == "undetermined"
+        assert [c.found for c in policy_selectors.match_explanation(match)] == [
+            "unknown: not an amount in yuan: 50万美元", "unknown: not a number: NaN", "unknown: not a date: 去年"]
+
+
 class TestMatching:
     def test_publishing_matches_every_active_member_and_tells_the_eligible_once(self, mould, olga, alice, hongda,
                                                                                dongfang):
