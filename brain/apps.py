@@ -19,7 +19,7 @@ class BrainConfig(AppConfig):
         for name in ("membership.admitted", "membership.reinstated"):
             subscribe(name, "brain.tasks.recompute_enterprise_tags")
         for name in ("policy.published", "policy.changed", "policy.rematch_requested"):
-            subscribe(name, "brain.tasks.match_policy")
+            subscribe(name, "brain.tasks.match_policy", queue="matching")
         for name in ("policy.eligible", "policy.withdrawn"):
             subscribe(name, "brain.tasks.policy_notifications")
 

@@ -15,15 +15,8 @@ from tenants.errors import DomainError
 from tenants.views import BrainView
 
 
-def _readers_only(access) -> None:
-    """Enterprises that are members, operators and government viewers; not applicants or suspended members."""
-    if not (access.is_member or access.staff_role or access.is_operator):
-        raise Http404
-
-
 class PoliciesView(BrainView):
     def get(self, request, brain_slug):
-        _readers_only(self.access)
         policies = list(policy_selectors.policy_list(brain=self.brain, viewer_access=self.access)[:200])
         ids = [p.pk for p in policies]
         counts = (policy_selectors.policy_counts(brain=self.brain, policy_ids=ids)
@@ -103,7 +96,6 @@ class PolicyView(BrainView):
     and every decision."""
 
     def get(self, request, brain_slug, pk):
-        _readers_only(self.access)
         policy = get_object_or_404(policy_selectors.policy_list(brain=self.brain, viewer_access=self.access), pk=pk)
         return self.page(policy, PolicyWithdrawForm())
 

@@ -181,7 +181,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Government-data work has its own queue (and workers), wherever a task is sent from.
 CELERY_TASK_ROUTES = {"brain.tasks.queue_due_syncs": {"queue": "sync"},
                       "brain.tasks.run_requested_sync": {"queue": "sync"},
-                      "brain.tasks.recompute_tags_after_sync": {"queue": "sync"}}
+                      "brain.tasks.recompute_tags_after_sync": {"queue": "sync"},
+                      # matching a policy against every member takes seconds per thousand: off the default queue
+                      "brain.tasks.match_policy": {"queue": "matching"}}
 
 CELERY_TIMEZONE = TIME_ZONE
 # A broker that is down must not hang a request: publishing fails fast and the outbox keeps the event.
