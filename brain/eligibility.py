@@ -40,8 +40,10 @@ LIST_OPS = {"within", "not_within", "in", "not_in", "has_all", "has_any", "has_n
 SIZE_CLASSES = (("large", 1000, 40000), ("medium", 300, 2000), ("small", 20, 300))
 SIZE_LABELS = {"large": _("large"), "medium": _("medium"), "small": _("small"), "micro": _("micro")}
 TAX_RATINGS = ("A", "B", "M", "C", "D")
-FOREIGN_CURRENCY = re.compile(r"美元|港元|港币|欧元|日元|英镑|USD|HKD|EUR|JPY|GBP", re.I)
-AMOUNT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(亿|万)?")
+# Any currency other than the yuan: named ones, and any "…元" but 万元 / 亿元 / 千元 / 元 itself (港元, 澳元 …).
+FOREIGN_CURRENCY = re.compile(r"美金|港币|台币|法郎|卢布|英镑|[^\d\s.,万亿千]元|USD|HKD|EUR|JPY|GBP|AUD|CAD|SGD", re.I)
+AMOUNT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(亿|万|千)?")
+UNIT_IN_WAN = {"亿": Decimal(10000), "万": Decimal(1), "千": Decimal("0.1")}
 
 
 # Checks are stored and explained later in the reader's language, so what they keep is language-neutral: values
@@ -58,6 +60,8 @@ MISSING = {
     "not_amount": _("not an amount in yuan: %(value)s"),
     "not_number": _("not a number: %(value)s"),
     "not_date": _("not a date: %(value)s"),
+    "not_code": _("not a code: %(value)s"),
+    "region_coarse": _("the file names only a wider region: %(value)s"),
     "size_figures": _("the insured employees and the annual revenue are both needed"),
     "no_tax_rating": _("no tax credit rating on record"),
     "no_platform_work": _("no completed work on the platform yet"),
@@ -94,6 +98,7 @@ class Criterion:
     read: Callable[[object], Reading]
     unit: object = ""
     choices: tuple[tuple[str, object], ...] = ()
+    maximum: int = 10**12  # of a number rule's value: a rating is of 5, a rate a percentage
 
 
 def _registry(file, name: str) -> Reading:
@@ -101,6 +106,20 @@ def _registry(file, name: str) -> Reading:
     if fact is None or fact.value in (None, ""):
         return Reading(None, missing="no_record")
     return Reading(fact.value, str(fact.value), _source_code(fact.source), fact.as_of_text)
+
+
+def _code(name: str, shape: str) -> Callable:
+    """A code of the file (region, industry), or unknown if what it holds is not one: a region written out as
+    text must not pass a `not_within` rule."""
+    def read(file) -> Reading:
+        held = _registry(file, name)
+        if held.value is None:
+            return held
+        code = str(held.value).strip().upper()
+        if not re.fullmatch(shape, code):
+            return Reading(None, held.shown, held.source, held.as_of, missing="not_code")
+        return Reading(code, held.shown, held.source, held.as_of)
+    return read
 
 
 def amount_in_wan(text) -> Decimal | None:
@@ -113,9 +132,9 @@ def amount_in_wan(text) -> Decimal | None:
     if not found:
         return None
     number = Decimal(found.group(1))
-    if found.group(2) == "亿":
-        return number * 10000
-    if found.group(2) is None and "元" in text[found.end():]:
+    if found.group(2):
+        return number * UNIT_IN_WAN[found.group(2)]
+    if "元" in text[found.end():]:
         return number / 10000
     return number
 
@@ -170,9 +189,16 @@ def _founded_years(file) -> Reading:
     held = _registry(file, "founded_on")
     if held.value is None:
         return held
-    founded = parse_date(str(held.value)[:10]) if re.match(r"\d{4}-\d{2}-\d{2}", str(held.value)) else None
-    if founded is None and re.fullmatch(r"\d{8}", str(held.value)):
-        founded = date(int(held.value[:4]), int(held.value[4:6]), int(held.value[6:8]))
+    text = str(held.value).strip()
+    try:
+        if re.match(r"\d{4}-\d{2}-\d{2}", text):
+            founded = parse_date(text[:10])
+        elif re.fullmatch(r"\d{8}", text):
+            founded = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        else:
+            founded = None
+    except ValueError:  # well-formed but no such day: 2001-02-30
+        founded = None
     if founded is None:
         return Reading(None, held.shown, held.source, held.as_of, missing="not_date")
     today = timezone.localdate()
@@ -194,6 +220,8 @@ def _tax_credit(file) -> Reading:
     if tax is None:
         return Reading(None, missing="no_tax_rating")
     rating = str(tax.rating).strip().upper()
+    if rating not in TAX_RATINGS:  # "D级" must not pass `not_in ["D"]`
+        return Reading(None, str(tax.rating), _source_code(tax.source), tax.as_of_text, missing="not_code")
     return Reading(rating, f"{rating} ({tax.year})" if tax.year else rating, _source_code(tax.source),
                    tax.as_of_text)
 
@@ -232,10 +260,11 @@ def region_prefix(code: str) -> str:
 
 
 CRITERIA: dict[str, Criterion] = {c.key: c for c in (
-    Criterion("region", _("region"), "region", ("within", "not_within"), lambda f: _registry(f, "region_code")),
-    Criterion("industry", _("industry code"), "industry", ("within", "not_within"), lambda f: _registry(f, "industry")),
+    Criterion("region", _("region"), "region", ("within", "not_within"), _code("region_code", r"\d{6}")),
+    Criterion("industry", _("industry code"), "industry", ("within", "not_within"), _code("industry", r"[A-T]\d{0,4}")),
     Criterion("status", _("registration status"), "text", ("in", "not_in"), lambda f: _registry(f, "status")),
-    Criterion("founded_years", _("years since founding"), "number", ("gte", "lte"), _founded_years, _("years")),
+    Criterion("founded_years", _("years since founding"), "number", ("gte", "lte"), _founded_years, _("years"),
+              maximum=200),
     Criterion("registered_capital", _("registered capital"), "number", ("gte", "lte"), _amount("registered_capital"),
               _("10,000 yuan")),
     Criterion("employees", _("insured employees"), "number", ("gte", "lte"), _count("employees"), _("persons")),
@@ -248,10 +277,12 @@ CRITERIA: dict[str, Criterion] = {c.key: c for c in (
               choices=tuple((r, r) for r in TAX_RATINGS)),
     Criterion("roles", _("roles in this brain"), "choice", ("has_all", "has_any", "has_none"), _roles,
               choices=tuple(Membership.Role.choices)),
-    Criterion("rating", _("average rating"), "number", ("gte", "lte"), _platform("rating", False), _("of 5")),
-    Criterion("on_time_rate", _("on-time rate"), "number", ("gte", "lte"), _platform("on_time_rate", True), "%"),
+    Criterion("rating", _("average rating"), "number", ("gte", "lte"), _platform("rating", False), _("of 5"),
+              maximum=5),
+    Criterion("on_time_rate", _("on-time rate"), "number", ("gte", "lte"), _platform("on_time_rate", True), "%",
+              maximum=100),
     Criterion("first_pass_yield", _("first-pass yield"), "number", ("gte", "lte"),
-              _platform("first_pass_yield", True), "%"),
+              _platform("first_pass_yield", True), "%", maximum=100),
 )}
 
 
@@ -275,18 +306,19 @@ def rules_clean(rules) -> list[dict]:
     for index, rule in enumerate(rules, 1):
         if not isinstance(rule, dict) or set(rule) - {"field", "op", "value"}:
             raise RuleError(index, str(_("A rule is {\"field\": …, \"op\": …, \"value\": …}.")))
-        criterion = CRITERIA.get(rule.get("field"))
+        criterion = CRITERIA.get(rule.get("field")) if isinstance(rule.get("field"), str) else None
         if criterion is None:
             raise RuleError(index, str(_("Unknown field “%(field)s”; the fields are: %(fields)s.")
-                                       % {"field": rule.get("field"), "fields": ", ".join(CRITERIA)}))
+                                       % {"field": str(rule.get("field"))[:40], "fields": ", ".join(CRITERIA)}))
         op = rule.get("op")
-        if op not in criterion.ops:
+        if not isinstance(op, str) or op not in criterion.ops:
             raise RuleError(index, str(_("“%(field)s” takes the operators %(ops)s.")
                                        % {"field": criterion.key, "ops": ", ".join(criterion.ops)}))
         value = rule.get("value")
         if op in LIST_OPS:
             if isinstance(value, str):
-                value = [v for v in re.split(r"[,，、\s]+", value) if v]
+                # statuses are phrases (存续（在营、开业、在册）): split them on commas only
+                value = [v for v in re.split(r"[,，\n]+" if criterion.kind == "text" else r"[,，、\s]+", value) if v]
             if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
                 raise RuleError(index, str(_("“%(field)s” needs a list of values.") % {"field": criterion.key}))
             value = list(dict.fromkeys(v.strip() for v in value))
@@ -296,11 +328,13 @@ def rules_clean(rules) -> list[dict]:
                                            % {"field": criterion.key, "values": ", ".join(bad)}))
         else:
             try:
-                number = Decimal(str(value).strip())
+                number = Decimal(str(value).strip()[:40])
             except InvalidOperation:
                 number = None
-            if isinstance(value, bool) or number is None or not number.is_finite() or number < 0:
-                raise RuleError(index, str(_("“%(field)s” needs a number of at least 0.") % {"field": criterion.key}))
+            if (isinstance(value, bool) or not isinstance(value, int | float | str) or number is None
+                    or not number.is_finite() or not 0 <= number <= criterion.maximum):
+                raise RuleError(index, str(_("“%(field)s” needs a number from 0 to %(maximum)s.")
+                                           % {"field": criterion.key, "maximum": criterion.maximum}))
             value = f"{number.normalize():f}"
         cleaned.append({"field": criterion.key, "op": op, "value": value})
     return cleaned
@@ -340,6 +374,13 @@ def _compare(criterion: Criterion, op: str, expected, actual) -> bool:
     return not set(expected) & held
 
 
+def _coarser(held: str, codes: list[str]) -> bool:
+    """The file holds a wider region than a rule names (331000 Taizhou, the rule 331003 Huangyan): it may or may
+    not lie within."""
+    wide = region_prefix(held)
+    return any(len(wide) < len(region_prefix(code)) and region_prefix(code).startswith(wide) for code in codes)
+
+
 def check(rule: dict, file) -> dict:
     """One rule against one file: the stored check (what was compared, from where, and the outcome)."""
     criterion = CRITERIA[rule["field"]]
@@ -350,6 +391,8 @@ def check(rule: dict, file) -> dict:
     if reading.value is None:
         return {**stored, "outcome": UNKNOWN, "missing": reading.missing}
     actual = reading.value
+    if criterion.kind == "region" and _coarser(actual, rule["value"]):
+        return {**stored, "outcome": UNKNOWN, "missing": "region_coarse"}
     if isinstance(actual, Decimal):
         stored["actual"] = str(actual)
     else:
@@ -451,7 +494,8 @@ def check_view(stored: dict) -> CheckView:
         why = MISSING.get(stored.get("missing") or "no_record", MISSING["no_record"])
         found = str(_("unknown: %(why)s") % {"why": str(why) % {"value": stored.get("shown", "")}})
         held = _found_text(stored, criterion) if stored.get("extra") else stored.get("shown", "")
-        if held and stored.get("missing") not in ("not_amount", "not_number", "not_date"):
+        if held and stored.get("missing") not in ("not_amount", "not_number", "not_date", "not_code",
+                                                  "region_coarse"):
             found = f"{found} ({held})"
     else:
         found = _found_text(stored, criterion)

@@ -34,11 +34,18 @@ def notifications_from_event(*, brain_id: int, event_id: int) -> list:
                   "note": policy.benefit if event.name == "policy.eligible" else policy.withdraw_reason}
         link = f"/b/{event.brain.slug}/policies/{policy.pk}/"
         if event.name == "policy.eligible":
+            if not _still_eligible(brain_id, policy, event.payload["match"]):
+                return []  # withdrawn, closed or re-decided before the message went out: say nothing stale
             kind = "policy.eligible" if policy.apply_by else "policy.eligible.no_deadline"
             return tell(event, _users([event.payload["enterprise"]]), params, link, kind=kind, email=True)
         if event.name == "policy.withdrawn":
             return tell(event, _users(_told(brain_id, policy.pk)), params, link, email=True)
         return []
+
+
+def _still_eligible(brain_id: int, policy: Policy, match_id: int) -> bool:
+    return policy.is_open and PolicyMatch.objects.in_brain(brain_id).filter(
+        pk=match_id, outcome=PolicyMatch.Outcome.ELIGIBLE).exists()
 
 
 def _published_readers(event, candidates: set[int]) -> dict[int, dict]:
@@ -50,8 +57,11 @@ def _published_readers(event, candidates: set[int]) -> dict[int, dict]:
 
 def _the_enterprise(event, candidates: set[int]) -> dict[int, dict]:
     enterprise_id = event.payload["enterprise"]
-    return {enterprise_id: {"policy": event.payload["policy"], "match": event.payload["match"]}} if (
-        enterprise_id in candidates) else {}
+    policy = Policy.objects.in_brain(event.brain_id).filter(pk=event.payload["policy"]).first()
+    if enterprise_id not in candidates or policy is None or not _still_eligible(event.brain_id, policy,
+                                                                                event.payload["match"]):
+        return {}
+    return {enterprise_id: {"policy": policy.pk, "match": event.payload["match"]}}
 
 
 def _told_enterprises(event, candidates: set[int]) -> dict[int, dict]:

@@ -172,36 +172,42 @@ def _file(brain: Brain, enterprise_id: int):
         return None
 
 
-def _decide_and_store(*, brain_id: int, policy_id: int, enterprise_id: int, file) -> PolicyMatch | None:
-    """Decide one enterprise by the policy's current rules and store the decision; tell it if it is newly
-    eligible. In one short transaction (the caller's brain_context) that locks the enterprise's membership (the
-    lock its tags recompute takes),
-    then the policy: two matchings of one enterprise store one decision and tell it once, a run that began before
-    the rules changed cannot write the old rules' decision over the new, and none tells after a withdrawal."""
-    with transaction.atomic():  # a savepoint within the caller's brain_context
-        if not _members(brain_id).select_for_update().filter(enterprise_id=enterprise_id).exists():
-            return None
-        policy = Policy.objects.in_brain(brain_id).select_for_update().filter(pk=policy_id).first()
-        if policy is None or not policy.is_open:
-            return None
-        outcome, checks = eligibility.decide(policy.rules, file)
-        match = PolicyMatch.objects.in_brain(brain_id).filter(policy=policy, enterprise_id=enterprise_id
-                                                              ).order_by().first()
-        if match is None:
-            match = PolicyMatch(brain_id=brain_id, policy=policy, enterprise_id=enterprise_id)
-        elif (match.outcome, match.checks, match.rules_version) == (outcome, checks, policy.rules_version):
-            return match  # nothing changed: no write, no new change time for ERPs to fetch
-        now = timezone.now()
-        match.outcome, match.checks, match.rules_version, match.evaluated_at = (
-            outcome, checks, policy.rules_version, now)
-        tell = outcome == PolicyMatch.Outcome.ELIGIBLE and match.notified_at is None
-        if tell:
-            match.notified_at = now
-        match.save()
-        if tell:
-            event_record(brain_id=brain_id, name="policy.eligible",
-                         payload={"policy": policy.pk, "enterprise": enterprise_id, "match": match.pk})
-        return match
+def _lock_member(brain_id: int, enterprise_id: int) -> bool:
+    """Lock the enterprise's membership row, the lock its tags recompute takes: the file read after it is the one
+    the decision is stored for, never an older one a concurrent recompute has replaced."""
+    return _members(brain_id).select_for_update().filter(enterprise_id=enterprise_id).exists()
+
+
+def _open_policy(brain_id: int, policy_id: int) -> Policy | None:
+    """The policy as it is now, share-locked: matchings of one policy run side by side, while a change of its
+    rules or its withdrawal (FOR UPDATE) waits for them and they for it. So a decision is made by the current rules,
+    and nobody is told after a withdrawal committed."""
+    policy = next(iter(Policy.objects.raw("SELECT * FROM brain_policy WHERE id = %s AND brain_id = %s FOR SHARE",
+                                          [policy_id, brain_id])), None)
+    return policy if policy is not None and policy.is_open else None
+
+
+def _decide_and_store(*, policy: Policy, enterprise_id: int, file) -> PolicyMatch:
+    """Decide one enterprise and store the decision; tell it if it is newly eligible. The caller holds the
+    enterprise's membership lock and the policy's share lock, in its brain_context (the transaction)."""
+    brain_id = policy.brain_id
+    outcome, checks = eligibility.decide(policy.rules, file)
+    match = PolicyMatch.objects.in_brain(brain_id).filter(policy_id=policy.pk, enterprise_id=enterprise_id
+                                                          ).order_by().first()
+    if match is None:
+        match = PolicyMatch(brain_id=brain_id, policy_id=policy.pk, enterprise_id=enterprise_id)
+    elif (match.outcome, match.checks, match.rules_version) == (outcome, checks, policy.rules_version):
+        return match  # nothing changed: no write, no new change time for ERPs to fetch
+    now = timezone.now()
+    match.outcome, match.checks, match.rules_version, match.evaluated_at = outcome, checks, policy.rules_version, now
+    tell = outcome == PolicyMatch.Outcome.ELIGIBLE and match.notified_at is None
+    if tell:
+        match.notified_at = now
+    match.save()
+    if tell:
+        event_record(brain_id=brain_id, name="policy.eligible",
+                     payload={"policy": policy.pk, "enterprise": enterprise_id, "match": match.pk})
+    return match
 
 
 def policy_match(*, brain_id: int, policy_id: int) -> dict[str, int]:
@@ -211,37 +217,40 @@ def policy_match(*, brain_id: int, policy_id: int) -> dict[str, int]:
     fails half-way, and tells each eligible enterprise as soon as it is decided."""
     counts = {outcome: 0 for outcome in PolicyMatch.Outcome.values}
     with brain_context(brain_id):
-        policy = Policy.objects.in_brain(brain_id).select_related("brain").filter(pk=policy_id).first()
-        if policy is None or not policy.is_open:
+        brain = Brain.objects.get(pk=brain_id)
+        if _open_policy(brain_id, policy_id) is None:
             return counts
         enterprise_ids = list(_members(brain_id).values_list("enterprise_id", flat=True))
     for enterprise_id in enterprise_ids:
         with brain_context(brain_id):
-            file = _file(policy.brain, enterprise_id)
-            match = _decide_and_store(brain_id=brain_id, policy_id=policy_id, enterprise_id=enterprise_id,
-                                      file=file) if file else None
-        if match is not None:
-            counts[match.outcome] += 1
+            if not _lock_member(brain_id, enterprise_id):
+                continue  # no longer active
+            file = _file(brain, enterprise_id)
+            policy = _open_policy(brain_id, policy_id)
+            if policy is None:
+                break  # withdrawn or changed to closed while the run went on
+            if file is not None:
+                counts[_decide_and_store(policy=policy, enterprise_id=enterprise_id, file=file).outcome] += 1
     with brain_context(brain_id):
         Policy.objects.in_brain(brain_id).filter(pk=policy_id).update(matched_at=timezone.now())
     return counts
 
 
-def policies_match_enterprise(*, brain, enterprise_id: int, file=None) -> list[PolicyMatch]:
-    """One enterprise's file changed (or it joined): decide it again against every open policy of the brain."""
+def policies_match_enterprise(*, brain, enterprise_id: int) -> list[PolicyMatch]:
+    """One enterprise's file changed (or it joined): decide it again against every open policy of the brain, from
+    one reading of its file under its membership lock."""
     brain = _brain(brain)
     with brain_context(brain.pk):
         today = timezone.localdate()
-        policies = [p for p in Policy.objects.in_brain(brain).filter(status=Policy.Status.PUBLISHED)
-                    if p.apply_by is None or p.apply_by >= today]
-        if not policies:
+        policy_ids = [pk for pk, apply_by in Policy.objects.in_brain(brain).filter(
+            status=Policy.Status.PUBLISHED).values_list("pk", "apply_by") if apply_by is None or apply_by >= today]
+        if not policy_ids or not _lock_member(brain.pk, enterprise_id):
             return []
-        file = file or _file(brain, enterprise_id)
+        file = _file(brain, enterprise_id)
         if file is None:
             return []
-        made = [_decide_and_store(brain_id=brain.pk, policy_id=p.pk, enterprise_id=enterprise_id, file=file)
-                for p in policies]
-    return [m for m in made if m is not None]
+        policies = [p for p in (_open_policy(brain.pk, pk) for pk in sorted(policy_ids)) if p is not None]
+        return [_decide_and_store(policy=p, enterprise_id=enterprise_id, file=file) for p in policies]
 
 
 @dataclass

@@ -1177,7 +1177,7 @@ def test_policy_actions_and_pages_of_another_brain_are_404_and_change_nothing(cl
                                                                               charlie):
     """Olga operates the mould brain: the pump-valve brain's policy and its decisions do not exist for her, under
     either brain's URL, in the API and on the web; alice, a member of the mould brain, sees no decision but her own."""
-    from brain.models import Policy
+    from brain.models import Policy, PolicyMatch
 
     policy, match = _published_policy(pump, charlie)
     api = api_as(olga)
@@ -1193,7 +1193,22 @@ def test_policy_actions_and_pages_of_another_brain_are_404_and_change_nothing(cl
     assert policy.title not in client.get(f"/b/{mould.slug}/policies/").content.decode()
     with brain_context(pump.pk):
         assert Policy.objects.get(pk=policy.pk).status == "published"
+    from conftest import join, make_enterprise
+
+    neighbour = make_enterprise(78, "台州市黄岩永盛数控加工有限公司")
+    join(mould, neighbour, roles=("supplier",))
     mine, my_match = _published_policy(mould, olga)
     client.force_login(alice)
-    assert client.get(f"/b/{mould.slug}/policies/{mine.pk}/enterprises/{alice.enterprise_id}/").status_code == 200
+    decision = f"/b/{mould.slug}/policies/{mine.pk}/enterprises/{{}}/"
+    assert client.get(decision.format(alice.enterprise_id)).status_code == 200
+    assert client.get(decision.format(neighbour.pk)).status_code == 404  # a decision of the same brain, not hers
     assert client.get(f"/b/{mould.slug}/policies/{mine.pk}/edit/").status_code == 404  # not an operator
+    viewer = make_user("gov-viewer")
+    with brain_context(mould.pk):
+        BrainStaff.objects.create(brain=mould, user=viewer, role=BrainStaff.Role.GOVERNMENT_VIEWER)
+        theirs = PolicyMatch.objects.get(policy=mine, enterprise=neighbour)
+    client.force_login(viewer)
+    assert client.get(f"/b/{mould.slug}/policies/{mine.pk}/").status_code == 200  # the policy and its counts
+    assert client.get(decision.format(neighbour.pk)).status_code == 404
+    detail = reverse("policy-match-detail", kwargs={"brain_slug": mould.slug, "pk": theirs.pk})
+    assert api_as(viewer).get(detail).status_code == 404

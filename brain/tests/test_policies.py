@@ -117,7 +117,8 @@ class TestTheVocabulary:
 
     @pytest.mark.parametrize(("text", "wan"), [
         ("500万元人民币", Decimal("500")), ("1.2亿", Decimal("12000.0")), ("3000000元", Decimal("300")),
-        ("500", Decimal("500")), ("1,050.5万", Decimal("1050.5")), ("50万美元", None), ("待定", None),
+        ("500", Decimal("500")), ("1,050.5万", Decimal("1050.5")), ("3000千元", Decimal("300.0")),
+        ("50万美元", None), ("100万澳元", None), ("80万港元", None), ("30万美金", None), ("待定", None),
     ])
     def test_amounts_are_read_in_10000_yuan(self, text, wan):
         assert eligibility.amount_in_wan(text) == wan
@@ -136,8 +137,13 @@ class TestTheVocabulary:
         ([{"field": "region", "op": "gte", "value": 3}], "“region” takes the operators within, not_within"),
         ([{"field": "region", "op": "within", "value": ["3310"]}], "“region” does not know 3310"),
         ([{"field": "tags", "op": "has_any", "value": ["hi_tech"]}], "“tags” does not know hi_tech"),
-        ([{"field": "employees", "op": "gte", "value": -1}], "needs a number of at least 0"),
-        ([{"field": "employees", "op": "gte", "value": True}], "needs a number of at least 0"),
+        ([{"field": "employees", "op": "gte", "value": -1}], "“employees” needs a number from 0 to 1000000000000"),
+        ([{"field": "employees", "op": "gte", "value": True}], "needs a number from 0"),
+        ([{"field": "employees", "op": "gte", "value": "1e999999999"}], "needs a number from 0"),
+        ([{"field": "rating", "op": "gte", "value": 6}], "“rating” needs a number from 0 to 5"),
+        ([{"field": "on_time_rate", "op": "gte", "value": 101}], "“on_time_rate” needs a number from 0 to 100"),
+        ([{"field": ["region"], "op": "within", "value": ["331003"]}], "Unknown field “['region']”"),
+        ([{"field": "region", "op": ["within"], "value": ["331003"]}], "“region” takes the operators"),
         ([{"field": "size_class", "op": "in", "value": []}], "needs a list of values"),
         ([{"field": "region", "op": "within", "value": ["331003"], "extra": 1}], "A rule is"),
     ])
@@ -152,6 +158,10 @@ class TestTheVocabulary:
             {"field": "employees", "op": "lte", "value": "300.0"},
         ]) == [{"field": "region", "op": "within", "value": ["331003", "331004"]},
                {"field": "employees", "op": "lte", "value": "300"}]
+
+    def test_a_status_is_one_phrase_even_with_enumeration_commas(self):
+        assert eligibility.rules_clean([{"field": "status", "op": "in", "value": "存续（在营、开业、在册）, 在业"}]) == [
+            {"field": "status", "op": "in", "value": ["存续（在营、开业、在册）", "在业"]}]
 
 
 class TestDecisions:
@@ -212,16 +222,35 @@ class TestDecisions:
         assert views[3].found == "supplier" and views[3].source == "membership"
 
 
-    def test_a_value_that_cannot_be_read_is_unknown_with_the_reason(self, mould, olga, hongda, registry_source):
+    @pytest.mark.parametrize(("founded", "why"), [("去年", "not a date: 去年"), ("2001-02-30", "not a date: 2001-02-30"),
+                                                  ("20011399", "not a date: 20011399")])
+    def test_a_value_that_cannot_be_read_is_unknown_with_the_reason(self, mould, olga, hongda, registry_source,
+                                                                    founded, why):
         registration(hongda.enterprise, registry_source, registered_capital="50万美元", employees="NaN",
-                     founded_on="去年")
+                     founded_on=founded, region_code="浙江省台州市", industry="制造业")
+        with brain_context(mould.pk):
+            PublicRecord.objects.create(credit_code=hongda.enterprise.credit_code, record_type="tax_credit",
+                                        record_id="2025", facts={"rating": fact("D级"), "year": fact("2025")})
         policy = published(mould, olga, [{"field": "registered_capital", "op": "gte", "value": 10},
                                          {"field": "employees", "op": "gte", "value": 10},
-                                         {"field": "founded_years", "op": "gte", "value": 1}])
-        match = match_of(mould, policy, hongda)
+                                         {"field": "founded_years", "op": "gte", "value": 1},
+                                         # held values that are not codes must not pass a negative rule
+                                         {"field": "region", "op": "not_within", "value": ["331081"]},
+                                         {"field": "industry", "op": "not_within", "value": ["F"]},
+                                         {"field": "tax_credit", "op": "not_in", "value": ["D"]}])
+        match = match_of(mould, policy, hongda)  # one unreadable member does not stop the run
         assert match.outcome == "undetermined"
         assert [c.found for c in policy_selectors.match_explanation(match)] == [
-            "unknown: not an amount in yuan: 50万美元", "unknown: not a number: NaN", "unknown: not a date: 去年"]
+            "unknown: not an amount in yuan: 50万美元", "unknown: not a number: NaN", f"unknown: {why}",
+            "unknown: not a code: 浙江省台州市", "unknown: not a code: 制造业", "unknown: not a code: D级"]
+
+    def test_a_wider_region_on_file_is_unknown_for_a_narrower_rule(self, mould, olga, hongda, registry_source):
+        registration(hongda.enterprise, registry_source, region_code="331000")  # only "Taizhou"
+        policy = published(mould, olga, [{"field": "region", "op": "not_within", "value": ["331003"]},
+                                         {"field": "region", "op": "within", "value": ["330000"]}])
+        assert [c["outcome"] for c in match_of(mould, policy, hongda).checks] == ["unknown", "met"]
+        assert policy_selectors.match_explanation(match_of(mould, policy, hongda))[0].found == (
+            "unknown: the file names only a wider region: 331000")
 
 
 class TestMatching:
@@ -257,6 +286,68 @@ class TestMatching:
         assert eligible_events(mould) == [hongda.enterprise_id]
         with brain_context(mould.pk):
             assert PolicyMatch.objects.filter(policy=policy).count() == 1
+
+    def test_each_member_is_decided_in_its_own_transaction(self, transactional_db, mould, olga, hongda, dongfang):
+        """A long run must not hold every member's lock until it ends: when the second member is decided, the first
+        one's decision is already committed, as another connection sees."""
+        from django.db.models.signals import post_save
+
+        policy = policy_services.policy_publish(policy=new_policy(mould, olga), by=olga)
+        seen_by_another_connection = []
+
+        def count_committed():
+            with brain_context(mould.pk):
+                seen_by_another_connection.append(PolicyMatch.objects.filter(policy=policy).count())
+            connection.close()
+
+        def on_save(sender, instance, created, **kwargs):
+            if created and instance.enterprise_id == dongfang.enterprise_id:
+                reader = threading.Thread(target=count_committed)
+                reader.start()
+                reader.join()
+
+        post_save.connect(on_save, sender=PolicyMatch)
+        try:
+            policy_services.policy_match(brain_id=mould.pk, policy_id=policy.pk)
+        finally:
+            post_save.disconnect(on_save, sender=PolicyMatch)
+        assert hongda.enterprise_id < dongfang.enterprise_id  # members are decided in id order
+        assert seen_by_another_connection == [1]
+
+    def test_a_withdrawal_during_a_run_stops_it_and_nobody_after_is_told(self, transactional_db, mould, olga, hongda,
+                                                                       dongfang):
+        """The operator withdraws while the run is deciding the first member: the withdrawal waits for that one
+        decision, and the run decides and tells nobody after it."""
+        from django.db.models.signals import post_save
+
+        from conftest import wait_for
+
+        policy = policy_services.policy_publish(policy=new_policy(mould, olga, [
+            {"field": "region", "op": "within", "value": ["331000"]}]), by=olga)  # both would be eligible
+        withdrawer = threading.Thread(target=lambda: (
+            policy_services.policy_withdraw(policy=policy, by=olga, reason="资金已用完"), connection.close()))
+
+        def on_save(sender, instance, created, **kwargs):
+            if created and not withdrawer.is_alive() and withdrawer.ident is None:
+                withdrawer.start()
+
+                def withdrawal_waits():  # for this decision's share lock on the policy
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        return cursor.fetchone()[0]
+
+                assert wait_for(withdrawal_waits, timeout=10)
+
+        post_save.connect(on_save, sender=PolicyMatch)
+        try:
+            counts = policy_services.policy_match(brain_id=mould.pk, policy_id=policy.pk)
+        finally:
+            post_save.disconnect(on_save, sender=PolicyMatch)
+            withdrawer.join(timeout=10)
+        assert counts["eligible"] == 1 and eligible_events(mould) == [hongda.enterprise_id]
+        with brain_context(mould.pk):
+            assert Policy.objects.get(pk=policy.pk).status == "withdrawn"
+            assert not PolicyMatch.objects.filter(enterprise=dongfang.enterprise).exists()
 
     def test_new_rules_re_match_and_tell_only_the_newly_eligible(self, mould, olga, hongda, dongfang):
         retag(mould, hongda, dongfang)
@@ -396,6 +487,15 @@ class TestTelling:
         assert policy_services.policy_match(brain_id=mould.pk, policy_id=policy.pk)["eligible"] == 0
         assert policy_services.policies_match_enterprise(brain=mould, enterprise_id=hongda.enterprise_id) == []
         assert eligible_events(mould) == []
+
+    def test_a_message_still_queued_when_the_policy_is_withdrawn_is_not_sent(self, mould, olga, hongda):
+        retag(mould, hongda)
+        policy = published(mould, olga)
+        policy_services.policy_withdraw(policy=policy, by=olga, reason="资金已用完")
+        with brain_context(mould.pk):
+            event = OutboxEvent.objects.get(name="policy.eligible")
+        assert policy_notifications.notifications_from_event(brain_id=mould.pk, event_id=event.pk) == []
+        assert mail.outbox == []
 
 
 class TestWhoSeesWhat:
