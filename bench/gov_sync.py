@@ -11,7 +11,7 @@ the floor any import has to stand on. Then:
   3. incremental re-run (watermark kept): only the look-back window is read again;
   4. the HTTP adapter over N/10 rows from the fake registry in its own process (5,000 a page).
 
-    cd /work/wt-gov && .venv/bin/python -m config.local_stack exec -- .venv/bin/python bench/gov_sync.py [N]
+    .venv/bin/python -m config.local_stack exec -- .venv/bin/python bench/gov_sync.py [N]
 """
 
 import csv

@@ -14,8 +14,8 @@ Measured side by side in one run, per brain size:
 and the SQL queries each of these issues per member (django.test.utils.CaptureQueriesContext, on separate,
 untimed runs), with the statements of the no-change run grouped by kind.
 
-    cd /work/wt-policy && .venv/bin/python -m config.local_stack exec -- .venv/bin/python bench/policy_match.py
-    cd /work/wt-policy && .venv/bin/python -m config.local_stack exec -- .venv/bin/python bench/policy_match.py 200
+    .venv/bin/python -m config.local_stack exec -- .venv/bin/python bench/policy_match.py
+    .venv/bin/python -m config.local_stack exec -- .venv/bin/python bench/policy_match.py 200
 
 Redis db 5 is the bench's own (the outbox hands `policy.eligible` to the broker after each decision commits, as
 in production; no worker runs, and the db is flushed at the end); the database is a scratch one.
