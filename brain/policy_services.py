@@ -9,7 +9,6 @@ every open policy (`policies_match_enterprise`, called where its tags are recomp
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 

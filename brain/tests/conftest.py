@@ -3,6 +3,8 @@
 import pytest
 
 from brain import fake_registry, services
+from brain.models import DataSource
+from tenants.context import brain_context
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +36,13 @@ def http_source(brain, by, registry, **overrides):
 @pytest.fixture
 def source(mould, olga, registry):
     return http_source(mould, olga, registry)
+
+
+@pytest.fixture
+def registry_source(mould, olga):
+    """The mould brain's registry source, as public records name it (file drop: no run needs it)."""
+    with brain_context(mould.pk):
+        return DataSource.objects.create(
+            brain=mould, created_by=olga, name="市场监管局企业登记信息", kind="file_drop",
+            department="market_regulation", record_type="registration", folder="registration",
+            mapping={"credit_code": "tyshxydm", "as_of": "gxsj"})

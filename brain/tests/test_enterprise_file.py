@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from brain import selectors, services, tagging
-from brain.models import DataSource, EnterpriseTag, PublicRecord, SyncRun
+from brain.models import EnterpriseTag, PublicRecord, SyncRun
 from capacity.models import SupplierProfile
 from capacity.services import profiles
 from conftest import api_as, join, make_enterprise, make_user
@@ -35,15 +35,6 @@ def _english():
     # The new strings' Chinese is the lead's to write (locale/); English reads the same before and after.
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def registry_source(mould, olga):
-    with brain_context(mould.pk):
-        return DataSource.objects.create(
-            brain=mould, created_by=olga, name="市场监管局企业登记信息", kind="file_drop",
-            department="market_regulation", record_type="registration", folder="registration",
-            mapping={"credit_code": "tyshxydm", "as_of": "gxsj"})
 
 
 @pytest.fixture

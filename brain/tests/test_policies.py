@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from brain import eligibility, policy_notifications, policy_selectors, policy_services, services
-from brain.models import DataSource, Policy, PolicyMatch, PublicRecord
+from brain.models import Policy, PolicyMatch, PublicRecord
 from capacity.services import profiles
 from conftest import api_as, join, make_enterprise, make_user
 from tenants.context import brain_context
@@ -30,15 +30,6 @@ def fact(value, source=None, as_of=AS_OF):
 def _english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def registry_source(mould, olga):
-    with brain_context(mould.pk):
-        return DataSource.objects.create(
-            brain=mould, created_by=olga, name="市场监管局企业登记信息", kind="file_drop",
-            department="market_regulation", record_type="registration", folder="registration",
-            mapping={"credit_code": "tyshxydm", "as_of": "gxsj"})
 
 
 def registration(enterprise, source, **values):

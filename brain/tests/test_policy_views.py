@@ -6,7 +6,8 @@ from django.utils import translation
 
 from brain.models import Policy, PolicyMatch
 from brain.tests.test_policies import HUANGYAN_HIGH_TECH_SME, published, registration, retag
-from brain.tests.test_policies import dongfang, hongda, registry_source  # noqa: F401 (fixtures)
+from brain.tests.conftest import registry_source  # noqa: F401 (a fixture)
+from brain.tests.test_policies import dongfang, hongda  # noqa: F401 (fixtures)
 from conftest import join, make_enterprise, make_user
 from tenants.context import brain_context
 from tenants.models import Membership, OutboxEvent
@@ -72,6 +73,20 @@ class TestTheOperatorsPages:
         decision = client.get(f"/b/{mould.slug}/policies/{policy.pk}/enterprises/{dongfang.enterprise_id}/",
                               HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert 'data-field="region" data-outcome="not_met"' in decision and "331081" in decision
+
+    def test_changing_a_published_policy_on_its_page_re_matches(self, client, mould, olga, hongda):
+        policy = published(mould, olga)
+        client.force_login(olga)
+        page = client.get(f"/b/{mould.slug}/policies/{policy.pk}/edit/").content.decode()
+        assert 'value="331003"' in page and 'value="high_tech, specialised_sme"' in page  # the rules, as rows
+        rules = [{"field": "region", "op": "within", "value": ["331000"]}]
+        response = client.post(f"/b/{mould.slug}/policies/{policy.pk}/edit/", {
+            **form_data(rules, title=policy.title, apply_by=policy.apply_by.isoformat()), "action": "save"})
+        assert response.status_code == 302
+        with brain_context(mould.pk):
+            changed = Policy.objects.get(pk=policy.pk)
+            event = OutboxEvent.objects.filter(name="policy.changed").get()
+        assert changed.rules == rules and changed.rules_version == 2 and event.payload["rematch"] is True
 
     def test_withdraw_needs_a_reason(self, client, mould, olga, hongda):
         policy = published(mould, olga)
