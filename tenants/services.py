@@ -391,13 +391,24 @@ def _membership_notifications(event: OutboxEvent) -> list[Notification]:
 
 
 def tell(event: OutboxEvent, users, params: dict, link: str, *, kind: str | None = None, email: bool = False) -> list:
-    """In-app notifications for `users` (once per event), and, with `email`, an e-mail to those not told before."""
+    """In-app notifications for `users` (once per event), and, with `email`, an e-mail to each user whose
+    notification this call made. A user is told by whichever run inserts the row: two workers handling one event
+    at once (a redelivery while the first still runs) send one e-mail, since the second waits on the first's row
+    and finds it taken."""
     users = list(users)
-    told = set(Notification.objects.in_brain(event.brain_id).filter(event=event).values_list("user_id", flat=True))
-    made = notify(event=event, users=users, params=params, link=link, kind=kind)
-    if email:
-        _email([u for u in users if u.pk not in told], kind or event.name, params, link)
-    return made
+    if not email:
+        return notify(event=event, users=users, params=params, link=link, kind=kind)
+    inserted = []
+    for user in users:
+        try:
+            with transaction.atomic():
+                Notification.objects.create(brain_id=event.brain_id, user=user, event=event, kind=kind or event.name,
+                                            params=params, link=link)
+        except IntegrityError:  # told already, by an earlier or a concurrent run
+            continue
+        inserted.append(user)
+    _email(inserted, kind or event.name, params, link)
+    return list(Notification.objects.in_brain(event.brain_id).filter(event=event, user__in=users))
 
 
 def _email(users, kind: str, params: dict, link: str) -> None:

@@ -462,6 +462,32 @@ class TestTelling:
         assert made[0].title == "黄岩区中小企业数字化改造补助 was withdrawn" and made[0].body == "资金已用完"
 
 
+    def test_two_workers_handling_one_event_at_once_send_one_mail(self, transactional_db, mould, olga, hongda):
+        retag(mould, hongda)
+        published(mould, olga)
+        with brain_context(mould.pk):
+            event = OutboxEvent.objects.get(name="policy.eligible")
+        barrier, errors = threading.Barrier(2), []
+
+        def handle():
+            try:
+                barrier.wait()
+                policy_notifications.notifications_from_event(brain_id=mould.pk, event_id=event.pk)
+            except Exception as error:  # reported below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=handle) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert [m.to for m in mail.outbox] == [["wang@hongda.example.cn"]]
+        with brain_context(mould.pk):
+            assert Notification.objects.filter(event=event).count() == 1
+
     def test_without_a_deadline_the_title_says_none(self, mould, olga, hongda):
         retag(mould, hongda)
         published(mould, olga, apply_by=None)
