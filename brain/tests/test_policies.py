@@ -361,6 +361,27 @@ class TestMatching:
         assert match_of(mould, policy, dongfang).outcome == "eligible"
         assert eligible_events(mould) == [dongfang.enterprise_id]
 
+    def test_an_admitted_member_is_decided_against_the_open_policies(self, mould, olga, registry_source):
+        """The wiring: `membership.admitted` is handed to a task that decides the new member (run here as the
+        worker would run it)."""
+        from django.utils.module_loading import import_string
+
+        from tenants import services as tenant_services
+        from tenants.outbox import SUBSCRIBERS
+
+        policy = published(mould, olga, [{"field": "region", "op": "within", "value": ["331000"]}])
+        newcomer = make_enterprise(31, "台州市黄岩恒通热处理有限公司")
+        membership = join(mould, newcomer, roles=("supplier",), status=Membership.Status.APPLIED)
+        registration(newcomer, registry_source, region_code="331003")
+        tenant_services.membership_decide(membership=membership, decision="admit", by=olga)
+        with brain_context(mould.pk):
+            event = OutboxEvent.objects.get(name="membership.admitted")
+        handlers = [name for name, _queue in SUBSCRIBERS["membership.admitted"] if name.startswith("brain.")]
+        assert handlers == ["brain.tasks.recompute_enterprise_tags"]
+        import_string(handlers[0])(mould.pk, event.pk)
+        assert match_of(mould, policy, make_user("hengtong", enterprise=newcomer)).outcome == "eligible"
+        assert eligible_events(mould) == [newcomer.pk]
+
     def test_an_unchanged_decision_is_not_written_again(self, mould, olga, hongda):
         retag(mould, hongda)
         policy = published(mould, olga)
