@@ -38,6 +38,7 @@ def test_an_operator_publishes_a_policy_and_the_eligible_shop_reads_why(chromium
     operator.get_by_test_id("preview").click()
     expect(operator.get_by_test_id("preview-result")).to_contain_text("2 家正式成员中：1 家符合条件")
     expect(operator.get_by_test_id("preview-result")).to_contain_text("台州市黄岩宏达精密机械加工厂")
+    operator.screenshot(path="test-results/policy-preview.png", full_page=True)
     operator.get_by_test_id("save").click()
     expect(operator).to_have_url(re.compile(r"/b/mould/policies/\d+/$"))
     operator.get_by_test_id("publish").click()
@@ -50,6 +51,7 @@ def test_an_operator_publishes_a_policy_and_the_eligible_shop_reads_why(chromium
     operator.reload()  # the page shows what the worker decided
     expect(operator.get_by_test_id("decisions")).to_contain_text("温岭市东方精工模具厂")
     expect(operator.get_by_test_id("counts").locator(".card").first).to_have_text(re.compile(r"^\s*1\s*符合条件"))
+    operator.screenshot(path="test-results/policy-operator.png", full_page=True)
 
     shop = chromium.new_context(locale="zh-CN").new_page()
     shop.set_default_timeout(15_000)
