@@ -8,6 +8,7 @@ urlpatterns = [
     path("policies/", policy_views.PoliciesView.as_view(), name="policies"),
     path("policies/new/", policy_views.PolicyFormView.as_view(), name="policy-new"),
     path("policies/<int:pk>/", policy_views.PolicyView.as_view(), name="policy"),
+    path("policies/<int:pk>/decisions.csv", policy_views.PolicyDecisionsCsvView.as_view(), name="policy-decisions-csv"),
     path("policies/<int:pk>/edit/", policy_views.PolicyFormView.as_view(), name="policy-edit"),
     path("policies/<int:pk>/enterprises/<int:enterprise_id>/", policy_views.PolicyDecisionView.as_view(),
          name="policy-decision"),

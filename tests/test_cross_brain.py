@@ -1187,6 +1187,7 @@ def test_policy_actions_and_pages_of_another_brain_are_404_and_change_nothing(cl
             url = reverse(f"policy-{name}", kwargs={"brain_slug": slug, "pk": policy.pk})
             assert api.post(url, body, format="json").status_code == 404
         for page in (f"/b/{slug}/policies/{policy.pk}/", f"/b/{slug}/policies/{policy.pk}/edit/",
+                     f"/b/{slug}/policies/{policy.pk}/decisions.csv",
                      f"/b/{slug}/policies/{policy.pk}/enterprises/{charlie.enterprise_id}/"):
             assert client.get(page).status_code == 404
         assert client.post(f"/b/{slug}/policies/{policy.pk}/", {"action": "withdraw", "reason": "x"}).status_code == 404

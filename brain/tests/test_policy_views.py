@@ -88,6 +88,26 @@ class TestTheOperatorsPages:
             event = OutboxEvent.objects.filter(name="policy.changed").get()
         assert changed.rules == rules and changed.rules_version == 2 and event.payload["rematch"] is True
 
+    def test_the_decisions_download_as_a_spreadsheet_for_operators_only(self, client, mould, olga, hongda, dongfang):
+        import csv
+        import io
+
+        retag(mould, hongda, dongfang)
+        policy = published(mould, olga)
+        url = f"/b/{mould.slug}/policies/{policy.pk}/decisions.csv"
+        client.force_login(olga)
+        response = client.get(url, {"outcome": "eligible"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response["Content-Type"].startswith("text/csv")
+        text = response.content.decode("utf-8")
+        assert text.startswith("\ufeff")  # Excel reads UTF-8 only with the mark
+        rows = list(csv.reader(io.StringIO(text[1:])))
+        assert rows[0][:3] == ["Enterprise", "Unified social credit code", "Outcome"]
+        assert rows[0][5] == "region is within 331003 Huangyan District"
+        assert [row[0] for row in rows[1:]] == ["台州市黄岩宏达精密机械加工厂"]
+        assert rows[1][1] == hongda.enterprise.credit_code and rows[1][5] == "331003 Huangyan District [met]"
+        client.force_login(dongfang)
+        assert client.get(url).status_code == 404
+
     def test_withdraw_needs_a_reason(self, client, mould, olga, hongda):
         policy = published(mould, olga)
         client.force_login(olga)
