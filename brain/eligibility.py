@@ -391,7 +391,9 @@ def check(rule: dict, file) -> dict:
     if reading.value is None:
         return {**stored, "outcome": UNKNOWN, "missing": reading.missing}
     actual = reading.value
-    if criterion.kind == "region" and _coarser(actual, rule["value"]):
+    if criterion.kind == "region" and not _compare(criterion, "within", rule["value"], actual) and _coarser(
+            actual, rule["value"]):
+        # not inside any code named, but it may be: 331000 on file against a rule on 331003
         return {**stored, "outcome": UNKNOWN, "missing": "region_coarse"}
     if isinstance(actual, Decimal):
         stored["actual"] = str(actual)

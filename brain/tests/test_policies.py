@@ -238,8 +238,11 @@ class TestDecisions:
     def test_a_wider_region_on_file_is_unknown_for_a_narrower_rule(self, mould, olga, hongda, registry_source):
         registration(hongda.enterprise, registry_source, region_code="331000")  # only "Taizhou"
         policy = published(mould, olga, [{"field": "region", "op": "not_within", "value": ["331003"]},
-                                         {"field": "region", "op": "within", "value": ["330000"]}])
-        assert [c["outcome"] for c in match_of(mould, policy, hongda).checks] == ["unknown", "met"]
+                                         {"field": "region", "op": "within", "value": ["330000"]},
+                                         {"field": "region", "op": "within", "value": ["331003", "331000"]},
+                                         {"field": "region", "op": "within", "value": ["330200"]}])
+        assert [c["outcome"] for c in match_of(mould, policy, hongda).checks] == [
+            "unknown", "met", "met", "not_met"]  # inside 331000 whatever the rest; Ningbo is elsewhere
         assert policy_selectors.match_explanation(match_of(mould, policy, hongda))[0].found == (
             "unknown: the file names only a wider region: 331000")
 
