@@ -168,7 +168,7 @@ class EnterpriseFileBriefSerializer(serializers.Serializer):
 # --- Policies (政策直达) ---------------------------------------------------------------------------------
 
 class PolicyRuleSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="A field of `policy-rule-fields/`: region, tags, size_class, …")
+    field = serializers.CharField(help_text="A field of `policies/rule-fields/`: region, tags, size_class, …")
     op = serializers.CharField(help_text="One of the field's operators: within, in, has_all, gte, …")
     value = serializers.JSONField(help_text="A list of values for list operators (region codes, tags, "
                                             "choices); a number for gte / lte.")

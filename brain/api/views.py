@@ -145,7 +145,7 @@ class EnterpriseFileViewSet(BrainScopedViewSet):
 
 class PolicyViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Support policies (政策直达) of the brain. Operators record a policy with eligibility rules over the
-    enterprise file (`policy-rule-fields/` lists what a rule may test), preview what the rules decide, publish it
+    enterprise file (`policies/rule-fields/` lists what a rule may test), preview what the rules decide, publish it
     (every active member is then matched, and the eligible ones told once), change it (new rules re-match) and
     withdraw it. Members and government viewers read published and withdrawn policies; a member sees its own
     enterprise's outcome (`my_outcome`), never another's; drafts are the operators' alone (404)."""
