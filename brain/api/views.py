@@ -28,11 +28,6 @@ class OperatorViewSet(BrainScopedViewSet):
             return self.queryset.none()
         return type(self).selector(brain=self.request.brain)
 
-    def valid(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
 
 class DataSourceViewSet(OperatorViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Where the brain's public government data comes from: a department's paged HTTP JSON API (with a token)
@@ -178,11 +173,6 @@ class PolicyViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     def fresh(self, policy, status_code=status.HTTP_200_OK):
         policy = self.get_queryset().get(pk=policy.pk)
         return Response(serializers.PolicySerializer(policy, context=self._context([policy])).data, status=status_code)
-
-    def valid(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     @extend_schema(request=serializers.PolicyInputSerializer, responses={201: serializers.PolicySerializer})
     def create(self, request, brain_slug=None):

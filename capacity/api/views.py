@@ -76,11 +76,6 @@ class CapacityViewSet(BrainScopedViewSet):
         enterprise_id = getattr(self.request.user, "enterprise_id", None)
         return {**super().get_serializer_context(), "enterprise_id": enterprise_id}
 
-    def valid(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
 
 # --- Supplier profiles --------------------------------------------------------------------------
 

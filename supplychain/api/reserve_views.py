@@ -40,11 +40,6 @@ class ReserveScopedViewSet(BrainScopedViewSet):
     def operator(self) -> bool:
         return self.access.is_operator
 
-    def valid(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
     def fresh(self, obj, status_code=status.HTTP_200_OK) -> Response:
         """The object as the caller now sees it, read again through the selector (annotations included)."""
         return Response(self.get_serializer(self.visible().get(pk=obj.pk)).data, status=status_code)

@@ -34,11 +34,6 @@ class SupplyChainViewSet(BrainScopedViewSet):
     def is_operator(self) -> bool:
         return self.access.is_operator
 
-    def valid(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def require_operator(self):
         if not self.is_operator:
             raise exceptions.NotFound()
