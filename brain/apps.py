@@ -24,5 +24,7 @@ class BrainConfig(AppConfig):
             subscribe(name, "brain.tasks.policy_notifications")
 
         from brain import policy_notifications
+        from brain.home import home_section_register
 
         policy_notifications.register()
+        home_section_register(template="brain/home/policies_section.html", order=90)

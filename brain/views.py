@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from brain import selectors, services
+from brain.home import home_sections
 from brain.forms import DataSourceForm, RetryForm
 from brain.models import QuarantinedRecord
 from tenants import selectors as tenant_selectors
@@ -25,6 +26,7 @@ class BrainHomeView(BrainView):
             "summary": tenant_selectors.brain_summary(brain=self.brain),
             "processes": Process.objects.in_brain(self.brain),
             "unread": tenant_selectors.unread_notification_count(brain=self.brain, user=request.user),
+            "sections": home_sections(),
         })
 
 

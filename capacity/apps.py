@@ -14,6 +14,9 @@ class CapacityConfig(AppConfig):
         from tenants.outbox import subscribe
 
         webhooks.register()
+        from brain.home import home_section_register
+
+        home_section_register(template="capacity/home/section.html", order=10)
         from brain.selectors import platform_facts_provide
         from capacity.selectors import supplier_file_facts
 

@@ -11,6 +11,9 @@ class SupplychainConfig(AppConfig):
         from tenants.outbox import subscribe
 
         webhooks.register()
+        from brain.home import home_section_register
+
+        home_section_register(template="supplychain/home/section.html", order=20)
         reserve_webhooks.register()  # the joint-reserve event types enterprises may subscribe webhooks to
         for event_name in ("group_buy.opened", "group_buy.pledged", "group_buy.pledge_withdrawn", "group_buy.locked",
                            "group_buy.extended", "group_buy.awaiting_supplier", "group_buy.cancelled",

@@ -1,16 +1,24 @@
-"""What a user may do in one brain, decided once per request."""
+"""What a user may do in one brain, decided once per request; the `viewer` every visibility selector takes."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from tenants.errors import NotAllowed
 from tenants.models import Brain, BrainStaff, Membership, User
 
 
 @dataclass(frozen=True)
 class BrainAccess:
+    """Who is looking at a brain. Selectors that decide visibility take it as `viewer=`: web views and the API
+    pass the request's, tasks and webhook audiences an enterprise's (`enterprise_access`)."""
+
     brain: Brain
     membership: Membership | None  # the user's enterprise's membership, in any status
     staff_role: str | None
     is_platform_admin: bool
+    enterprise_id: int | None = None  # the user's enterprise, whatever its membership here
+    user_id: int | None = None  # the person; None for an enterprise as such (enterprise_access)
 
     @property
     def is_member(self) -> bool:
@@ -55,15 +63,24 @@ def brain_access(*, user: User, brain: Brain) -> BrainAccess:
         membership=membership,
         staff_role=staff_role,
         is_platform_admin=bool(getattr(user, "is_platform_admin", False)),
+        enterprise_id=getattr(user, "enterprise_id", None),
+        user_id=user.pk if user.is_authenticated else None,
     )
+
+
+def enterprise_access(*, brain: Brain | int, enterprise_id: int | None) -> BrainAccess:
+    """An enterprise as a viewer of `brain` (no person, no staff role): what its API key would see. Webhook
+    audiences and tasks ask the selectors with it."""
+    if not isinstance(brain, Brain):
+        brain = Brain.objects.get(pk=brain)
+    membership = (Membership.objects.in_brain(brain).filter(enterprise_id=enterprise_id).first()
+                  if enterprise_id else None)
+    return BrainAccess(brain=brain, membership=membership, staff_role=None, is_platform_admin=False,
+                       enterprise_id=enterprise_id)
 
 
 def require_member_role(*, brain: Brain, user: User, role: str) -> Membership:
     """The user's enterprise's active membership with `role` in `brain`, or NotAllowed."""
-    from django.utils.translation import gettext as _
-
-    from tenants.errors import NotAllowed
-
     membership = None
     if user.enterprise_id:
         membership = Membership.objects.in_brain(brain).filter(
@@ -78,9 +95,5 @@ def require_member_role(*, brain: Brain, user: User, role: str) -> Membership:
 def require_operator(*, brain: Brain, user: User) -> None:
     """NotAllowed unless the user is an operator of `brain` (or a platform administrator); never with an API key,
     which acts for its enterprise only."""
-    from django.utils.translation import gettext as _
-
-    from tenants.errors import NotAllowed
-
     if not brain_access(user=user, brain=brain).is_operator:
         raise NotAllowed(_("Only an operator of this brain may do this."))

@@ -8,11 +8,11 @@ at least once; every handler is idempotent.
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from config.celery import app as celery_app
-from tenants.context import cross_brain
+from tenants.context import brain_context, cross_brain
 from tenants.models import OutboxEvent
 
 logger = logging.getLogger("industry_brain.outbox")
@@ -38,15 +38,14 @@ def event_record(*, brain_id: int, name: str, payload: dict) -> OutboxEvent:
 
 def event_payload(*, brain_id: int, event_id: int) -> dict:
     """What a handler task reads first: its event's payload, in the event's brain."""
-    from tenants.context import brain_context
-
     with brain_context(brain_id):
         return OutboxEvent.objects.in_brain(brain_id).values_list("payload", flat=True).get(pk=event_id)
 
 
 def _publish(event: OutboxEvent) -> None:
     for task_name, queue in SUBSCRIBERS.get(event.name, []) + SUBSCRIBERS.get("*", []):
-        celery_app.send_task(task_name, args=[event.brain_id, event.pk], queue=queue, retry=False)
+        # The project's Celery app (config.celery), found without importing the wiring layer above tenants.
+        current_app.send_task(task_name, args=[event.brain_id, event.pk], queue=queue, retry=False)
 
 
 def outbox_dispatch(*, event_ids: list[int] | None = None, limit: int = 500) -> int:

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from tenants.models import (
-    ApiCall, ApiKey, Brain, BrainStaff, Membership, Notification, RateLimitChange, User, WebhookAttempt,
+    ApiCall, ApiKey, Brain, BrainStaff, Membership, Notification, Process, RateLimitChange, User, WebhookAttempt,
     WebhookDelivery, WebhookEndpoint,
 )
 
@@ -30,11 +30,31 @@ def memberships_of_enterprise(*, enterprise_id: int | None):
     return Membership.objects.filter(enterprise_id=enterprise_id).select_related("brain")
 
 
-def membership_list(*, brain: Brain, status: str | None = None):
+def active_members(*, brain, role: str | None = None):
+    """The brain's active memberships, of members holding `role` if given: the one definition of "an active
+    supplier (or buyer) member of this brain"."""
+    members = Membership.objects.in_brain(brain).filter(status=Membership.Status.ACTIVE)
+    return members.filter(roles__contains=[role]) if role else members
+
+
+def membership_list(*, brain: Brain, viewer, status: str | None = None):
+    """Operators see every application; anyone else the active members and its own enterprise's membership."""
     queryset = Membership.objects.in_brain(brain).select_related("enterprise", "decided_by")
+    if not viewer.is_operator:
+        queryset = queryset.filter(Q(status=Membership.Status.ACTIVE) | Q(enterprise_id=viewer.enterprise_id or 0))
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def process_list(*, brain: Brain, viewer):
+    """The brain's process catalogue: everyone who may enter the brain reads it."""
+    return Process.objects.in_brain(brain)
+
+
+def notification_list(*, brain: Brain, viewer):
+    """The viewer's own notifications in this brain, newest first; nobody reads another person's."""
+    return Notification.objects.in_brain(brain).filter(user_id=viewer.user_id or 0)
 
 
 def brain_summary(*, brain: Brain) -> dict:
@@ -59,20 +79,22 @@ def api_calls(*, api_key=None, enterprise_id: int | None = None):
     return calls.filter(api_key__enterprise_id=enterprise_id or 0)
 
 
-def webhook_endpoint_list(*, brain, enterprise_id: int | None):
-    """The enterprise's own webhook endpoints in this brain; nobody else's exist for it."""
-    return (WebhookEndpoint.objects.in_brain(brain).filter(enterprise_id=enterprise_id or 0)
+def webhook_endpoint_list(*, brain, viewer):
+    """The viewer's enterprise's own webhook endpoints in this brain; nobody else's exist for it."""
+    return (WebhookEndpoint.objects.in_brain(brain).filter(enterprise_id=viewer.enterprise_id or 0)
             .annotate(pending=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.PENDING)),
                       failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)))
             .order_by("-created_at", "-id"))
 
 
-def webhook_delivery_list(*, brain, enterprise_id: int | None):
-    """Deliveries to the enterprise's endpoints, newest first, each with its attempts (the delivery log)."""
-    return (WebhookDelivery.objects.in_brain(brain).filter(endpoint__enterprise_id=enterprise_id or 0)
+def webhook_delivery_list(*, brain, viewer):
+    """Deliveries to the viewer's enterprise's endpoints, newest first, each with its attempts (the delivery log)."""
+    return (WebhookDelivery.objects.in_brain(brain).filter(endpoint__enterprise_id=viewer.enterprise_id or 0)
             .select_related("endpoint")
             .prefetch_related(Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("-number")))
             .order_by("-created_at", "-id"))
+
+
 def api_keys_for_user(*, user: User):
     """The keys a person manages: their enterprise's; every enterprise's for a platform administrator."""
     if user.is_platform_admin:

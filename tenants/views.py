@@ -16,7 +16,7 @@ from tenants.errors import DomainError
 from tenants.forms import (
     ApiKeyForm, ApplyForm, BrainActionForm, BrainCreateForm, DecisionForm, LoginForm, RateLimitForm,
 )
-from tenants.models import ApiKey, Brain, Membership, Notification
+from tenants.models import ApiKey, Brain, Membership
 
 
 class BrainView(LoginRequiredMixin, View):
@@ -109,7 +109,7 @@ class OperatorMembersView(BrainView):
         if status and status not in Membership.Status.values:
             status = ""
         return render(request, "tenants/operator_members.html", {
-            "memberships": selectors.membership_list(brain=self.brain, status=status or None),
+            "memberships": selectors.membership_list(brain=self.brain, viewer=self.access, status=status or None),
             "status": status,
             "statuses": Membership.Status.choices,
         })
@@ -134,7 +134,7 @@ class OperatorMembersView(BrainView):
 
 class NotificationsView(BrainView):
     def get(self, request, brain_slug):
-        notifications = Notification.objects.in_brain(self.brain).filter(user=request.user)[:100]
+        notifications = selectors.notification_list(brain=self.brain, viewer=self.access)[:100]
         return render(request, "tenants/notifications.html", {"notifications": notifications})
 
     def post(self, request, brain_slug):

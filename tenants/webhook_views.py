@@ -21,7 +21,7 @@ class WebhookView(BrainView):
         return super().dispatch(request, *args, **kwargs)
 
     def endpoints(self):
-        return selectors.webhook_endpoint_list(brain=self.brain, enterprise_id=self.request.user.enterprise_id)
+        return selectors.webhook_endpoint_list(brain=self.brain, viewer=self.access)
 
 
 class WebhookEndpointsView(WebhookView):
@@ -55,7 +55,7 @@ class WebhookEndpointView(WebhookView):
     def get(self, request, brain_slug, pk):
         endpoint = get_object_or_404(self.endpoints(), pk=pk)
         status = request.GET.get("status", "")
-        deliveries = selectors.webhook_delivery_list(brain=self.brain, enterprise_id=request.user.enterprise_id)
+        deliveries = selectors.webhook_delivery_list(brain=self.brain, viewer=self.access)
         deliveries = deliveries.filter(endpoint=endpoint)
         if status in ("pending", "succeeded", "failed"):
             deliveries = deliveries.filter(status=status)
@@ -80,7 +80,7 @@ class WebhookEndpointView(WebhookView):
                 messages.success(request, _("Endpoint switched on: waiting deliveries go out now.") if not
                                  endpoint.is_active else _("Endpoint switched off: deliveries wait until it is on."))
             elif action == "replay":
-                deliveries = selectors.webhook_delivery_list(brain=self.brain, enterprise_id=request.user.enterprise_id)
+                deliveries = selectors.webhook_delivery_list(brain=self.brain, viewer=self.access)
                 delivery_id = request.POST.get("delivery", "")
                 delivery = get_object_or_404(deliveries.filter(endpoint=endpoint),
                                              pk=delivery_id if delivery_id.isdigit() else 0)

@@ -30,6 +30,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import httpx
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -337,11 +338,9 @@ def _pending_ids(endpoint: WebhookEndpoint) -> list[int]:
 
 def _send_on_commit(brain_id: int, delivery_ids: list[int]) -> None:
     def send():
-        from config.celery import app
-
         try:
             for delivery_id in delivery_ids:
-                app.send_task("tenants.tasks.deliver_webhook", args=[brain_id, delivery_id], queue="webhooks",
+                current_app.send_task("tenants.tasks.deliver_webhook", args=[brain_id, delivery_id], queue="webhooks",
                               retry=False)
         except Exception as error:  # broker down: beat's webhooks_due sends them once it is back
             logger.warning("webhooks: could not queue deliveries: %s", error)
@@ -463,8 +462,6 @@ def attempt_record(*, brain_id: int, delivery_id: int, number: int, outcome: Out
 def webhooks_due(*, limit: int = 500) -> int:
     """Beat: queue every delivery that is due (first tries whose task was lost, and retries)."""
     now = timezone.now()
-    from config.celery import app
-
     with cross_brain(reason="webhook deliveries due"):
         due = list(WebhookDelivery.objects.filter(
             status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, endpoint__is_active=True)
@@ -473,8 +470,8 @@ def webhooks_due(*, limit: int = 500) -> int:
     queued = 0
     for brain_id, delivery_id in due:
         try:
-            app.send_task("tenants.tasks.deliver_webhook", args=[brain_id, delivery_id], queue="webhooks",
-                          retry=False)
+            current_app.send_task("tenants.tasks.deliver_webhook", args=[brain_id, delivery_id], queue="webhooks",
+                                  retry=False)
         except Exception as error:  # broker down: the next beat tries again
             logger.warning("webhooks: could not queue due deliveries: %s", error)
             break

@@ -19,6 +19,7 @@ from capacity.models import (
 )
 from capacity.services.work_orders import MAX_BULK_REPORTS
 from tenants.models import Enterprise
+from tenants.api.fields import PersonField
 
 
 def money(**kwargs):
@@ -694,17 +695,6 @@ class TrialModificationInputSerializer(serializers.Serializer):
 from capacity.models import (  # noqa: E402  (this section's own models)
     Attachment, ChangeRequest, ProgressReport, WorkOrder, WorkOrderLine,
 )
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class PersonField(serializers.Field):
-    """A user as a name (full name, else user name); who it is, not how to reach them."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, user):
-        return str(user)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

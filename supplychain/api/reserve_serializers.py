@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from supplychain import reserve_selectors
 from supplychain.models import Drawdown, ReferencePrice, Replenishment, Reserve, ReserveShare
+from tenants.api.fields import PersonField
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -22,17 +23,6 @@ class VisibleReserveField(serializers.PrimaryKeyRelatedField):
         if request is None or getattr(request, "brain", None) is None:  # schema generation
             return Reserve.objects.none()
         return Reserve.objects.in_brain(request.brain)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class PersonField(serializers.Field):
-    """A user as a name: who it was, not how to reach them."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, user):
-        return str(user)
 
 
 class MyShareSerializer(serializers.Serializer):

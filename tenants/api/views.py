@@ -1,4 +1,3 @@
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -73,6 +72,7 @@ class ProcessViewSet(BrainScopedViewSet, viewsets.ModelViewSet):
     """The brain's process catalogue: members read it, operators edit it."""
 
     queryset = Process.objects.all()
+    selector = selectors.process_list
     serializer_class = serializers.ProcessSerializer
     filterset_fields = ["code"]
 
@@ -91,16 +91,11 @@ class ProcessViewSet(BrainScopedViewSet, viewsets.ModelViewSet):
 class MembershipViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Members of the brain. Operators see every application; members see active members."""
 
-    queryset = Membership.objects.select_related("enterprise")
+    queryset = Membership.objects.all()
+    selector = selectors.membership_list
     serializer_class = serializers.MembershipSerializer
     filterset_fields = ["status"]
     open_to_non_members = ("create",)  # an enterprise applies before it is a member
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.access.is_operator:
-            return queryset
-        return queryset.filter(Q(status=Membership.Status.ACTIVE) | Q(enterprise_id=self.request.user.enterprise_id))
 
     @extend_schema(request=serializers.MembershipSerializer, responses={201: serializers.MembershipSerializer})
     def create(self, request, brain_slug=None):
@@ -157,10 +152,8 @@ class NotificationViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retr
     """The user's own notifications in this brain."""
 
     queryset = Notification.objects.all()
+    selector = selectors.notification_list
     serializer_class = serializers.NotificationSerializer
-
-    def get_queryset(self):
-        return super().get_queryset().filter(user=self.request.user)
 
     @extend_schema(request=serializers.MarkReadSerializer, responses={200: None})
     @action(detail=False, methods=["post"], url_path="mark-read")
@@ -247,35 +240,26 @@ class WebhookEndpointViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.R
     enterprise's administrators and its write keys; nobody else's endpoints exist for you (404)."""
 
     queryset = WebhookEndpoint.objects.all()
+    selector = selectors.webhook_endpoint_list
     serializer_class = serializers.WebhookEndpointSerializer
     filterset_fields = ["is_active"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        return selectors.webhook_endpoint_list(brain=self.request.brain, enterprise_id=self.request.user.enterprise_id)
-
-    def _valid(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def _answer(self, endpoint, serializer_class=serializers.WebhookEndpointSerializer, status_code=200):
-        return Response(serializer_class(self.get_queryset().get(pk=endpoint.pk)).data, status=status_code)
+        return Response(serializer_class(self.visible().get(pk=endpoint.pk)).data, status=status_code)
 
     @extend_schema(request=serializers.WebhookEndpointInputSerializer,
                    responses={201: serializers.WebhookEndpointSecretSerializer})
     def create(self, request, brain_slug=None):
         """Subscribe a URL to event types; the answer holds the signing secret."""
         endpoint = webhooks.webhook_endpoint_create(brain=request.brain, by=request.user,
-                                                    **self._valid(serializers.WebhookEndpointInputSerializer))
+                                                    **self.valid(serializers.WebhookEndpointInputSerializer))
         return self._answer(endpoint, serializers.WebhookEndpointSecretSerializer, status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.WebhookEndpointChangeSerializer, responses=serializers.WebhookEndpointSerializer)
     def partial_update(self, request, brain_slug=None, pk=None):
         """Change the URL, description or event types, or switch it off (deliveries wait) and on again."""
         endpoint = webhooks.webhook_endpoint_update(endpoint=self.get_object(), by=request.user,
-                                                    **self._valid(serializers.WebhookEndpointChangeSerializer))
+                                                    **self.valid(serializers.WebhookEndpointChangeSerializer))
         return self._answer(endpoint)
 
     @extend_schema(responses={204: None})
@@ -308,7 +292,7 @@ class WebhookEndpointViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.R
     def ping(self, request, brain_slug=None, pk=None):
         """Send a `ping` delivery now, to check that your receiver answers and verifies the signature."""
         delivery = webhooks.webhook_endpoint_ping(endpoint=self.get_object(), by=request.user)
-        fresh = selectors.webhook_delivery_list(brain=request.brain, enterprise_id=request.user.enterprise_id)
+        fresh = selectors.webhook_delivery_list(brain=request.brain, viewer=self.access)
         return Response(serializers.WebhookDeliverySerializer(fresh.get(pk=delivery.pk)).data,
                         status=status.HTTP_202_ACCEPTED)
 
@@ -318,18 +302,13 @@ class WebhookDeliveryViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.R
     the receiver's answer. Replay sends one again now."""
 
     queryset = WebhookDelivery.objects.all()
+    selector = selectors.webhook_delivery_list
     serializer_class = serializers.WebhookDeliverySerializer
     filterset_fields = ["endpoint", "status", "event_type"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        return selectors.webhook_delivery_list(brain=self.request.brain, enterprise_id=self.request.user.enterprise_id)
 
     @extend_schema(request=None, responses={202: serializers.WebhookDeliverySerializer})
     @action(detail=True, methods=["post"])
     def replay(self, request, brain_slug=None, pk=None):
         """Send the delivery again now: the same body and webhook id, signed anew."""
         delivery = webhooks.webhook_delivery_replay(delivery=self.get_object(), by=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=delivery.pk)).data,
-                        status=status.HTTP_202_ACCEPTED)
+        return self.fresh(delivery, status.HTTP_202_ACCEPTED)
