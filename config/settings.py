@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "channels",
     "tenants",
+    "ledger",
     "brain",
     "capacity",
     "supplychain",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from ledger.money import FEN, fen
 from tenants.models import BrainOwned, ChangeTracked, Enterprise, User
 
 ZERO = Decimal("0.00")
@@ -377,10 +378,6 @@ class JournalLine(BrainOwned):
 # the price follows the reference price the operator records (Reserve.unit_price_for); stock below the
 # threshold opens a replenishment from the reserve's supplier. Rules: supplychain/services/reserves.py.
 
-from decimal import ROUND_HALF_UP  # noqa: E402  (this section's own import)
-
-FEN = Decimal("0.01")
-
 
 class Reserve(ChangeTracked, BrainOwned):
     """One reserve of one material: its price rule, stock (with its cost), replenishment rule and supplier."""
@@ -450,11 +447,11 @@ class Reserve(ChangeTracked, BrainOwned):
             return self.base_price
         change = (reference - self.base_reference_price) / self.base_reference_price
         price = self.base_price * (1 + self.pass_through_percent / 100 * change)
-        return max(price.quantize(FEN, rounding=ROUND_HALF_UP), FEN)
+        return max(fen(price), FEN)
 
     def beyond_price_for(self, unit_price: Decimal) -> Decimal:
         """The unit price of a draw beyond the member's share: the unit price with the surcharge, to the fen."""
-        return (unit_price * (1 + self.surcharge_percent / 100)).quantize(FEN, rounding=ROUND_HALF_UP)
+        return fen(unit_price * (1 + self.surcharge_percent / 100))
 
 
 class ReserveShare(ChangeTracked, BrainOwned):

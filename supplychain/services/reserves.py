@@ -31,11 +31,12 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger import money
+from ledger.money import Amount, check_fits, fen
+from supplychain.quantities import qty
 from supplychain.models import (
     ZERO, Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
-from supplychain import amounts
-from supplychain.amounts import Amount, check_fits, fen, qty
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
 from tenants.access import require_member_role, require_operator
@@ -94,7 +95,7 @@ def _percent(value, field: str) -> Decimal:
 
 def split_vat(reserve: Reserve, stated: Decimal) -> Amount:
     """An amount to the fen as the reserve states its prices, split into net and VAT."""
-    return amounts.split_vat(stated, vat_rate=reserve.vat_rate, includes_vat=reserve.prices_include_vat)
+    return money.split_vat(stated, vat_rate=reserve.vat_rate, includes_vat=reserve.prices_include_vat)
 
 
 # --- Reading the price ------------------------------------------------------------------------------------

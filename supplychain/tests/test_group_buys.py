@@ -444,7 +444,7 @@ def test_a_pledge_split_between_suppliers_costs_one_rounding_and_orders_carry_th
         lines = list(entry.lines.all())
     assert settlement.goods_total == D("12345.67")
     assert [o.goods_net + o.goods_vat for o in orders] == [D("6172.84"), D("6172.83")]
-    from supplychain.amounts import fen
+    from ledger.money import fen
 
     for order in orders:  # each order's VAT worked on its own total, as its invoice
         assert order.goods_net == fen((order.goods_net + order.goods_vat) / D("1.13"))
