@@ -21,7 +21,8 @@ ZERO = Decimal("0.00")
 # China's VAT and levy rates, in %.
 VAT_RATES = frozenset(Decimal(rate) for rate in ("0", "1", "3", "6", "9", "13"))
 
-# The largest amount the amount columns hold (numeric(14, 2)): beyond it an entry could not be stored at all.
+# Every amount column: numeric(14, 2). The largest amount it holds: beyond it an entry could not be stored at all.
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
