@@ -1,4 +1,4 @@
-"""The buyer's project board (capacity.board.project_board) and its page, for a 200-part and a 2,000-part
+"""The buyer's project board (capacity.selectors.board.project_board) and its page, for a 200-part and a 2,000-part
 project side by side: time and query count of the selector, of the whole page (GET through Django's test
 client: middleware, brain context, template), of the live fragment and of the API's JSON.
 
@@ -110,7 +110,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from capacity.board import project_board
+    from capacity.selectors.board import project_board
     from tenants.context import brain_context
     from tenants.demo import demo_credit_code
     from tenants.models import Enterprise, Membership

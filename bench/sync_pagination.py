@@ -22,8 +22,9 @@ def main() -> None:
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from capacity import selectors
     from capacity.models import Part, Project
+    from capacity.selectors.projects import part_list
+    from tenants.access import brain_access
     from tenants.api.pagination import PagePagination
     from tenants.context import brain_context
 
@@ -43,7 +44,7 @@ def main() -> None:
             with brain_context(brain.pk):
                 paginator = PagePagination()
                 request = Request(factory.get("/parts/", params))
-                rows = paginator.paginate_queryset(selectors.part_list(brain=brain, enterprise_id=user.enterprise_id),
+                rows = paginator.paginate_queryset(part_list(brain=brain, viewer=brain_access(user=user, brain=brain)),
                                                    request)
                 return paginator, [r.pk for r in rows]
 

@@ -7,19 +7,17 @@ class CapacityConfig(AppConfig):
     verbose_name = _("Capacity sharing")
 
     def ready(self) -> None:
-        from capacity import live  # noqa: F401  (registers the "rfq" live topic)
-        from capacity.services import notifications  # noqa: F401  (registers notification titles)
-        from capacity.services import board  # noqa: F401  (registers the reminder and digest titles)
+        # Imported here, not at the top: models and what uses them load only once the app registry is ready.
+        from brain.home import home_section_register
+        from brain.selectors import platform_facts_provide
+        from capacity import live  # noqa: F401  (registers the "rfq" and "board" live topics)
         from capacity import webhooks
+        from capacity.selectors.profiles import supplier_file_facts
+        from capacity.services import board, notifications  # noqa: F401  (register their notification titles)
         from tenants.outbox import subscribe
 
         webhooks.register()
-        from brain.home import home_section_register
-
         home_section_register(template="capacity/home/section.html", order=10)
-        from brain.selectors import platform_facts_provide
-        from capacity.selectors import supplier_file_facts
-
         platform_facts_provide(supplier_file_facts)  # capability, orders won, delivery record in the enterprise file
         for event_name in ("work_order.completed", "work_order.rated"):  # they move the on-time rate and rating
             subscribe(event_name, "capacity.tasks.recompute_supplier_tags")

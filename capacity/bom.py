@@ -3,14 +3,15 @@ write the template and the export. No database here: the import service applies 
 
 import csv
 import io
-from itertools import islice
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
 
 # canonical name -> (English header, Chinese header, label for messages)
 COLUMNS = {
@@ -136,8 +137,6 @@ def _decode(content: bytes) -> str:
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
@@ -278,8 +277,6 @@ def _date(text: str) -> date | None:
 
 def write_xlsx(rows: list[dict], *, chinese_headers: bool = True) -> bytes:
     """A workbook with the BOM header row and the given rows (canonical keys); also the blank template."""
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "BOM"

@@ -30,10 +30,8 @@ from django.utils import timezone
 
 from capacity import bom
 from capacity.models import (
-    Award, Operation, Part, Project, PurchaseOrder, Quote, QuoteLine, Rfq, RfqLine, SupplierProfile,
-)
-from capacity.models import (
-    DeliveryLine, MouldTrial, ProgressReport, WorkOrder, WorkOrderLine,
+    Award, DeliveryLine, MouldTrial, Operation, Part, ProgressReport, Project, PurchaseOrder, Quote,
+    QuoteLine, Rfq, RfqLine, SupplierProfile, WorkOrder, WorkOrderLine,
 )
 from capacity.services import (
     awards, change_requests, deliveries, matching, profiles, projects, ratings, rfqs, trials, work_orders,

@@ -4,6 +4,8 @@ its reader may see, so nothing sealed travels over the socket."""
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from capacity.models import Project, Rfq
+from tenants.access import brain_access
 from tenants.consumers import live_topic
 
 
@@ -21,8 +23,6 @@ def push_rfq_update(brain_id: int, rfq_id: int, what: str) -> None:
 def rfq_followers(user, brain, rfq_id: int) -> str | None:
     """Only the buyer's users follow an RFQ: its updates tell when quotes arrive, which competing suppliers
     must not learn."""
-    from capacity.models import Rfq
-
     if user.enterprise_id is None:
         return None
     if Rfq.objects.in_brain(brain).filter(pk=rfq_id, buyer_id=user.enterprise_id).exists():
@@ -49,9 +49,6 @@ def push_board_update(brain_id: int, project_id: int, what: str, parts: list[int
 @live_topic("board")
 def board_followers(user, brain, project_id: int) -> str | None:
     """Only the users of the project's buyer enterprise follow its board (its buyer-only page)."""
-    from capacity.models import Project
-    from tenants.access import brain_access
-
     if user.enterprise_id is None or not brain_access(user=user, brain=brain).has_role("buyer"):
         return None
     if Project.objects.in_brain(brain).filter(pk=project_id, buyer_id=user.enterprise_id).exists():

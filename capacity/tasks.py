@@ -3,10 +3,14 @@
 from celery import shared_task
 from django.core.cache import cache
 
-from capacity.live import push_rfq_update
-from capacity.selectors import board_parts_touched
-from capacity.services import awards, matching, notifications, projects, rfqs
+from brain.services import enterprise_file_changed
+from capacity.live import push_board_update, push_rfq_update
+from capacity.models import WorkOrder
+from capacity.selectors.board import board_parts_touched
+from capacity.services import awards, board, matching, notifications, projects, rfqs
+from tenants.context import brain_context
 from tenants.live import push_notifications
+from tenants.models import OutboxEvent
 from tenants.outbox import event_payload
 
 
@@ -59,10 +63,6 @@ def notify_capacity_event(brain_id: int, event_id: int) -> int:
 @shared_task(acks_late=True)
 def push_project_board(brain_id: int, event_id: int) -> bool:
     """Every outbox event ("*"): one that names a project makes that project's open boards re-fetch."""
-    from capacity.live import push_board_update
-    from tenants.context import brain_context
-    from tenants.models import OutboxEvent
-
     with brain_context(brain_id):
         event = OutboxEvent.objects.in_brain(brain_id).values("name", "payload").get(pk=event_id)
     project_id = event["payload"].get("project") if isinstance(event["payload"], dict) else None
@@ -75,8 +75,6 @@ def push_project_board(brain_id: int, event_id: int) -> bool:
 @shared_task(acks_late=True)
 def send_progress_reminders() -> int:
     """Beat: suppliers whose work orders have gone without a report for the brain's N days are reminded."""
-    from capacity.services import board
-
     sent = board.progress_reminders_send()
     push_notifications(sent.notifications)
     return sent.count
@@ -85,8 +83,6 @@ def send_progress_reminders() -> int:
 @shared_task(acks_late=True)
 def send_board_digests() -> int:
     """Beat, daily: each buyer gets a digest of its projects' late, blocked and at-risk parts."""
-    from capacity.services import board
-
     sent = board.board_digests_send()
     push_notifications(sent.notifications)
     return sent.count
@@ -96,10 +92,6 @@ def send_board_digests() -> int:
 def recompute_supplier_tags(brain_id: int, event_id: int) -> list[str]:
     """`work_order.completed` / `work_order.rated` move the supplier's on-time rate and rating, inputs of its
     enterprise tags (brain.tagging) and policy eligibility (brain.eligibility): recompute them. Idempotent."""
-    from brain.services import enterprise_file_changed
-    from capacity.models import WorkOrder
-    from tenants.context import brain_context
-
     payload = event_payload(brain_id=brain_id, event_id=event_id)
     with brain_context(brain_id):
         supplier_id = WorkOrder.objects.in_brain(brain_id).filter(pk=payload.get("work_order")).values_list(

@@ -7,17 +7,22 @@ A sealed RFQ's buyer hears that a quote came, never from whom.
 
 from django.utils.translation import gettext_lazy as _
 
-from capacity import selectors
+from capacity.selectors.rfqs import rfq_list
 from capacity.models import MouldTrial, Project, PurchaseOrder, WorkOrder
+from tenants.access import enterprise_access
+from tenants.models import Brain
 from tenants.webhooks import webhook_event_type, without
 
 
 def _rfq_readers(event, candidates: set[int]) -> dict[int, dict]:
     """Everyone of the candidates who may read the RFQ: its buyer and the suppliers who may quote on it."""
-    rfq_id = event.payload["rfq"]
-    return {enterprise_id: without(event.payload)
-            for enterprise_id in candidates
-            if selectors.rfq_list(brain=event.brain_id, enterprise_id=enterprise_id).filter(pk=rfq_id).exists()}
+    rfq_id, brain = event.payload["rfq"], Brain.objects.get(pk=event.brain_id)
+
+    def reads(enterprise_id: int) -> bool:
+        viewer = enterprise_access(brain=brain, enterprise_id=enterprise_id)
+        return rfq_list(brain=brain, viewer=viewer).filter(pk=rfq_id).exists()
+
+    return {enterprise_id: without(event.payload) for enterprise_id in candidates if reads(enterprise_id)}
 
 
 def _newly_invited(event, candidates: set[int]) -> dict[int, dict]:
@@ -27,7 +32,8 @@ def _newly_invited(event, candidates: set[int]) -> dict[int, dict]:
 
 def _quote_parties(event, candidates: set[int]) -> dict[int, dict]:
     """The supplier reads its own quote; the buyer learns only that one came (quotes are sealed)."""
-    rfq = selectors.rfq_list(brain=event.brain_id, enterprise_id=event.payload["supplier"]).filter(
+    supplier = enterprise_access(brain=event.brain_id, enterprise_id=event.payload["supplier"])
+    rfq = rfq_list(brain=event.brain_id, viewer=supplier).filter(
         pk=event.payload["rfq"]).values("buyer_id").first()
     seen = {}
     if event.payload["supplier"] in candidates:

@@ -164,7 +164,7 @@ SPECTACULAR_SETTINGS = {
                             "ProgressStatusEnum": "capacity.models.ProgressReport.Status",
                             "ChangeRequestStatusEnum": "capacity.models.ChangeRequest.Status",
                             "ChangeRequestSideEnum": "capacity.models.ChangeRequest.Side",
-                            "BoardRiskEnum": "capacity.board.Risk",
+                            "BoardRiskEnum": "capacity.selectors.board.Risk",
                             "ReserveStatusEnum": "supplychain.models.Reserve.Status",
                             "ReplenishmentStatusEnum": "supplychain.models.Replenishment.Status",
                             "DataSourceKindEnum": "brain.models.DataSource.Kind",

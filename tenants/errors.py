@@ -16,3 +16,8 @@ class NotAllowed(DomainError):
 
     def __init__(self, detail, *, code: str = "permission_denied", field: str | None = None):
         super().__init__(detail, code=code, field=field)
+
+
+def form_error(form, error: DomainError) -> None:
+    """Show a service's refusal on the form: by the input it names, else above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.detail)

@@ -6,8 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from capacity.models.quotes import QuoteLine
-from capacity.models.rfqs import Rfq, RfqLine
+from capacity.models.rfqs import QuoteLine, Rfq, RfqLine
 from ledger.money import AMOUNT
 from tenants.models import BrainOwned, ChangeTracked, Enterprise, User
 

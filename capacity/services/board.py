@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from capacity.board import Risk, project_board, stale_after_days, stale_before
+from capacity.selectors.board import Risk, project_board, stale_after_days, stale_before
 from capacity.models import BoardSettings, ProgressReport, Project, Reminder, WorkOrder, WorkOrderLine
 from tenants.access import brain_access
 from tenants.context import brain_context

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from capacity.models import ChangeRequest, WorkOrder, WorkOrderLine
 from capacity.services.ratings import supplier_record_refresh
-from capacity.services.work_orders import line_completion_refresh, lock_work_order, work_order_completion_check
+from capacity.services.work_orders import (
+    line_completion_refresh, lock_work_order, work_order_completion_check,
+)
 from tenants.access import require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed

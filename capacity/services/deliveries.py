@@ -11,26 +11,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from capacity import selectors
 from capacity.models import Delivery, DeliveryLine, WorkOrder, WorkOrderLine
+from capacity.services.ratings import supplier_record_refresh
 from capacity.services.work_orders import (
-    _require_supplier_of, line_completion_refresh, lock_work_order, work_order_completion_check,
+    line_completion_refresh, lock_work_order, require_buyer_of, require_supplier_of,
+    work_order_completion_check,
 )
-from tenants.access import require_member_role
+from ledger.money import vat_of_part
 from tenants.context import brain_context
-from tenants.errors import DomainError, NotAllowed
+from tenants.errors import DomainError
 from tenants.models import User
 from tenants.outbox import event_record
 
 MAX_NOTE_NUMBER = 40
 MAX_TEXT = 500
 INSPECTION_OUTCOMES = (DeliveryLine.Outcome.ACCEPTED, DeliveryLine.Outcome.REJECTED, DeliveryLine.Outcome.REWORK)
-
-
-def require_buyer_of(work_order: WorkOrder, by: User) -> None:
-    require_member_role(brain=work_order.brain, user=by, role="buyer")
-    if by.enterprise_id != work_order.buyer_id:
-        raise NotAllowed(_("Only the buyer of this work order may do this."))
 
 
 def _is_count(value) -> bool:
@@ -43,7 +38,7 @@ def delivery_record(*, work_order: WorkOrder, by: User, note_number: str, delive
     """The supplier records a delivery under its delivery note: pieces per line of this work order, each at most
     what the line still owes (never delivered, or rejected at inspection)."""
     with brain_context(work_order.brain_id):
-        _require_supplier_of(work_order, by)
+        require_supplier_of(work_order, by)
         note_number, note = (note_number or "").strip(), (note or "").strip()
         if not note_number:
             raise DomainError(_("Give the delivery note number."), code="required", field="note_number")
@@ -144,11 +139,11 @@ def delivery_inspect(*, delivery_line: DeliveryLine, by: User, outcome: str, rej
         if line.accepted_quantity + accepted > line.quantity:  # the line's quantity was reduced after delivery
             raise DomainError(_("Only %(n)s more pieces of this line can be accepted: refuse the rest.") % {
                 "n": line.quantity - line.accepted_quantity}, code="over_quantity", field="rejected_quantity")
-        # VAT on the line's running total, so that the inspections' VAT adds up to the VAT of what was accepted,
-        # to the fen, whatever the number of inspections
+        # VAT on the line's running total (ledger.money): the inspections' VAT adds up to the VAT of what was
+        # accepted, to the fen, whatever the number of inspections
         before = line.accepted_quantity * line.unit_price
         amount = accepted * line.unit_price
-        tax = selectors.tax_included(before + amount, line.vat_rate) - selectors.tax_included(before, line.vat_rate)
+        tax = vat_of_part(before=before, part=amount, vat_rate=line.vat_rate)
         delivery_line.outcome, delivery_line.reason = outcome, reason
         delivery_line.accepted_quantity, delivery_line.rejected_quantity = accepted, rejected_quantity
         delivery_line.amount, delivery_line.tax = amount, tax
@@ -170,7 +165,6 @@ def delivery_inspect(*, delivery_line: DeliveryLine, by: User, outcome: str, rej
             "delivery": delivery.pk, "delivery_line": delivery_line.pk, "line": line.pk, "outcome": outcome,
             "accepted": accepted, "rejected": rejected_quantity})
         work_order_completion_check(work_order)
-        from capacity.services.ratings import supplier_record_refresh
 
         supplier_record_refresh(brain_id=work_order.brain_id, supplier_id=work_order.supplier_id)
         return delivery_line

@@ -9,8 +9,8 @@ from capacity import matching
 from capacity.models import Invitation, Machine, Operation, Rfq, RfqLine, SupplierCapacity, SupplierProfile
 from capacity.services.rfqs import lock_rfq
 from tenants.context import brain_context
-from tenants.models import Membership
 from tenants.outbox import event_record
+from tenants.selectors import active_members
 
 
 def line_specs(rfq: Rfq) -> list[matching.LineSpec]:
@@ -35,8 +35,7 @@ def line_specs(rfq: Rfq) -> list[matching.LineSpec]:
 
 def supplier_specs(brain_id: int, *, exclude: int) -> list[matching.SupplierSpec]:
     """Every active supplier of the brain with a profile, in three queries."""
-    active = set(Membership.objects.in_brain(brain_id).filter(
-        status=Membership.Status.ACTIVE, roles__contains=["supplier"]).values_list("enterprise_id", flat=True))
+    active = set(active_members(brain=brain_id, role="supplier").values_list("enterprise_id", flat=True))
     active.discard(exclude)
     profiles = {p.pk: matching.SupplierSpec(enterprise=p.enterprise_id, free_hours={},
                                             materials=frozenset(p.materials), rating=p.rating,

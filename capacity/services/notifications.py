@@ -1,8 +1,12 @@
 """Who hears of what in capacity sharing: in-app notifications (and e-mail) made from domain events."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from capacity.models import Invitation, PurchaseOrder, Quote, Rfq, WorkOrder
+from capacity.models import (
+    ChangeRequest, Delivery, DeliveryLine, Invitation, MouldTrial, PurchaseOrder, Quote, Rfq, SupplierRating,
+    WorkOrder,
+)
 from tenants.context import brain_context
 from tenants.models import NOTIFICATION_TITLES, OutboxEvent, User
 from tenants.services import tell as _tell
@@ -89,8 +93,6 @@ NOTIFICATION_TITLES.update({
 def _change_request_notifications(event: OutboxEvent) -> list:
     """The other side hears of a request (in-app and e-mail) and of its withdrawal; the asking side hears of
     the decision (in-app)."""
-    from capacity.models import ChangeRequest
-
     change = (ChangeRequest.objects.in_brain(event.brain_id)
               .select_related("line__part", "line__work_order__purchase_order", "line__work_order__buyer",
                               "line__work_order__supplier", "brain")
@@ -122,9 +124,6 @@ def _trial_notifications(event: OutboxEvent) -> list:
     """The buyer's colleagues (not the one who acted) hear when a trial is scheduled, what it concluded (the
     defects as the note) and when it is called off, in-app and by e-mail: they attend or follow it remotely.
     Modifications show on the project board and notify nobody."""
-    from django.utils import timezone
-
-    from capacity.models import MouldTrial
 
     if event.name not in ("mould_trial.scheduled", "mould_trial.recorded", "mould_trial.cancelled"):
         return []
@@ -162,8 +161,6 @@ NOTIFICATION_TITLES.update({
 def _delivery_notifications(event: OutboxEvent) -> list:
     """The buyer hears of a delivery; the supplier of each inspection (by e-mail too when pieces are refused,
     with the reason), of its work order's completion and of its rating."""
-    from capacity.models import DeliveryLine, SupplierRating
-
     work_order = (WorkOrder.objects.in_brain(event.brain_id)
                   .select_related("purchase_order", "buyer", "supplier", "brain").get(pk=event.payload["work_order"]))
     link = f"/b/{work_order.brain.slug}/capacity/work-orders/{work_order.pk}/deliveries/"
@@ -171,8 +168,6 @@ def _delivery_notifications(event: OutboxEvent) -> list:
               "supplier": str(work_order.supplier)}
     buyers, suppliers = _users_of([work_order.buyer_id]), _users_of([work_order.supplier_id])
     if event.name == "delivery.recorded":
-        from capacity.models import Delivery
-
         delivery = Delivery.objects.in_brain(event.brain_id).get(pk=event.payload["delivery"])
         return _tell(event, buyers, {**params, "note_number": delivery.note_number}, link)
     if event.name == "delivery.inspected":

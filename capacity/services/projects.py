@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from capacity import bom
-from capacity.models import BomImport, Drawing, Operation, Part, Project
+from capacity.models import BomImport, Drawing, Operation, Part, Project, RfqLine
 from tenants.access import require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -90,7 +90,6 @@ def part_delete(*, part: Part, by: User) -> None:
         lock_project(part.project)
         if part.children.exists():
             raise DomainError(_("Delete or move the parts under this assembly first."), code="has_children")
-        from capacity.models import RfqLine
 
         if RfqLine.objects.in_brain(part.brain_id).filter(part=part).exists():
             raise DomainError(_("This part is in an RFQ and cannot be deleted."), code="in_use")

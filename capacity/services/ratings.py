@@ -12,8 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from capacity.models import DeliveryLine, SupplierProfile, SupplierRating, WorkOrder, WorkOrderLine
-from capacity.services.deliveries import require_buyer_of
-from capacity.services.work_orders import lock_work_order
+from capacity.services.work_orders import lock_work_order, require_buyer_of
 from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import User
@@ -59,7 +58,6 @@ def _ratio(part, whole, places: str) -> Decimal | None:
 @transaction.atomic
 def supplier_record_refresh(*, brain_id: int, supplier_id: int) -> SupplierProfile:
     """Recompute the supplier's record in this brain from the facts (in the caller's transaction):
-
     - rating: the mean of its ratings' scores (each the mean of quality, on time, communication), of 5;
     - on_time_rate: completed lines delivered by their due date / completed lines;
     - first_pass_yield: pieces accepted at inspection / pieces inspected, over every inspection of its

@@ -1,7 +1,7 @@
 """RFQs: create from parts or single operations, publish, answer questions, close; and quotes on them."""
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,18 +9,20 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from capacity.models import Invitation, Operation, Part, Project, Question, Quote, QuoteLine, Rfq, RfqLine
+from capacity.selectors.rfqs import rfqs_open_to_supplier
 from capacity.services.projects import lock_project, require_project_buyer
-from tenants.access import require_member_role
-from tenants.context import brain_context
+from ledger.money import VAT_RATES, fen
+from tenants.access import BrainAccess, enterprise_access, require_member_role
+from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
-from tenants.models import Membership, User
+from tenants.models import User
 from tenants.outbox import event_record
+from tenants.selectors import active_members
 from tenants.services import next_number
 
 MIN_QUOTING_TIME = timedelta(hours=1)
 MAX_QUANTITY = 10_000_000
 MAX_LEAD_TIME_DAYS = 3650
-VAT_RATES = {Decimal(r) for r in ("0", "1", "3", "6", "9", "13")}  # China's VAT and levy rates
 
 
 def lock_rfq(rfq: Rfq) -> Rfq:
@@ -90,9 +92,8 @@ def _check_deadline(deadline) -> None:
 def _suppliers(brain_id: int, enterprise_ids) -> list[int]:
     """Invited suppliers must be active supplier members of the brain."""
     wanted = set(enterprise_ids)
-    valid = set(Membership.objects.in_brain(brain_id).filter(
-        enterprise_id__in=wanted, status=Membership.Status.ACTIVE, roles__contains=["supplier"]
-    ).values_list("enterprise_id", flat=True))
+    valid = set(active_members(brain=brain_id, role="supplier").filter(enterprise_id__in=wanted)
+                .values_list("enterprise_id", flat=True))
     if wanted - valid:
         raise DomainError(_("Only active suppliers of this brain can be invited."), field="invited")
     return sorted(valid)
@@ -142,8 +143,6 @@ def rfqs_close_due() -> int:
 
     Finding them is the one read across brains; each is then closed in its own brain, under its lock.
     """
-    from tenants.context import cross_brain
-
     with cross_brain(reason="close RFQs past their deadline"):
         due = list(Rfq.objects.filter(status=Rfq.Status.PUBLISHED, deadline__lte=timezone.now())
                    .values_list("brain_id", "pk"))
@@ -168,11 +167,9 @@ def rfq_cancel(*, rfq: Rfq, by: User) -> Rfq:
         return rfq
 
 
-def may_quote(rfq: Rfq, enterprise_id: int) -> bool:
+def may_quote(rfq: Rfq, viewer: BrainAccess) -> bool:
     """Invited suppliers, and on an open RFQ every active supplier member of the brain (once published)."""
-    from capacity.selectors import rfqs_open_to_supplier
-
-    return rfqs_open_to_supplier(brain=rfq.brain_id, enterprise_id=enterprise_id).filter(pk=rfq.pk).exists()
+    return rfqs_open_to_supplier(brain=rfq.brain_id, viewer=viewer).filter(pk=rfq.pk).exists()
 
 
 @transaction.atomic
@@ -191,7 +188,7 @@ def quote_submit(*, rfq: Rfq, by: User, lines: list[dict], remarks: str = "") ->
         rfq = lock_rfq(rfq)  # the deadline check and the write happen under the same lock as closing
         if not rfq.is_open_at(timezone.now()):
             raise DomainError(_("Quoting on this RFQ has ended."), code="deadline_passed")
-        if not may_quote(rfq, supplier_id):
+        if not may_quote(rfq, enterprise_access(brain=rfq.brain, enterprise_id=supplier_id)):
             raise NotAllowed(_("Your enterprise is not invited to this RFQ."))
         if not lines:
             raise DomainError(_("Quote at least one line."), field="lines")
@@ -203,7 +200,7 @@ def quote_submit(*, rfq: Rfq, by: User, lines: list[dict], remarks: str = "") ->
             if line["rfq_line"] in seen:
                 raise DomainError(_("Line %(n)s is quoted twice.") % {"n": index + 1}, field="lines")
             seen.add(line["rfq_line"])
-            line["unit_price"] = Decimal(line["unit_price"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            line["unit_price"] = fen(Decimal(line["unit_price"]))
             problem = _quote_line_problem(line)
             if problem:
                 raise DomainError(_("Line %(n)s: %(problem)s") % {"n": index + 1, "problem": problem}, field="lines")
@@ -246,7 +243,7 @@ def _quote_line_problem(line: dict) -> str | None:
 def question_ask(*, rfq: Rfq, by: User, text: str) -> Question:
     with brain_context(rfq.brain_id):
         membership = require_member_role(brain=rfq.brain, user=by, role="supplier")
-        if not may_quote(rfq, membership.enterprise_id):
+        if not may_quote(rfq, enterprise_access(brain=rfq.brain, enterprise_id=membership.enterprise_id)):
             raise NotAllowed(_("Your enterprise is not invited to this RFQ."))
         if not text.strip():
             raise DomainError(_("Write a question."), field="text")

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_fsm import can_proceed
 
-from capacity import selectors
 from capacity.models import (
-    Award, Operation, ProgressReport, PurchaseOrder, Rfq, TrialModification, WorkOrder, WorkOrderLine,
+    Award, DeliveryLine, Operation, ProgressReport, PurchaseOrder, Rfq, TrialModification, WorkOrder,
+    WorkOrderLine,
 )
+from capacity.selectors.work_orders import work_order_line_list, work_order_list
 from capacity.services.attachments import Upload, attachments_check, attachments_store
-from tenants.access import require_member_role
+from capacity.services.rfqs import lock_rfq
+from tenants.access import enterprise_access, require_member_role
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Brain, User
@@ -42,7 +44,13 @@ def lock_work_order(work_order: WorkOrder) -> WorkOrder:
     return WorkOrder.objects.in_brain(work_order.brain_id).select_for_update().get(pk=work_order.pk)
 
 
-def _require_supplier_of(work_order: WorkOrder, by: User) -> None:
+def require_buyer_of(work_order: WorkOrder, by: User) -> None:
+    require_member_role(brain=work_order.brain, user=by, role="buyer")
+    if by.enterprise_id != work_order.buyer_id:
+        raise NotAllowed(_("Only the buyer of this work order may do this."))
+
+
+def require_supplier_of(work_order: WorkOrder, by: User) -> None:
     require_member_role(brain=work_order.brain, user=by, role="supplier")
     if by.enterprise_id != work_order.supplier_id:
         raise NotAllowed(_("Only the supplier of this work order may do this."))
@@ -51,7 +59,7 @@ def _require_supplier_of(work_order: WorkOrder, by: User) -> None:
 @transaction.atomic
 def work_order_accept(*, work_order: WorkOrder, by: User) -> WorkOrder:
     with brain_context(work_order.brain_id):
-        _require_supplier_of(work_order, by)
+        require_supplier_of(work_order, by)
         work_order = lock_work_order(work_order)
         if not can_proceed(work_order.accept):
             raise DomainError(_("This work order was already %(status)s.") % {
@@ -69,10 +77,8 @@ def work_order_accept(*, work_order: WorkOrder, by: User) -> WorkOrder:
 def work_order_decline(*, work_order: WorkOrder, by: User, reason: str) -> WorkOrder:
     """Decline with a reason: the awards are voided, the purchase order cancelled, and the lines go back
     to the buyer to award again (the RFQ is closed-not-awarded once more)."""
-    from capacity.services.rfqs import lock_rfq
-
     with brain_context(work_order.brain_id):
-        _require_supplier_of(work_order, by)
+        require_supplier_of(work_order, by)
         if not reason.strip():
             raise DomainError(_("Say why you decline."), code="required", field="reason")
         rfq = lock_rfq(work_order.rfq)  # lock order: RFQ, then work order, as award_lines takes them
@@ -101,8 +107,6 @@ def line_completion_refresh(line: WorkOrderLine) -> None:
     """A line is complete when its accepted pieces reach its quantity. It was completed on the latest delivery
     date among its accepted pieces, whatever order the deliveries were inspected in, and on time if that is
     by its due date. The caller holds the line's lock and saves it."""
-    from capacity.models import DeliveryLine
-
     if not line.is_complete:
         line.completed_on, line.on_time = None, None
         return
@@ -134,7 +138,7 @@ def progress_report(*, line: WorkOrderLine, operation: Operation, by: User, stat
     if it has them; the line's current state follows from the newest report of each operation."""
     with brain_context(line.brain_id):
         work_order = line.work_order
-        _require_supplier_of(work_order, by)
+        require_supplier_of(work_order, by)
         if work_order.status != WorkOrder.Status.ACCEPTED:
             raise DomainError(_("Progress can be reported only on a work order in production."), code="invalid_state")
         operations = _operations_of(line)
@@ -254,9 +258,10 @@ def _bulk_targets(*, brain: Brain, by: User, reports: Sequence[ProgressItem],
     """Each item's line and operation, in three queries; an item whose work order the caller does not buy or
     make (another enterprise's, another brain's, none), whose line is not on it, or whose operation does not
     exist gets its error instead. The same answer for "does not exist" and "not yours"."""
-    lines = {line.pk: line for line in selectors.work_order_line_list(brain=brain, enterprise_id=by.enterprise_id)
+    viewer = enterprise_access(brain=brain, enterprise_id=by.enterprise_id)
+    lines = {line.pk: line for line in work_order_line_list(brain=brain, viewer=viewer)
              .filter(pk__in={item.line for item in reports}).select_related("work_order__brain", "award")}
-    visible = set(selectors.work_order_list(brain=brain, enterprise_id=by.enterprise_id).prefetch_related(None)
+    visible = set(work_order_list(brain=brain, viewer=viewer).prefetch_related(None)
                   .filter(pk__in={item.work_order for item in reports}).values_list("pk", flat=True))
     operations = Operation.objects.in_brain(brain).in_bulk({item.operation for item in reports})
     targets = {}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from capacity.models import Rfq, WorkOrder
 from capacity.services import awards, profiles, projects, rfqs
 from conftest import join, make_enterprise, make_user
+from tenants.access import brain_access
 from tenants.context import brain_context
 
 
@@ -120,3 +121,9 @@ def accepted(awarded, shop_a):
 
     work_order, lines, _b = awarded
     return work_orders.work_order_accept(work_order=work_order, by=shop_a), lines
+
+
+def viewer_of(user, project):
+    """The user as a viewer of the project's brain, as a request in that brain would see it."""
+    with brain_context(project.brain_id):
+        return brain_access(user=user, brain=project.brain)

@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from capacity.board import Risk, project_board
 from capacity.models import BoardSettings, Reminder, WorkOrder, WorkOrderLine
-from capacity.services import awards, board as board_service, projects, rfqs, work_orders
-from capacity.tests.conftest import lines_of, operation_of, past_deadline, price
+from capacity.selectors.board import Risk, project_board
+from capacity.services import awards, projects, rfqs, work_orders
+from capacity.services import board as board_service
+from capacity.tests.conftest import lines_of, operation_of, past_deadline, price, viewer_of
 from conftest import api_as, join, make_enterprise, make_user
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -244,12 +245,13 @@ def test_filters_narrow_the_rows_not_the_totals(split, project, parts, alice, sh
 
 
 def test_only_the_projects_buyer_reads_its_board(project, parts, alice, bob, shop_a, olga, charlie, mould):
-    assert len(project_board(project, viewer=alice).rows) == len(project_board(project, viewer=bob).rows) == 2
+    rows = [project_board(project, viewer=viewer_of(user, project)).rows for user in (alice, bob)]
+    assert len(rows[0]) == len(rows[1]) == 2
     rival = make_user("huayu", enterprise=make_enterprise(31, "黄岩华宇塑料制品有限公司"))
     join(mould, rival.enterprise, roles=("buyer", "supplier"))
     for stranger in (shop_a, olga, charlie, rival):
         with pytest.raises(NotAllowed):
-            project_board(project, viewer=stranger)
+            project_board(project, viewer=viewer_of(stranger, project))
 
 
 def _project_of(n, mould, alice, shop_a, code):
@@ -279,8 +281,9 @@ def test_the_board_takes_the_same_queries_for_5_and_60_parts(alice, shop_a, moul
     small, large = _project_of(5, mould, alice, shop_a, "Q-5"), _project_of(60, mould, alice, shop_a, "Q-60")
     counts = {}
     for project in (small, large):
+        viewer = viewer_of(alice, project)
         with CaptureQueriesContext(connection) as queries:
-            board = project_board(project, viewer=alice)
+            board = project_board(project, viewer=viewer)
         counts[project.code] = len(queries)
         assert len(board.rows) == board.total and board.counts[Risk.BLOCKED] == len(range(0, board.total, 3))
     assert counts["Q-5"] == counts["Q-60"] <= 12, counts
@@ -329,7 +332,7 @@ class TestBoardPage:
         assert 'data-testid="count-on_track"' in changed  # the counts and overall percent come along
 
     def test_the_parts_an_event_touched(self, accepted, project, parts, mould):
-        from capacity.selectors import board_parts_touched
+        from capacity.selectors.board import board_parts_touched
 
         work_order, (cavity, _pin) = accepted
         with brain_context(mould.pk):

@@ -4,7 +4,7 @@ import pytest
 
 from capacity import bom
 from capacity.models import Operation, Part
-from capacity import selectors
+from capacity.selectors.projects import bom_rows
 from capacity.services import projects
 from tenants.context import brain_context
 from tenants.errors import DomainError
@@ -136,7 +136,7 @@ def test_an_unreadable_file_is_a_clear_error(project, alice, content, filename, 
 def test_export_round_trips(project, alice, catalogue):
     projects.bom_import(project=project, by=alice, content=GOOD_CN.encode(), filename="bom.csv")
     with brain_context(project.brain_id):
-        exported = bom.write_xlsx(selectors.bom_rows(project=project))
+        exported = bom.write_xlsx(bom_rows(project=project))
     table = dict((raw["part_no"], raw) for _n, raw in bom.read_table(exported, "export.xlsx"))
     assert table["CAV-01"]["processes"] == "CNC;HT;POLISH" and table["CAV-01"]["parent_no"] == "ASM-01"
     report = projects.bom_import(project=project, by=alice, content=exported, filename="export.xlsx")

@@ -9,8 +9,8 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from capacity import selectors
 from capacity.models import Delivery, DeliveryLine, SupplierProfile, WorkOrder, WorkOrderLine
+from capacity.selectors.deliveries import accepted_value
 from capacity.services import deliveries, work_orders
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -31,7 +31,7 @@ def project_of(work_order):
 
 def value_of(work_order):
     with brain_context(work_order.brain_id):
-        return selectors.accepted_value(WorkOrder.objects.get(pk=work_order.pk))
+        return accepted_value(WorkOrder.objects.get(pk=work_order.pk))
 
 
 def fresh(obj):

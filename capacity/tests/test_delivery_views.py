@@ -139,7 +139,6 @@ def test_others_get_404(client, wo, shop_b, charlie, mould):
 
 def test_the_supplier_directory_shows_the_record(client, wo, shop_a, alice, mould):
     from capacity.services import profiles, ratings
-
     from capacity.tests.conftest import big_cnc
 
     profiles.profile_save(brain=mould, by=shop_a, **big_cnc())

@@ -6,15 +6,14 @@ import pytest
 from django.utils import timezone
 
 from capacity import demo as capacity_demo
-from capacity import selectors
 from capacity.models import (
-    ChangeRequest, Delivery, DeliveryLine, MouldTrial, ProgressReport, SupplierRating, WorkOrder,
+    Award, ChangeRequest, Delivery, DeliveryLine, Invitation, Machine, MouldTrial, Operation, Part,
+    ProgressReport, Project, PurchaseOrder, Quote, QuoteLine, Recommendation, Rfq, RfqLine, SupplierCapacity,
+    SupplierProfile, SupplierRating, WorkOrder,
 )
-from capacity.models import (
-    Award, Invitation, Machine, Operation, Part, Project, PurchaseOrder, Quote, QuoteLine, Recommendation, Rfq,
-    RfqLine, SupplierCapacity, SupplierProfile,
-)
+from capacity.selectors.rfqs import comparison
 from capacity.services import awards
+from capacity.tests.conftest import viewer_of
 from tenants import demo as tenants_demo
 from tenants.context import brain_context, cross_brain
 from tenants.models import Membership, OutboxEvent, User
@@ -108,16 +107,16 @@ def test_the_closed_rfq_is_ready_to_compare_and_award(demo):
         assert 18 <= rfq.lines.count() <= 22 and not Award.objects.filter(rfq_line__rfq=rfq).exists()
         quotes = list(Quote.objects.filter(rfq=rfq))
         assert 3 <= len(quotes) <= 4 and all(q.submitted_at < rfq.deadline for q in quotes)
-        comparison = selectors.comparison(rfq=rfq)
-    assert not comparison.sealed and len(comparison.suppliers) == len(quotes)
-    assert len(comparison.lowest) == len(comparison.lines)  # every line has at least one price
+        table = comparison(rfq=rfq)
+    assert not table.sealed and len(table.suppliers) == len(quotes)
+    assert len(table.lowest) == len(table.lines)  # every line has at least one price
 
     # The buyer's "recommend" button: the optimiser finds a feasible award that respects capacity.
     recommendation = awards.recommendation_request(rfq=rfq, by=loaded["users"]["buyer"])
     with brain_context(rfq.brain_id):
         recommendation = awards.recommendation_compute(brain_id=recommendation.brain_id, recommendation_id=recommendation.pk)
     assert recommendation.status == Recommendation.Status.READY
-    assert len(recommendation.choice) == len(comparison.lines)
+    assert len(recommendation.choice) == len(table.lines)
     # The cheapest shop cannot take every line in its free CNC hours: that is what the demo shows.
     assert recommendation.naive_feasible is False
 
@@ -138,20 +137,20 @@ def test_the_open_rfq_tenders_heat_treatment_and_pins_with_matching_done(demo):
         invitation = Invitation.objects.get(rfq=rfq, supplier_id=supplier2.enterprise_id)
         assert invitation.source == Invitation.Source.MATCHING and len(invitation.matched_lines) == 40
         assert "process" in invitation.matched_lines[0]["reasons"]
-        assert selectors.comparison(rfq=rfq).sealed  # quoting still runs: prices stay sealed
+        assert comparison(rfq=rfq).sealed  # quoting still runs: prices stay sealed
 
 
 def test_production_shows_every_state_a_buyer_meets(demo):
     """The board of the headline project has late, blocked, at-risk and done parts; one work order went
     through delivery, rework and acceptance to completion and a rating; a change request waits; T1 is booked."""
-    from capacity.board import project_board
+    from capacity.selectors.board import project_board
 
     loaded, _ = demo
     buyer = loaded["users"]["buyer"]
     mould = loaded["brains"]["mould"]
     with brain_context(mould.pk):
         project = Project.objects.get(code=capacity_demo.PROJECT_CODE)
-    board = project_board(project, viewer=buyer)
+    board = project_board(project, viewer=viewer_of(buyer, project))
     assert {"late", "blocked", "at_risk", "done", "not_awarded"} <= {row.risk for row in board.rows}
     assert [row.risk for row in board.rows][:1] == ["late"]  # worst first
     with brain_context(mould.pk):

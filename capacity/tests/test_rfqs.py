@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from capacity import selectors
 from capacity.models import Invitation, Quote, QuoteLine, Rfq
+from capacity.selectors.rfqs import answered_questions, comparison, own_quote
 from capacity.services import rfqs
 from capacity.tests.conftest import lines_of, operation_of, past_deadline, price
 from tenants.context import brain_context
@@ -104,10 +104,10 @@ class TestSealed:
         rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "18000"), price(pin, "30")])
         rfqs.quote_submit(rfq=open_rfq, by=shop_b, lines=[price(cavity, "16500", 25)])
         with in_brain(open_rfq.brain):
-            sealed = selectors.comparison(rfq=open_rfq)
+            sealed = comparison(rfq=open_rfq)
             assert sealed.sealed and sealed.quote_count == 2 and sealed.cells == {}
             past_deadline(open_rfq)
-            table = selectors.comparison(rfq=open_rfq)
+            table = comparison(rfq=open_rfq)
         assert not table.sealed
         assert table.cells[(cavity.pk, shop_b.enterprise_id)].unit_price == Decimal("16500.00")
         assert table.lowest[cavity.pk] == shop_b.enterprise_id and table.fastest[cavity.pk] == shop_a.enterprise_id
@@ -118,7 +118,7 @@ class TestSealed:
         rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "18000")])
         rfqs.quote_submit(rfq=open_rfq, by=shop_b, lines=[price(cavity, "16500")])
         with in_brain(open_rfq.brain):
-            mine = selectors.own_quote(rfq=open_rfq, supplier_id=shop_b.enterprise_id)
+            mine = own_quote(rfq=open_rfq, supplier_id=shop_b.enterprise_id)
             assert [ql.unit_price for ql in mine.lines.all()] == [Decimal("16500.00")]
 
 
@@ -128,7 +128,7 @@ class TestQuestions:
         question = rfqs.question_ask(rfq=open_rfq, by=shop_a, text="型腔是否需要氮化？")
         rfqs.question_answer(question=question, by=alice, answer="不需要，调质即可。")
         with in_brain(open_rfq.brain):
-            [answered] = selectors.answered_questions(rfq=open_rfq)
+            [answered] = answered_questions(rfq=open_rfq)
         assert answered.answer == "不需要，调质即可。"
 
     def test_only_the_buyer_answers(self, open_rfq, shop_a, shop_b):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from capacity.models import Attachment, MouldTrial, Operation, Part, Project, TrialModification
 from capacity.services import projects, rfqs, trials
 from capacity.services.attachments import Upload
+from capacity.tests.conftest import viewer_of
 from conftest import join, make_enterprise, make_user
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Notification, OutboxEvent
@@ -364,8 +365,8 @@ class TestModificationsOnTheBoard:
 
     def test_a_made_part_with_a_new_operation_is_not_awarded_again_until_tendered(
             self, accepted, modify, project, parts, alice, shop_a, mould, in_brain):
-        from capacity.board import project_board
         from capacity.models import DeliveryLine
+        from capacity.selectors.board import project_board
         from capacity.services import deliveries, work_orders
 
         work_order, (cavity_rfq_line, _pin) = accepted
@@ -376,19 +377,19 @@ class TestModificationsOnTheBoard:
         with in_brain(mould):
             row = DeliveryLine.objects.get(delivery=made)
         deliveries.delivery_inspect(delivery_line=row, by=alice, outcome="accepted")
-        assert [r.risk for r in project_board(project, viewer=alice).rows if r.part.part_no == "CAV-01"] == [
+        assert [r.risk for r in project_board(project, viewer=viewer_of(alice, project)).rows if r.part.part_no == "CAV-01"] == [
             "done"]
 
         added = trials.trial_modification_add(trial=modify, by=alice, description="型腔局部补焊后电火花",
                                               part=parts["cavity"], process="CNC")
-        [cavity] = [r for r in project_board(project, viewer=alice).rows if r.part.part_no == "CAV-01"]
+        [cavity] = [r for r in project_board(project, viewer=viewer_of(alice, project)).rows if r.part.part_no == "CAV-01"]
         assert (cavity.risk, cavity.complete, cavity.current_operation.pk) == ("not_awarded", False,
                                                                               added.operation.pk)
         assert cavity.percent == 67  # CNC and HT made, the new CNC pass not started
         with pytest.raises(DomainError) as error:  # the old supplier does not own the new work
             work_orders.progress_report(line=line, operation=added.operation, by=shop_a, status="in_progress")
         assert error.value.field == "operation"
-        from capacity.selectors import work_order_sheet
+        from capacity.selectors.work_orders import work_order_sheet
 
         with in_brain(mould):  # nor does its work order page offer it to report on
             [row] = [r for r in work_order_sheet(work_order=work_order) if r.line.pk == line.pk]

@@ -1,0 +1,3 @@
+"""The capacity-sharing API, one module per concept. Thin: every viewset reads through the selector it declares
+(capacity.selectors), every write goes through capacity.services. Whatever the caller may not see answers 404, the
+same as an object that does not exist."""
