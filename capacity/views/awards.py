@@ -12,4 +12,4 @@ class PurchaseOrderView(BrainView):
     def get(self, request, brain_slug, pk):
         orders = purchase_order_list(brain=self.brain, viewer=self.access).select_related("issued_by")
         order = get_object_or_404(orders.prefetch_related(None), pk=pk)
-        return render(request, "capacity/purchase_order.html", purchase_order_sheet(order=order))
+        return render(request, "capacity/awards/purchase_order.html", purchase_order_sheet(order=order))

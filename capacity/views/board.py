@@ -26,8 +26,8 @@ class ProjectBoardView(BuyerView):
         changed = {int(n) for n in request.GET.get("changed", "").split(",") if n.isdigit()}
         if request.htmx and changed:  # a live update: only the rows it touched (and the head), not the table
             board.rows = [row for row in board.rows if row.part.pk in changed]
-            return render(request, "capacity/_board_changed.html", {"project": project, "board": board, "form": form})
-        template = "capacity/_board_live.html" if request.htmx else "capacity/board.html"
+            return render(request, "capacity/board/_changed.html", {"project": project, "board": board, "form": form})
+        template = "capacity/board/_live.html" if request.htmx else "capacity/board/board.html"
         return render(request, template, {"project": project, "board": board, "form": form})
 
 
@@ -54,5 +54,5 @@ class BoardSettingsView(BrainView):
         return self._render(form, board_settings_of(self.brain), status=400)
 
     def _render(self, form, settings, status=200):
-        return render(self.request, "capacity/board_settings.html", {"form": form, "settings": settings},
+        return render(self.request, "capacity/board/settings.html", {"form": form, "settings": settings},
                       status=status)

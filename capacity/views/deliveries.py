@@ -92,7 +92,7 @@ class WorkOrderDeliveriesView(BrainView):
         is_buyer, is_supplier = enterprise_id == work_order.buyer_id, enterprise_id == work_order.supplier_id
         inspection_forms = inspection_forms or {}
         in_production = work_order.status == WorkOrder.Status.ACCEPTED
-        return render(self.request, "capacity/work_order_deliveries.html", {
+        return render(self.request, "capacity/deliveries/work_order.html", {
             **sheet, "work_order": work_order, "is_buyer": is_buyer, "is_supplier": is_supplier,
             "delivery_form": (delivery_form or DeliveryForm(lines=sheet["lines"]))
             if is_supplier and in_production else None,

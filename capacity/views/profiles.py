@@ -60,7 +60,7 @@ class ProfileView(BrainView):
         return self._render(form, capacity_set, machine_set, status=400)
 
     def _render(self, form, capacity_set, machine_set, status=200):
-        return render(self.request, "capacity/profile.html",
+        return render(self.request, "capacity/profiles/profile.html",
                       {"form": form, "capacity_set": capacity_set, "machine_set": machine_set}, status=status)
 
 
@@ -69,7 +69,7 @@ class SupplierDirectoryView(BrainView):
 
     def get(self, request, brain_slug):
         found = SupplierProfileFilter(request.GET, queryset=supplier_profile_list(brain=self.brain, viewer=self.access))
-        return render(request, "capacity/suppliers.html", {
+        return render(request, "capacity/profiles/suppliers.html", {
             "filter": found, "profiles": found.qs.distinct() if found.is_valid() else [],
             "processes": list(process_list(brain=self.brain, viewer=self.access)),
         })

@@ -48,7 +48,7 @@ class ProjectListView(BuyerView):
 
     def _render(self, form, status=200):
         mine = project_list(brain=self.brain, viewer=self.access).annotate(rfq_count=Count("rfqs", distinct=True))
-        return render(self.request, "capacity/projects.html", {"projects": mine, "form": form}, status=status)
+        return render(self.request, "capacity/projects/list.html", {"projects": mine, "form": form}, status=status)
 
 
 class ProjectView(BuyerView):
@@ -56,7 +56,7 @@ class ProjectView(BuyerView):
 
     def get(self, request, brain_slug, pk):
         project = self.project(pk)
-        return render(request, "capacity/project.html", {
+        return render(request, "capacity/projects/detail.html", {
             "project": project,
             "tree": part_tree(project=project),
             "rfqs": Rfq.objects.in_brain(self.brain).filter(project=project),
@@ -113,5 +113,5 @@ class BomImportView(BuyerView):
     def get(self, request, brain_slug, pk):
         job = get_object_or_404(bom_import_list(brain=self.brain, viewer=self.access), pk=pk)
         context = {"job": job, "progress": cache.get(f"bom-import-{job.pk}") or {"done": 0, "total": 0}}
-        template = "capacity/_bom_import_status.html" if request.htmx else "capacity/bom_import.html"
+        template = "capacity/projects/_bom_import_status.html" if request.htmx else "capacity/projects/bom_import.html"
         return render(request, template, context)

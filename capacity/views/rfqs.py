@@ -62,7 +62,7 @@ class RfqCreateView(BuyerView):
         return Enterprise.objects.filter(pk__in=ids).exclude(pk=self.request.user.enterprise_id or 0)
 
     def _render(self, project, form, status=200):
-        return render(self.request, "capacity/rfq_new.html", {
+        return render(self.request, "capacity/rfqs/new.html", {
             "project": project, "form": form, "tree": part_tree(project=project)}, status=status)
 
 
@@ -86,7 +86,7 @@ class RfqView(BuyerView):
         if recommendation:
             context["difference"] = awards.extra_cost(recommendation)
             context["unquoted"] = [line.line_no for line in lines if line.pk in set(recommendation.unquoted_lines)]
-        template = "capacity/_rfq_live.html" if request.htmx else "capacity/rfq.html"
+        template = "capacity/rfqs/_live.html" if request.htmx else "capacity/rfqs/detail.html"
         return render(request, template, context)
 
     def post(self, request, brain_slug, pk):
@@ -130,7 +130,7 @@ class RfqListView(BrainView):
     """Buyers: their RFQs. Suppliers: RFQs they may quote, matched ones first, with their own quote."""
 
     def get(self, request, brain_slug):
-        return render(request, "capacity/rfqs.html", {
+        return render(request, "capacity/rfqs/list.html", {
             "own": own_rfq_list(brain=self.brain, viewer=self.access).select_related("project")
             .prefetch_related(None).annotate(quote_count=Count("quotes", distinct=True)),
             "open": rfqs_to_quote(brain=self.brain, viewer=self.access)
@@ -186,7 +186,7 @@ class QuoteView(BrainView):
 
     def _render(self, rfq, own, lines, formset, question_form, status=200):
         invitation = Invitation.objects.in_brain(self.brain).filter(rfq=rfq, supplier_id=self.request.user.enterprise_id).first()
-        return render(self.request, "capacity/quote.html", {
+        return render(self.request, "capacity/rfqs/quote.html", {
             "rfq": rfq, "own": own, "rows": list(zip(lines, formset.forms)), "formset": formset,
             "drawings": latest_drawings(brain=self.brain, part_ids=[line.part_id for line in lines]),
             "question_form": question_form, "invitation": invitation,

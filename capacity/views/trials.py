@@ -46,7 +46,7 @@ class ProjectTrialsView(BuyerView):
 
     def _render(self, project, form, status=200):
         listed = mould_trial_list(brain=self.brain, viewer=self.access)
-        return render(self.request, "capacity/trials.html", {
+        return render(self.request, "capacity/trials/list.html", {
             "project": project, "trials": listed.filter(project=project), "form": form}, status=status)
 
 
@@ -155,4 +155,4 @@ class TrialView(BuyerView):
             "operation_form": forms.get("operation_form") or self._operation_form(trial),
             "modifiable": trial.status == MouldTrial.Status.RECORDED and trial.conclusion == MouldTrial.Conclusion.MODIFY,
         }
-        return render(self.request, "capacity/trial.html", context, status=status)
+        return render(self.request, "capacity/trials/detail.html", context, status=status)

@@ -37,7 +37,7 @@ class WorkOrderListView(BrainView):
             if mine:
                 groups = [(WorkOrder.Status(s).label, [o for o in mine if o.status == s]) for s in STATUS_ORDER]
                 sections.append({"side": side, "label": label, "groups": [g for g in groups if g[1]]})
-        return render(request, "capacity/work_orders.html", {"sections": sections})
+        return render(request, "capacity/work_orders/list.html", {"sections": sections})
 
 
 class WorkOrderView(BrainView):
@@ -122,7 +122,7 @@ class WorkOrderView(BrainView):
         side = "supplier" if enterprise_id == work_order.supplier_id else "buyer"
         acts = self.access.has_role(side) and not self.access.read_only
         in_production = work_order.status == WorkOrder.Status.ACCEPTED
-        return render(self.request, "capacity/work_order.html", {
+        return render(self.request, "capacity/work_orders/detail.html", {
             "work_order": work_order, "rows": work_order_sheet(work_order=work_order), "side": side,
             "can_decide": acts and side == "supplier" and work_order.status == WorkOrder.Status.ISSUED,
             "can_report": acts and side == "supplier" and in_production,
