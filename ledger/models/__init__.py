@@ -1,0 +1,3 @@
+from ledger.models.journal import Account, Entry, Line
+
+__all__ = ["Account", "Entry", "Line"]
