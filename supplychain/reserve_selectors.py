@@ -13,8 +13,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Exists, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from ledger.money import ZERO
 from supplychain.models import (
-    ZERO, Drawdown, JournalLine, LedgerAccount, ReferencePrice, Replenishment, Reserve, ReserveShare,
+    Drawdown, JournalLine, LedgerAccount, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
 from supplychain.services.reserves import Prices, prices
 

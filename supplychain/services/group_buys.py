@@ -15,10 +15,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.money import Amount, check_fits, fen, split_vat
+from ledger.money import ZERO, Amount, check_fits, fen, split_vat
 from supplychain.quantities import qty
 from supplychain.models import (
-    ZERO, DeliveryWindow, GroupBuy, GroupBuySupplier, JournalEntry, Pledge, PriceTier, Settlement, Shipment,
+    DeliveryWindow, GroupBuy, GroupBuySupplier, JournalEntry, Pledge, PriceTier, Settlement, Shipment,
     SupplyOrder, SupplyOrderLine,
 )
 from supplychain.services import ledger

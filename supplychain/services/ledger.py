@@ -13,7 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supplychain.models import ZERO, GroupBuy, JournalEntry, JournalLine, LedgerAccount
+from ledger.money import ZERO
+from supplychain.models import GroupBuy, JournalEntry, JournalLine, LedgerAccount
 from tenants.errors import DomainError
 from tenants.models import User
 

@@ -32,10 +32,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import money
-from ledger.money import Amount, check_fits, fen
+from ledger.money import ZERO, Amount, check_fits, fen
 from supplychain.quantities import qty
 from supplychain.models import (
-    ZERO, Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
+    Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
