@@ -1,7 +1,6 @@
 """What makes the API safe for machines: Idempotency-Key on POST, per-key rate limits, the audit of keys."""
 
 import json
-import threading
 import time
 import urllib.request
 
@@ -13,6 +12,7 @@ from rest_framework.test import APIClient
 from capacity.models import Project
 from tenants import services
 from tenants.models import ApiCall, ApiKey, IdempotencyRecord
+from tests.support import race
 
 PROJECTS = "/api/v1/brains/mould/projects/"
 
@@ -144,23 +144,16 @@ class TestIdempotencyKey:
 def test_concurrent_duplicates_act_once(live_server_url, alice, mould, in_brain):
     """Two sends of one request at the same moment (an ERP retrying on a timeout): one project, one answer."""
     secret = services.api_key_create(by=alice, name="ERP", scope="write", brains=[mould]).secret
-    barrier = threading.Barrier(4)
-    answers = []
 
     def send():
         request = urllib.request.Request(
             live_server_url + PROJECTS, method="POST", data=json.dumps({"code": "M-9", "name": "并发"}).encode(),
             headers={"Authorization": f"Api-Key {secret}", "Idempotency-Key": "dup-1",
                      "Content-Type": "application/json"})
-        barrier.wait()
         with urllib.request.urlopen(request, timeout=20) as response:
-            answers.append((response.status, json.loads(response.read()), response.headers.get("Idempotent-Replayed")))
+            return response.status, json.loads(response.read()), response.headers.get("Idempotent-Replayed")
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = race(send, send, send, send)
     assert [status for status, _body, _replayed in answers] == [201] * 4
     assert len({body["id"] for _status, body, _replayed in answers}) == 1
     assert sum(replayed == "true" for _status, _body, replayed in answers) == 3

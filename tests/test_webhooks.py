@@ -16,6 +16,7 @@ from capacity.tests.conftest import lines_of, operation_of, price
 from conftest import api_as, wait_for
 from tenants import webhooks
 from tenants.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from tests.support import race, url
 
 
 class Receiver:
@@ -271,22 +272,8 @@ def test_two_workers_never_send_one_delivery_twice(mould, alice, open_rfq, recei
     subscribe(mould, alice, receiver.url, ["rfq.published"])
     fan_out(mould, "rfq.published", in_brain)
     [delivery] = deliveries(mould, in_brain)
-    barrier, results = threading.Barrier(2), []
-
-    def attempt():
-        from django.db import connection
-
-        barrier.wait()
-        try:
-            results.append(webhooks.webhook_attempt(brain_id=mould.pk, delivery_id=delivery.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(*[lambda: webhooks.webhook_attempt(brain_id=mould.pk, delivery_id=delivery.pk)] * 2)
+    assert not any(isinstance(r, Exception) for r in results), results
     assert len(receiver.requests) == 1 and sum(r is not None for r in results) == 1
 
 
@@ -366,29 +353,25 @@ def test_unknown_event_types_are_refused_by_name(mould, alice):
 # --- The API ------------------------------------------------------------------------------------------
 
 
-def url(name, brain, **kwargs):
-    return reverse(name, kwargs={"brain_slug": brain.slug, **kwargs})
-
-
 def test_api_create_answers_the_secret_once_and_lists_hide_it(mould, alice, receiver):
     client = api_as(alice)
-    created = client.post(url("webhook-endpoint-list", mould),
+    created = client.post(url("webhook-endpoint-list", brain=mould),
                           {"url": receiver.url, "event_types": ["rfq.published", "work_order.progress"],
                            "description": "金蝶云星空"}, format="json")
     assert created.status_code == 201, created.json()
     body = created.json()
     assert body["secret"].startswith("whsec_") and body["event_types"] == ["rfq.published", "work_order.progress"]
-    listed = client.get(url("webhook-endpoint-list", mould)).json()["results"]
+    listed = client.get(url("webhook-endpoint-list", brain=mould)).json()["results"]
     assert [e["id"] for e in listed] == [body["id"]] and "secret" not in listed[0]
-    assert client.get(url("webhook-endpoint-secret", mould, pk=body["id"])).json()["secret"] == body["secret"]
+    assert client.get(url("webhook-endpoint-secret", brain=mould, pk=body["id"])).json()["secret"] == body["secret"]
 
 
 def test_api_bad_input_names_the_field_and_writes_nothing(mould, alice, in_brain):
     client = api_as(alice)
-    response = client.post(url("webhook-endpoint-list", mould), {"url": "https://erp.example.com/h",
+    response = client.post(url("webhook-endpoint-list", brain=mould), {"url": "https://erp.example.com/h",
                                                                  "event_types": ["nope"]}, format="json")
     assert response.status_code == 400 and "event_types" in response.json()["fields"]
-    response = client.post(url("webhook-endpoint-list", mould), {"url": "not a url", "event_types": ["*"]},
+    response = client.post(url("webhook-endpoint-list", brain=mould), {"url": "not a url", "event_types": ["*"]},
                            format="json")
     assert response.status_code == 400 and "url" in response.json()["fields"]
     with in_brain(mould):
@@ -398,11 +381,11 @@ def test_api_bad_input_names_the_field_and_writes_nothing(mould, alice, in_brain
 def test_api_another_enterprises_endpoint_does_not_exist_for_you(mould, alice, shop_a, receiver):
     theirs = subscribe(mould, shop_a, receiver.url, ["*"])
     client = api_as(alice)
-    assert client.get(url("webhook-endpoint-list", mould)).json()["results"] == []
+    assert client.get(url("webhook-endpoint-list", brain=mould)).json()["results"] == []
     for name in ("webhook-endpoint-detail", "webhook-endpoint-secret"):
-        assert client.get(url(name, mould, pk=theirs.pk)).status_code == 404
-    assert client.post(url("webhook-endpoint-rotate-secret", mould, pk=theirs.pk)).status_code == 404
-    assert client.delete(url("webhook-endpoint-detail", mould, pk=theirs.pk)).status_code == 404
+        assert client.get(url(name, brain=mould, pk=theirs.pk)).status_code == 404
+    assert client.post(url("webhook-endpoint-rotate-secret", brain=mould, pk=theirs.pk)).status_code == 404
+    assert client.delete(url("webhook-endpoint-detail", brain=mould, pk=theirs.pk)).status_code == 404
 
 
 def test_api_a_read_only_key_reads_but_does_not_subscribe(mould, alice, receiver):
@@ -412,8 +395,8 @@ def test_api_a_read_only_key_reads_but_does_not_subscribe(mould, alice, receiver
 
     issued = api_key_create(by=alice, name="MES", scope="read", brains=[mould])
     client = APIClient(HTTP_AUTHORIZATION=f"Api-Key {issued.secret}")
-    assert client.get(url("webhook-endpoint-list", mould)).status_code == 200
-    response = client.post(url("webhook-endpoint-list", mould), {"url": receiver.url, "event_types": ["*"]},
+    assert client.get(url("webhook-endpoint-list", brain=mould)).status_code == 200
+    response = client.post(url("webhook-endpoint-list", brain=mould), {"url": receiver.url, "event_types": ["*"]},
                            format="json")
     assert response.status_code == 403 and response.json()["code"] == "read_only_key"
 
@@ -424,13 +407,13 @@ def test_api_delivery_log_shows_each_attempt_and_replays(mould, alice, open_rfq,
     receiver.answers = [500]
     attempt_all(mould, in_brain)
     client = api_as(alice)
-    [row] = client.get(url("webhook-delivery-list", mould), {"status": "pending"}).json()["results"]
+    [row] = client.get(url("webhook-delivery-list", brain=mould), {"status": "pending"}).json()["results"]
     assert row["attempts"] == 1 and row["last_status_code"] == 500 and row["body"]["data"] == {"rfq": open_rfq.pk}
     assert row["attempt_log"][0]["response_body"] == "已收到 500"
-    replayed = client.post(url("webhook-delivery-replay", mould, pk=row["id"]))
+    replayed = client.post(url("webhook-delivery-replay", brain=mould, pk=row["id"]))
     assert replayed.status_code == 202 and replayed.json()["next_attempt_at"]
     attempt_all(mould, in_brain)
-    detail = client.get(url("webhook-delivery-detail", mould, pk=row["id"])).json()
+    detail = client.get(url("webhook-delivery-detail", brain=mould, pk=row["id"])).json()
     assert detail["status"] == "succeeded" and [a["number"] for a in detail["attempt_log"]] == [2, 1]
     assert detail["attempt_log"][0]["manual"] is True
 
@@ -558,7 +541,7 @@ def test_an_attempt_that_outlived_its_lease_is_logged_but_decides_nothing(mould,
 
 
 def test_a_port_out_of_range_is_refused_not_a_crash(mould, alice):
-    response = api_as(alice).post(url("webhook-endpoint-list", mould),
+    response = api_as(alice).post(url("webhook-endpoint-list", brain=mould),
                                   {"url": "https://erp.example.com:99999/hook", "event_types": ["*"]}, format="json")
     assert response.status_code == 400 and "url" in response.json()["fields"]
 
@@ -571,9 +554,9 @@ def test_a_read_only_key_cannot_read_the_signing_secret(mould, alice, receiver):
     endpoint = subscribe(mould, alice, receiver.url, ["*"])
     reader = APIClient(HTTP_AUTHORIZATION=f"Api-Key {api_key_create(by=alice, name='BI', scope='read', brains=[mould]).secret}")
     writer = APIClient(HTTP_AUTHORIZATION=f"Api-Key {api_key_create(by=alice, name='ERP', scope='write', brains=[mould]).secret}")
-    refused = reader.get(url("webhook-endpoint-secret", mould, pk=endpoint.pk))
+    refused = reader.get(url("webhook-endpoint-secret", brain=mould, pk=endpoint.pk))
     assert refused.status_code == 403 and endpoint.secret not in refused.content.decode()
-    assert writer.get(url("webhook-endpoint-secret", mould, pk=endpoint.pk)).json()["secret"] == endpoint.secret
+    assert writer.get(url("webhook-endpoint-secret", brain=mould, pk=endpoint.pk)).json()["secret"] == endpoint.secret
 
 
 def test_an_endpoint_whose_host_no_longer_resolves_can_still_be_switched_off(mould, alice, settings):

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -17,6 +16,7 @@ from capacity.services import awards, profiles, projects, rfqs
 from capacity.tests.conftest import big_cnc, lines_of, operation_of, past_deadline
 from conftest import api_as, join, make_enterprise, make_user
 from tenants.context import brain_context
+from tests.support import ids, url
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,17 +38,6 @@ def zhang(mould):
     enterprise = make_enterprise(13, "台州市瑞丰模塑有限公司")
     join(mould, enterprise, roles=("buyer",))
     return make_user("zhang", enterprise=enterprise)
-
-
-def url(name, *, pk=None, brain="mould", **query):
-    kwargs = {"brain_slug": brain} if pk is None else {"brain_slug": brain, "pk": pk}
-    path = reverse(name, kwargs=kwargs)
-    return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
 
 
 def quote_payload(*lines):

@@ -14,6 +14,7 @@ from capacity.services import awards, rfqs
 from capacity.tests.conftest import lines_of, past_deadline, price
 from tenants.context import brain_context
 from tenants.errors import DomainError
+from tests.support import race
 
 
 @pytest.fixture
@@ -71,31 +72,10 @@ def test_suppliers_and_strangers_cannot_award(quoted, shop_a, charlie):
             awards.award_lines(rfq=rfq, decisions={cavity.pk: a[cavity.pk].pk}, by=user)
 
 
-def _race(*calls):
-    """Run the calls at once in threads with their own connections; return what each returned or raised."""
-    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the loser's error is the result we assert on
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_buyers_awarding_at_once_award_once(quoted, alice, bob, in_brain):
     rfq, (cavity, pin), a, b = quoted  # bob works on alice's team: both may award
-    results = _race(
+    results = race(
         lambda: awards.award_lines(rfq=rfq, decisions={cavity.pk: a[cavity.pk].pk}, by=alice),
         lambda: awards.award_lines(rfq=rfq, decisions={cavity.pk: b[cavity.pk].pk}, by=bob),
     )
@@ -110,7 +90,7 @@ def test_two_buyers_awarding_at_once_award_once(quoted, alice, bob, in_brain):
 def test_a_quote_racing_an_early_close_is_either_in_before_it_or_refused(open_rfq, alice, shop_a, in_brain):
     """The quote waits for the RFQ's lock; whichever commits first, no quote is dated after the close."""
     cavity = lines_of(open_rfq)[0]
-    closed, quoted = _race(
+    closed, quoted = race(
         lambda: rfqs.rfq_close(rfq=open_rfq, by=alice),
         lambda: rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[price(cavity, "15000")]),
     )

@@ -1,7 +1,6 @@
 """The buyer's project board: rows, risk classes and their edges, filters, overall percent, who may read it,
 its page and API, the brain's board settings, and the stale-progress reminders and daily digests."""
 
-import threading
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from conftest import api_as, join, make_enterprise, make_user
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import BrainStaff, Notification, OutboxEvent
+from tests.support import race, url
 
 TODAY = timezone.localdate
 
@@ -356,13 +356,10 @@ class TestBoardPage:
 
 
 class TestBoardApi:
-    def url(self, project):
-        return f"/api/v1/brains/mould/projects/{project.pk}/board/"
-
     def test_rows_counts_and_filters(self, accepted, project, alice, shop_a):
         work_order, (cavity, pin) = accepted
         update_line(line_of(work_order, pin), progress_status="blocked", progress_percent=20)
-        body = api_as(alice).get(self.url(project)).json()
+        body = api_as(alice).get(url("project-board", project.pk)).json()
         assert body["project"] == project.pk and body["stale_after_days"] == 3 and body["total"] == 2
         assert body["counts"]["blocked"] == 1 and body["overall_percent"] == "19.0"  # 40 × 20 / 42
         first = body["rows"][0]
@@ -370,11 +367,11 @@ class TestBoardApi:
         assert first["suppliers"] == [{"id": shop_a.enterprise_id, "name": str(shop_a.enterprise)}]
         assert first["lines"][0]["work_order"] == work_order.pk and first["lines"][0]["operation"] is not None
         assert first["current_operation"]["process"]["code"] == "HT"
-        only = api_as(alice).get(self.url(project), {"status": "on_track"}).json()
+        only = api_as(alice).get(url("project-board", project.pk), {"status": "on_track"}).json()
         assert [r["part"]["part_no"] for r in only["rows"]] == ["CAV-01"] and only["filters"]["status"] == "on_track"
 
     def test_bad_filters_are_400_in_the_error_format(self, project, parts, alice):
-        response = api_as(alice).get(self.url(project), {"status": "lost", "supplier": "x"})
+        response = api_as(alice).get(url("project-board", project.pk), {"status": "lost", "supplier": "x"})
         assert response.status_code == 400 and set(response.json()["fields"]) == {"status", "supplier"}
 
     def test_an_erp_reads_it_with_an_api_key_and_nobody_else_sees_it(self, api, project, parts, alice, shop_a, mould):
@@ -382,8 +379,8 @@ class TestBoardApi:
 
         issued = tenant_services.api_key_create(by=alice, name="MES", scope="read", brains=[mould])
         api.credentials(HTTP_AUTHORIZATION=f"Api-Key {issued.secret}")
-        assert api.get(self.url(project)).status_code == 200
-        assert api_as(shop_a).get(self.url(project)).status_code == 404
+        assert api.get(url("project-board", project.pk)).status_code == 200
+        assert api_as(shop_a).get(url("project-board", project.pk)).status_code == 404
 
     def test_the_schema_documents_the_board_and_the_settings(self, alice):
         schema = api_as(alice).get("/api/schema/", {"format": "json"}).json()
@@ -568,25 +565,9 @@ def test_settings_in_another_brain_do_not_apply(mould, pump, charlie, project, p
 @pytest.mark.django_db(transaction=True)
 def test_two_beat_runs_at_once_send_one_reminder(stale, mould, shop_a):
     """Two workers run the reminders at the same moment: the Reminder row's constraint lets one through."""
-    barrier, results, errors = threading.Barrier(2), [], []
-
-    def run():
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=10)
-            results.append(board_service.progress_reminders_send().count)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors and sorted(results) == [0, 1]
+    results = race(lambda: board_service.progress_reminders_send().count,
+                   lambda: board_service.progress_reminders_send().count)
+    assert all(isinstance(count, int) for count in results) and sorted(results) == [0, 1], results
     with brain_context(mould.pk):
         assert Reminder.objects.filter(work_order=stale).count() == 1
         assert Notification.objects.filter(kind="work_order.reminder", user=shop_a).count() == 1

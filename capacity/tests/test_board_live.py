@@ -1,53 +1,29 @@
 """The project board follows its project over a real WebSocket: a supplier's report reaches an open board
 through the outbox, a real Celery worker and channels-redis; nobody but the buyer follows a board."""
 
-import asyncio
-import json
-import time
-
 import pytest
-import websockets
 
 from capacity.services import work_orders
 from capacity.tests.conftest import operation_of
 from tenants.context import brain_context
-from tenants.tests.test_live import session_cookie
+from tests.support import follow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def follow(url, origin, cookie, project_id, then=None, timeout=10, what="work_order.progress"):
-    """Subscribe to the board; run `then`; collect messages up to the update it causes (earlier events, such
-    as the fixture's acceptance, may be pushed first when the worker drains the outbox)."""
-    async with websockets.connect(url, additional_headers={"Cookie": cookie, "Origin": origin}) as socket:
-        await asyncio.wait_for(socket.recv(), timeout)  # hello
-        await socket.send(json.dumps({"subscribe": "board", "id": project_id}))
-        subscribed = json.loads(await asyncio.wait_for(socket.recv(), timeout))
-        if then is None:
-            return subscribed, [], 0.0
-        started = time.monotonic()
-        await then()
-        received = []
-        while not any(m["type"] == "update" and m["what"] == what for m in received):
-            received.append(json.loads(await asyncio.wait_for(socket.recv(), timeout)))
-        return subscribed, received, time.monotonic() - started
-
-
 def test_a_suppliers_report_reaches_the_open_board(live_server_url, celery_worker, accepted, project, parts, alice,
                                                    shop_a):
-    from asgiref.sync import sync_to_async
-
     work_order, (cavity, _pin) = accepted
     with brain_context(work_order.brain_id):
         line = work_order.lines.select_related("work_order", "part").get(award__rfq_line=cavity)
 
-    async def report():
-        await sync_to_async(work_orders.progress_report)(
-            line=line, operation=operation_of(parts["cavity"], "CNC"), by=shop_a, status="in_progress", percent=35)
+    def report():
+        work_orders.progress_report(line=line, operation=operation_of(parts["cavity"], "CNC"), by=shop_a,
+                                    status="in_progress", percent=35)
 
-    ws = live_server_url.replace("http", "ws") + "/ws/b/mould/live/"
-    subscribed, received, _elapsed = asyncio.run(follow(ws, live_server_url, session_cookie(live_server_url, alice),
-                                                       project.pk, report))
+    # earlier events (the fixture's acceptance) may be pushed first when the worker drains the outbox
+    subscribed, received = follow(live_server_url, alice, topic="board", id=project.pk, then=report,
+                                  until=lambda m: m["type"] == "update" and m["what"] == "work_order.progress")
     assert subscribed == {"type": "subscribed", "topic": "board", "ok": True}
     update = received[-1]
     assert update == {"type": "update", "topic": "board", "id": project.pk, "what": "work_order.progress",
@@ -55,10 +31,8 @@ def test_a_suppliers_report_reaches_the_open_board(live_server_url, celery_worke
 
 
 def test_only_the_buyers_users_follow_a_board(live_server_url, project, parts, alice, bob, shop_a, olga):
-    ws = live_server_url.replace("http", "ws") + "/ws/b/mould/live/"
     for user, ok in ((alice, True), (bob, True), (shop_a, False), (olga, False)):
-        subscribed, _received, _elapsed = asyncio.run(
-            follow(ws, live_server_url, session_cookie(live_server_url, user), project.pk))
+        subscribed, _received = follow(live_server_url, user, topic="board", id=project.pk)
         assert subscribed["ok"] is ok, user
 
 

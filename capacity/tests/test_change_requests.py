@@ -3,12 +3,10 @@
 shop_a (宏达) makes alice's cavity and pins; alice and bob (her colleague) buy; shop_b and charlie are
 strangers to the work order."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.utils import timezone
 
 from capacity.models import ChangeRequest, WorkOrder, WorkOrderLine
@@ -19,6 +17,7 @@ from capacity.services.change_requests import (
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Notification, OutboxEvent
+from tests.support import race
 
 
 def line_of(work_order, rfq_line):
@@ -259,32 +258,11 @@ class TestNotifications:
 # --- Two people at once ---------------------------------------------------------------------------------
 
 
-def _race(*calls):
-    """Run the calls at once in threads with their own connections; return what each returned or raised."""
-    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the loser's error is the result asserted on
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("run", range(3))
 def test_two_buyers_deciding_at_once_make_one_decision(cavity_line, shop_a, alice, bob, run):
     change = change_request_ask(line=cavity_line, by=shop_a, new_due_date=later(40), reason="等材料")
-    results = _race(lambda: change_request_accept(change=change, by=alice),
+    results = race(lambda: change_request_accept(change=change, by=alice),
                     lambda: change_request_reject(change=change, by=bob, response="不同意"))
     errors = [r for r in results if isinstance(r, Exception)]
     winners = [r for r in results if isinstance(r, ChangeRequest)]
@@ -298,7 +276,7 @@ def test_two_buyers_deciding_at_once_make_one_decision(cavity_line, shop_a, alic
 @pytest.mark.django_db(transaction=True)
 def test_a_withdrawal_racing_an_acceptance_is_one_or_the_other(cavity_line, shop_a, alice):
     change = change_request_ask(line=cavity_line, by=shop_a, new_due_date=later(40), reason="等材料")
-    withdrawn, accepted_ = _race(lambda: change_request_withdraw(change=change, by=shop_a),
+    withdrawn, accepted_ = race(lambda: change_request_withdraw(change=change, by=shop_a),
                                  lambda: change_request_accept(change=change, by=alice))
     outcomes = {type(withdrawn).__name__, type(accepted_).__name__}
     assert outcomes == {"ChangeRequest", "DomainError"}, (withdrawn, accepted_)
@@ -308,7 +286,7 @@ def test_a_withdrawal_racing_an_acceptance_is_one_or_the_other(cavity_line, shop
 
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_asked_at_once_leave_one_pending(cavity_line, shop_a, alice):
-    results = _race(
+    results = race(
         lambda: change_request_ask(line=cavity_line, by=shop_a, new_due_date=later(40), reason="等材料"),
         lambda: change_request_ask(line=cavity_line, by=alice, new_due_date=later(20), reason="要提前"),
     )

@@ -1,12 +1,10 @@
 """Delivery and acceptance: the supplier delivers under a note, the buyer inspects each delivered line once; the
 accepted value is fixed to the fen per inspection; lines and work orders complete on the facts."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from capacity.models import Delivery, DeliveryLine, SupplierProfile, WorkOrder, WorkOrderLine
@@ -15,6 +13,7 @@ from capacity.services import deliveries, work_orders
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import OutboxEvent
+from tests.support import race
 
 TODAY = timezone.localdate
 
@@ -285,25 +284,9 @@ def test_two_inspectors_at_once_inspect_once(accepted, shop_a, alice, bob, in_br
     work_order, _ = accepted
     pins = lines_by_part(work_order)["EJ-01"]
     row = rows_of(deliver(work_order, shop_a, [(pins, 10)]))["EJ-01"]
-    barrier, results = threading.Barrier(2), [None, None]
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the loser's error is what we assert on
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    calls = [lambda: deliveries.delivery_inspect(delivery_line=row, by=alice, outcome="accepted"),
-             lambda: deliveries.delivery_inspect(delivery_line=row, by=bob, outcome="rejected", rejected_quantity=10,
-                                                 reason="尺寸超差")]
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = race(lambda: deliveries.delivery_inspect(delivery_line=row, by=alice, outcome="accepted"),
+                   lambda: deliveries.delivery_inspect(delivery_line=row, by=bob, outcome="rejected",
+                                                       rejected_quantity=10, reason="尺寸超差"))
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and getattr(errors[0], "code", None) == "already_inspected", results
     pins = fresh(pins)

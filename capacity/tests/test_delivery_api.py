@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -11,10 +10,7 @@ from capacity.models import DeliveryLine, SupplierProfile, WorkOrder
 from conftest import api_as, join, make_enterprise, make_user
 from tenants import services
 from tenants.context import brain_context
-
-
-def url(name, **kwargs):
-    return reverse(name, kwargs={"brain_slug": "mould", **kwargs})
+from tests.support import url
 
 
 def lines_by_part(work_order):

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from capacity.models import ProgressReport, WorkOrderLine
@@ -22,10 +21,7 @@ from tenants import services as tenant_services
 from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import IdempotencyRecord, Membership, OutboxEvent
-
-
-def bulk_url(brain="mould"):
-    return reverse("progress-report-bulk", kwargs={"brain_slug": brain})
+from tests.support import url
 
 
 @pytest.fixture
@@ -45,7 +41,7 @@ def shift(accepted, parts):
 
 def post(user, reports, **headers):
     """In English, so messages read as in the code (Chinese is the default language)."""
-    return api_as(user).post(bulk_url(), {"reports": reports}, format="json", HTTP_ACCEPT_LANGUAGE="en", **headers)
+    return api_as(user).post(url("progress-report-bulk"), {"reports": reports}, format="json", HTTP_ACCEPT_LANGUAGE="en", **headers)
 
 
 def written(work_order):
@@ -86,7 +82,7 @@ class TestItRecordsEveryReport:
             (work_order.pk, lines["EJ-01"].pk, "HT", "in_progress")]
         assert body[0]["note"] == "粗精加工完成" and body[0]["reported_by"] == "hongda" and body[2]["files"] == []
         # the same representation as the list, which the buyer sees too
-        listed = api_as(alice).get(reverse("progress-report-list", kwargs={"brain_slug": "mould"})).json()["results"]
+        listed = api_as(alice).get(url("progress-report-list")).json()["results"]
         assert sorted(listed, key=lambda r: r["id"]) == sorted(body, key=lambda r: r["id"])
         with brain_context(work_order.brain_id):
             cavity = WorkOrderLine.objects.get(pk=lines["CAV-01"].pk)
@@ -114,7 +110,7 @@ class TestItRecordsEveryReport:
         mes = api_as(shop_a)
         mes.logout()
         mes.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
-        response = mes.post(bulk_url(), {"reports": [item("EJ-01", "EJ-HT", "done")]}, format="json")
+        response = mes.post(url("progress-report-bulk"), {"reports": [item("EJ-01", "EJ-HT", "done")]}, format="json")
         assert response.status_code == 201, response.content
         assert response.json()[0]["reported_by"] == "hongda" and response.json()[0]["quantity_done"] == 40
 
@@ -124,11 +120,11 @@ class TestItRecordsEveryReport:
         client = api_as(shop_a)
         client.logout()
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
-        response = client.post(bulk_url(), {"reports": [item("EJ-01", "EJ-HT", "done")]}, format="json")
+        response = client.post(url("progress-report-bulk"), {"reports": [item("EJ-01", "EJ-HT", "done")]}, format="json")
         assert response.status_code == 403 and response.json()["code"] == "read_only_key"
 
     def test_a_multipart_body_is_refused(self, shift, shop_a):
-        response = api_as(shop_a).post(bulk_url(), {"reports": "[]"}, format="multipart")
+        response = api_as(shop_a).post(url("progress-report-bulk"), {"reports": "[]"}, format="multipart")
         assert response.status_code == 415
 
 
@@ -208,7 +204,7 @@ class TestAllOrNothing:
         ({"reports": {"0": {}}}, "not_a_list"),
     ])
     def test_the_body_as_a_whole_is_checked_first(self, shift, shop_a, body, code):
-        response = api_as(shop_a).post(bulk_url(), body, format="json")
+        response = api_as(shop_a).post(url("progress-report-bulk"), body, format="json")
         assert response.status_code == 400 and response.json()["code"] == code, response.content
         assert "reports" in response.json()["fields"] and "errors" not in response.json()
 
@@ -361,7 +357,7 @@ class TestWhoMayReport:
 
     def test_under_another_brains_url_it_is_404(self, shift, shop_a):
         _work_order, _lines, _ops, item = shift
-        response = api_as(shop_a).post(bulk_url("pump-valve"), {"reports": [item("EJ-01", "EJ-HT")]}, format="json")
+        response = api_as(shop_a).post(url("progress-report-bulk", brain="pump-valve"), {"reports": [item("EJ-01", "EJ-HT")]}, format="json")
         assert response.status_code == 404
 
 
@@ -373,10 +369,10 @@ class TestIdempotencyKey:
         mes.logout()
         mes.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
         body = {"reports": [item("CAV-01", "CAV-CNC", "done"), item("EJ-01", "EJ-HT", quantity_done=8)]}
-        first = mes.post(bulk_url(), body, format="json", HTTP_IDEMPOTENCY_KEY="mes-shift-2026-03-01-夜班")
+        first = mes.post(url("progress-report-bulk"), body, format="json", HTTP_IDEMPOTENCY_KEY="mes-shift-2026-03-01-夜班")
         assert first.status_code == 201, first.content
         after_first = written(work_order)
-        again = mes.post(bulk_url(), body, format="json", HTTP_IDEMPOTENCY_KEY="mes-shift-2026-03-01-夜班")
+        again = mes.post(url("progress-report-bulk"), body, format="json", HTTP_IDEMPOTENCY_KEY="mes-shift-2026-03-01-夜班")
         assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
         assert again.json() == first.json()
         assert written(work_order) == after_first and after_first[0] == 2
@@ -384,11 +380,11 @@ class TestIdempotencyKey:
     def test_a_refused_call_is_not_kept_so_the_corrected_one_runs_under_the_same_key(self, shift, shop_a):
         work_order, _lines, _ops, item = shift
         client = api_as(shop_a)
-        bad = client.post(bulk_url(), {"reports": [item("EJ-01", "EJ-HT", quantity_done=99)]}, format="json",
+        bad = client.post(url("progress-report-bulk"), {"reports": [item("EJ-01", "EJ-HT", quantity_done=99)]}, format="json",
                           HTTP_IDEMPOTENCY_KEY="mes-7")
         assert errors_of(bad) == [(0, "quantity_done", "invalid")]
         assert not IdempotencyRecord.objects.filter(key="mes-7").exists()
-        good = client.post(bulk_url(), {"reports": [item("EJ-01", "EJ-HT", quantity_done=9)]}, format="json",
+        good = client.post(url("progress-report-bulk"), {"reports": [item("EJ-01", "EJ-HT", quantity_done=9)]}, format="json",
                            HTTP_IDEMPOTENCY_KEY="mes-7")
         assert good.status_code == 201 and "Idempotent-Replayed" not in good
         assert written(work_order)[0] == 1

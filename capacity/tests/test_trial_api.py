@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -13,6 +12,7 @@ from capacity.models import Attachment, MouldTrial, Operation, Part, TrialModifi
 from capacity.services import projects, trials
 from conftest import api_as, join, make_enterprise, make_user
 from tenants import services as tenant_services
+from tests.support import url
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 MP4 = b"\x00\x00\x00\x18ftypisom" + b"0" * 64
@@ -31,18 +31,12 @@ def zhang(mould):
     return make_user("zhang", enterprise=enterprise)
 
 
-def url(name="mould-trial-list", pk=None, brain="mould", **query):
-    kwargs = {"brain_slug": brain} if pk is None else {"brain_slug": brain, "pk": pk}
-    path = reverse(name, kwargs=kwargs)
-    return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-
-
 def when(days=1):
     return (timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0) + timedelta(days=days)).isoformat()
 
 
 def schedule(client, project, **extra):
-    return client.post(url(), {"project": project.pk, "scheduled_at": when(), "location": "精诚模具试模车间",
+    return client.post(url("mould-trial-list"), {"project": project.pk, "scheduled_at": when(), "location": "精诚模具试模车间",
                                "press": "海天 MA2500", "meeting_url": "https://meeting.tencent.com/dm/x1"} | extra,
                        format="json")
 
@@ -61,16 +55,16 @@ def test_the_buyer_schedules_lists_and_reads_a_trial(project, alice, bob, trial)
     second = schedule(api_as(bob), project).json()
     assert second["number"] == 2
     client = api_as(alice)
-    assert [t["label"] for t in client.get(url(project=project.pk)).json()["results"]] == ["T2", "T1"]
-    assert client.get(url(status="scheduled", project=project.pk)).json()["count"] == 2
-    assert client.get(url(status="recorded")).json()["count"] == 0
+    assert [t["label"] for t in client.get(url("mould-trial-list", project=project.pk)).json()["results"]] == ["T2", "T1"]
+    assert client.get(url("mould-trial-list", status="scheduled", project=project.pk)).json()["count"] == 2
+    assert client.get(url("mould-trial-list", status="recorded")).json()["count"] == 0
     assert client.get(url("mould-trial-detail", trial["id"])).json()["location"] == "精诚模具试模车间"
 
 
 def test_suppliers_and_other_buyers_find_nothing(project, alice, trial, shop_a, zhang, in_brain):
     for stranger in (shop_a, zhang):
         client = api_as(stranger)
-        assert client.get(url()).json()["count"] == 0
+        assert client.get(url("mould-trial-list")).json()["count"] == 0
         assert client.get(url("mould-trial-detail", trial["id"])).status_code == 404
         for action, payload in (("record", {"shots": 1, "conclusion": "pass"}), ("cancel", {}),
                                 ("modifications", {"description": "x", "part": 1, "process": "CNC"})):
@@ -240,11 +234,11 @@ def test_the_list_costs_the_same_queries_with_more_trials(project, alice, django
     for _ in range(2):
         trials.trial_schedule(project=project, by=alice, scheduled_at=timezone.now() + timedelta(days=1),
                               location="车间")
-    client.get(url())
+    client.get(url("mould-trial-list"))
     with django_assert_max_num_queries(30) as before:
-        client.get(url())
+        client.get(url("mould-trial-list"))
     for _ in range(8):
         trials.trial_schedule(project=project, by=alice, scheduled_at=timezone.now() + timedelta(days=1),
                               location="车间")
     with django_assert_max_num_queries(len(before.captured_queries)):
-        assert client.get(url()).json()["count"] == 10
+        assert client.get(url("mould-trial-list")).json()["count"] == 10

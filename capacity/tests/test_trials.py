@@ -1,11 +1,9 @@
 """Remote mould trials: scheduled by the project's buyer (T1, T2, … without gaps, also under concurrency),
 recorded with files, cancelled, and turned into new parts or operations when the mould must be modified."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from capacity.models import Attachment, MouldTrial, Operation, Part, Project, TrialModification
@@ -15,6 +13,7 @@ from capacity.tests.conftest import viewer_of
 from conftest import join, make_enterprise, make_user
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Notification, OutboxEvent
+from tests.support import race
 
 PHOTO = Upload("短射.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64, "photo")
 VIDEO = Upload("试模.mp4", b"\x00\x00\x00\x18ftypmp42" + b"0" * 64, "video")
@@ -117,29 +116,9 @@ class TestSchedule:
         assert error.value.code == "invalid_state"
 
 
-def _race(*calls):
-    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001  (the loser's error is what the test asserts on)
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_schedules_at_once_are_t1_and_t2(project, alice, bob, in_brain):
-    results = _race(lambda: schedule(project, alice), lambda: schedule(project, bob))
+    results = race(lambda: schedule(project, alice), lambda: schedule(project, bob))
     assert all(isinstance(r, MouldTrial) for r in results), results
     assert sorted(r.number for r in results) == [1, 2]
     with in_brain(project.brain):
@@ -149,7 +128,7 @@ def test_two_schedules_at_once_are_t1_and_t2(project, alice, bob, in_brain):
 @pytest.mark.django_db(transaction=True)
 def test_recording_and_cancelling_at_once_do_one_of_them(project, alice, bob, in_brain):
     trial = schedule(project, alice)
-    results = _race(lambda: trials.trial_record(trial=trial, by=alice, shots=50, conclusion="pass"),
+    results = race(lambda: trials.trial_record(trial=trial, by=alice, shots=50, conclusion="pass"),
                     lambda: trials.trial_cancel(trial=trial, by=bob))
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and errors[0].code == "invalid_state", results

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
 
 from capacity.models import Attachment, ChangeRequest, MouldTrial, ProgressReport, WorkOrderLine
@@ -15,6 +14,7 @@ from capacity.tests.conftest import operation_of
 from conftest import api_as, join, make_enterprise, make_user
 from tenants import services as tenant_services
 from tenants.context import brain_context
+from tests.support import ids, url
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
 PDF = b"%PDF-1.7 CMM report"
@@ -30,17 +30,6 @@ def zhang(mould):
     enterprise = make_enterprise(13, "台州市瑞丰模塑有限公司")
     join(mould, enterprise, roles=("buyer",))
     return make_user("zhang", enterprise=enterprise)
-
-
-def url(name, *, pk=None, brain="mould", **query):
-    kwargs = {"brain_slug": brain} if pk is None else {"brain_slug": brain, "pk": pk}
-    path = reverse(name, kwargs=kwargs)
-    return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
 
 
 def lines_by_part(work_order):
