@@ -1,15 +1,21 @@
 from django.db import migrations
 
 # An entry whose lines do not balance cannot be committed: a deferred constraint trigger checks each entry a
-# transaction touched when it commits (so an entry's lines may be written one by one). The journal is
+# transaction touched when it commits (so an entry's lines may be written one by one). It reads the lines in the
+# entry's own brain: by commit time the code that wrote them has usually left its brain context (RLS would then
+# show the trigger no line at all, and an empty sum balances), so it enters the brain for its query and restores
+# whatever was set. The journal is
 # append-only: a line or entry is never changed or deleted; a correction is a new entry.
 SQL = """
 CREATE OR REPLACE FUNCTION ledger_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   difference numeric;
+  previous text := current_setting('app.brain_id', true);
 BEGIN
+  PERFORM set_config('app.brain_id', NEW.brain_id::text, true);
   SELECT COALESCE(SUM(debit), 0) - COALESCE(SUM(credit), 0) INTO difference
-    FROM ledger_line WHERE entry_id = NEW.entry_id;
+    FROM ledger_line WHERE entry_id = NEW.entry_id AND brain_id = NEW.brain_id;
+  PERFORM set_config('app.brain_id', COALESCE(previous, ''), true);
   IF difference <> 0 THEN
     RAISE EXCEPTION 'journal entry % does not balance (debits - credits = %)', NEW.entry_id, difference
       USING ERRCODE = 'check_violation';

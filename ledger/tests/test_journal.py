@@ -72,3 +72,20 @@ def test_one_account_per_book_kind_and_party(mould, alice_ent):
         account_of(brain_id=mould.pk, book="finance", kind="cash")
         with pytest.raises(IntegrityError), transaction.atomic():  # NULL enterprise counts as one party too
             Account.objects.create(brain_id=mould.pk, book="finance", kind="cash")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_check_holds_at_a_real_commit_after_the_brain_context_is_left(mould):
+    """Services enter their brain inside the transaction and leave it before it commits: the deferred check must
+    still see the entry's lines (under RLS it would otherwise see none, and an empty sum balances)."""
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        with brain_context(mould.pk):
+            entry = Entry.objects.create(brain_id=mould.pk, book="finance", kind="x")
+            cash = account_of(brain_id=mould.pk, book="finance", kind="cash")
+            Line.objects.create(brain_id=mould.pk, entry=entry, account=cash, debit=D("1.00"))
+    with brain_context(mould.pk):
+        assert not Entry.objects.exists()
+        entry_post(brain_id=mould.pk, book="finance", kind="x",
+                   legs=[Leg("cash", debit=D("1.00")), Leg("fees", credit=D("1.00"))])
+    with brain_context(mould.pk):
+        assert Line.objects.count() == 2
