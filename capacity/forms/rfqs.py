@@ -15,6 +15,12 @@ class RfqForm(forms.Form):
     invited = forms.MultipleChoiceField(label=_("invite suppliers"), required=False,
                                         widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    payment_days = forms.IntegerField(label=_("payment terms (days after acceptance)"), min_value=0, max_value=365,
+                                      initial=60, required=False)
+
+    def clean_payment_days(self):
+        found = self.cleaned_data["payment_days"]
+        return 60 if found is None else found
 
     def __init__(self, *args, suppliers=(), **kwargs):
         super().__init__(*args, **kwargs)

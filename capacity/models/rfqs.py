@@ -4,6 +4,7 @@ quotes, revisable until the deadline."""
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,10 @@ class Rfq(ChangeTracked, BrainOwned):
     open_to_all = models.BooleanField(_("open to every qualified supplier"), default=True)
     status = FSMField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
+    # Payment terms of the purchase orders it leads to: days from a delivery's acceptance to payment. 60 is the
+    # law's limit for a large enterprise paying an SME (保障中小企业款项支付条例); finance flags longer terms.
+    payment_days = models.PositiveSmallIntegerField(_("payment terms (days after acceptance)"), default=60,
+                                                    validators=[MaxValueValidator(365)])
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)

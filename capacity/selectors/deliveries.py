@@ -1,6 +1,10 @@
 """Reads of deliveries and inspection, and the accepted value finance reads."""
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch, Sum
 
 from capacity.models import Delivery, DeliveryLine, SupplierRating
 from capacity.selectors.work_orders import buyer_or_supplier
@@ -52,6 +56,44 @@ def accepted_value(work_order) -> dict:
         "first_accepted_on": min(accepted_on, default=None), "last_accepted_on": work_order.last_accepted_on,
         "completed_at": work_order.completed_at, "lines": lines,
     }
+
+
+@dataclass(frozen=True)
+class AcceptedDelivery:
+    """A delivery note whose every line is inspected: the value the buyer accepted, the evidence of a payable."""
+
+    delivery_id: int
+    note_number: str
+    work_order_id: int
+    rfq_number: str
+    buyer_id: int
+    supplier_id: int
+    currency: str
+    amount: Decimal  # VAT included
+    tax: Decimal
+    accepted_on: date  # the last inspection of its lines
+    payment_days: int  # the RFQ's payment terms
+
+
+def accepted_delivery(*, brain_id: int, delivery_id: int) -> AcceptedDelivery | None:
+    """The accepted value of a delivery once all its lines are inspected; None while one waits, or if nothing was
+    accepted (every piece refused)."""
+    delivery = (Delivery.objects.in_brain(brain_id).select_related("work_order__rfq")
+                .filter(pk=delivery_id).first())
+    if delivery is None:
+        return None
+    lines = DeliveryLine.objects.in_brain(brain_id).filter(delivery_id=delivery_id)
+    if lines.filter(outcome=DeliveryLine.Outcome.PENDING).exists():
+        return None
+    totals = lines.aggregate(amount=Sum("amount"), tax=Sum("tax"), accepted_on=Max("accepted_on"))
+    if not totals["amount"]:
+        return None
+    work_order = delivery.work_order
+    return AcceptedDelivery(
+        delivery_id=delivery.pk, note_number=delivery.note_number, work_order_id=work_order.pk,
+        rfq_number=work_order.rfq.number, buyer_id=work_order.buyer_id, supplier_id=work_order.supplier_id,
+        currency=work_order.currency, amount=totals["amount"], tax=totals["tax"], accepted_on=totals["accepted_on"],
+        payment_days=work_order.rfq.payment_days)
 
 
 def delivery_sheet(work_order) -> dict:

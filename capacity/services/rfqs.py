@@ -23,6 +23,7 @@ from tenants.services import next_number
 MIN_QUOTING_TIME = timedelta(hours=1)
 MAX_QUANTITY = 10_000_000
 MAX_LEAD_TIME_DAYS = 3650
+MAX_PAYMENT_DAYS = 365
 
 
 def lock_rfq(rfq: Rfq) -> Rfq:
@@ -32,7 +33,7 @@ def lock_rfq(rfq: Rfq) -> Rfq:
 
 @transaction.atomic
 def rfq_create(*, project: Project, by: User, title: str, deadline, lines: list[dict],
-               invited: list[int] = (), open_to_all: bool = True, notes: str = "") -> Rfq:
+               invited: list[int] = (), open_to_all: bool = True, notes: str = "", payment_days: int = 60) -> Rfq:
     """A draft RFQ. lines: [{"part": id, "operation": id or None, "quantity": int or None, "due_date"}]."""
     with brain_context(project.brain_id):
         require_project_buyer(project, by)
@@ -64,10 +65,13 @@ def rfq_create(*, project: Project, by: User, title: str, deadline, lines: list[
             raise DomainError(_("A part is tendered whole and one of its operations again: that operation would "
                                 "be bought twice."), field="lines")
         _check_deadline(deadline)
+        if not isinstance(payment_days, int) or not 0 <= payment_days <= MAX_PAYMENT_DAYS:
+            raise DomainError(_("Payment terms are 0 to %(max)s days after acceptance.") % {"max": MAX_PAYMENT_DAYS},
+                              field="payment_days")
         suppliers = _suppliers(project.brain_id, invited)
         rfq = Rfq.objects.create(
             brain_id=project.brain_id, project=project, buyer_id=project.buyer_id, title=title, deadline=deadline,
-            open_to_all=open_to_all, notes=notes, created_by=by,
+            open_to_all=open_to_all, notes=notes, payment_days=payment_days, created_by=by,
             number=next_number(brain_id=project.brain_id, prefix="RFQ"),
         )
         RfqLine.objects.bulk_create(

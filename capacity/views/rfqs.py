@@ -46,7 +46,7 @@ class RfqCreateView(BuyerView):
                 rfq = rfqs.rfq_create(
                     project=project, by=request.user, title=form.cleaned_data["title"],
                     deadline=form.cleaned_data["deadline"], open_to_all=form.cleaned_data["open_to_all"],
-                    notes=form.cleaned_data["notes"], invited=[int(i) for i in form.cleaned_data["invited"]],
+                    notes=form.cleaned_data["notes"], payment_days=form.cleaned_data["payment_days"], invited=[int(i) for i in form.cleaned_data["invited"]],
                     lines=lines,
                 )
             except DomainError as error:

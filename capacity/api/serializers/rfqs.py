@@ -42,7 +42,7 @@ class RfqSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rfq
         fields = ["id", "number", "title", "project", "buyer", "status", "deadline", "open_to_all", "notes",
-                  "created_at", "published_at", "closed_at", "lines"]
+                  "payment_days", "created_at", "published_at", "closed_at", "lines"]
         read_only_fields = fields
 
 
@@ -61,6 +61,9 @@ class RfqCreateSerializer(serializers.Serializer):
     deadline = serializers.DateTimeField(help_text=_("ISO 8601; at least an hour from now."))
     open_to_all = serializers.BooleanField(required=False, default=True)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    payment_days = serializers.IntegerField(required=False, default=60, min_value=0, max_value=365, help_text=_(
+        "Days from a delivery's acceptance to payment (default 60, the law's limit for a large enterprise paying "
+        "an SME)."))
     invited = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
                                     help_text=_("Enterprise ids of suppliers to invite."))
     lines = RfqLineInputSerializer(many=True, allow_empty=False)
