@@ -4,6 +4,8 @@ for everyone who may see the campaign. The push says only that it changed; the p
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from supplychain.selectors.group_buys import group_buy_list
+from tenants.access import brain_access
 from tenants.consumers import live_topic
 
 
@@ -20,11 +22,8 @@ def push_group_buy_update(brain_id: int, group_buy_id: int, what: str) -> None:
 @live_topic("group_buy")
 def group_buy_followers(user, brain, group_buy_id: int) -> str | None:
     """Whoever may open the campaign's page follows it (the total and tier are public to its readers)."""
-    from supplychain.selectors import group_buy_list
-    from tenants.access import brain_access
-
     access = brain_access(user=user, brain=brain)
     if not access.can_enter:
         return None
-    visible = group_buy_list(brain=brain, enterprise_id=user.enterprise_id, operator=access.is_operator)
+    visible = group_buy_list(brain=brain, viewer=access)
     return group_buy_group(brain.pk, group_buy_id) if visible.filter(pk=group_buy_id).exists() else None

@@ -10,19 +10,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supplychain import reserve_forms as forms
-from supplychain import reserve_selectors as selectors
 from supplychain.models import Reserve
+from supplychain.quantities import qty
+from supplychain.selectors.ledger import reserve_books
+from supplychain.selectors.reserves import (
+    drawdown_list, priced, reference_price_list, replenishment_list, reserve_list, share_list,
+)
 from supplychain.services import reserves
-from supplychain.services.reserves import qty
 from tenants.errors import DomainError
 from tenants.views import BrainView
 
 
 class ReserveListView(BrainView):
     def get(self, request, brain_slug):
-        listed = selectors.reserve_list(brain=self.brain, enterprise_id=request.user.enterprise_id)
+        listed = reserve_list(brain=self.brain, viewer=self.access)
         return render(request, "supplychain/reserve_list.html", {"rows": [
-            {"reserve": reserve, "prices": selectors.priced(reserve),
+            {"reserve": reserve, "prices": priced(reserve),
              "my_left": None if reserve.my_committed is None else reserve.my_committed - reserve.my_drawn}
             for reserve in listed]})
 
@@ -63,8 +66,7 @@ class ReserveView(BrainView):
     """One reserve. Its actions dispatch through one table; an unknown one is 404."""
 
     def reserve(self, pk) -> Reserve:
-        return get_object_or_404(selectors.reserve_list(brain=self.brain, enterprise_id=self.request.user.enterprise_id),
-                                 pk=pk)
+        return get_object_or_404(reserve_list(brain=self.brain, viewer=self.access), pk=pk)
 
     def get(self, request, brain_slug, pk):
         return self._render(self.reserve(pk))
@@ -134,8 +136,7 @@ class ReserveView(BrainView):
         return self._render(reserve, price_form=form, status=400)
 
     def _replenishment(self, reserve, form):
-        listed = selectors.replenishment_list(brain=self.brain, enterprise_id=self.request.user.enterprise_id,
-                                              operator=self.access.is_operator)
+        listed = replenishment_list(brain=self.brain, viewer=self.access)
         return get_object_or_404(listed, reserve=reserve, pk=form.cleaned_data["replenishment"])
 
     def _receive(self, reserve):
@@ -185,18 +186,16 @@ class ReserveView(BrainView):
     def _render(self, reserve, *, status=200, **given):
         user, operator = self.request.user, self.access.is_operator
         enterprise_id = user.enterprise_id
-        replenishments = selectors.replenishment_list(brain=self.brain, enterprise_id=enterprise_id, operator=operator)
+        shares = share_list(brain=self.brain, viewer=self.access).filter(reserve=reserve)
         context = {
-            "reserve": reserve, "prices": selectors.priced(reserve), "operator": operator,
-            "my_share": selectors.share_list(brain=self.brain, enterprise_id=enterprise_id)
-            .filter(reserve=reserve).first() if enterprise_id else None,
-            "reference_prices": selectors.reference_price_list(brain=self.brain).filter(reserve=reserve)[:20],
-            "drawdowns": selectors.drawdown_list(brain=self.brain, enterprise_id=enterprise_id, operator=operator)
-            .filter(reserve=reserve)[:100],
-            "replenishments": list(replenishments.filter(reserve=reserve)),
-            "shares": selectors.share_list(brain=self.brain, enterprise_id=None, operator=True).filter(reserve=reserve)
-            if operator else [],
-            "books": selectors.reserve_books(reserve=reserve) if operator else None,
+            "reserve": reserve, "prices": priced(reserve), "operator": operator,
+            # the viewer's own share (an operator sees every share, and its enterprise may hold one)
+            "my_share": shares.filter(member_id=enterprise_id).first() if enterprise_id else None,
+            "reference_prices": reference_price_list(brain=self.brain, viewer=self.access).filter(reserve=reserve)[:20],
+            "drawdowns": drawdown_list(brain=self.brain, viewer=self.access).filter(reserve=reserve)[:100],
+            "replenishments": list(replenishment_list(brain=self.brain, viewer=self.access).filter(reserve=reserve)),
+            "shares": shares if operator else [],
+            "books": reserve_books(reserve=reserve) if operator else None,
             "draw_form": given.get("draw_form") or forms.DrawForm(),
         }
         if operator:

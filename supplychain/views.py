@@ -8,8 +8,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from supplychain import forms, selectors
-from supplychain.models import GroupBuy, Pledge, Shipment, SupplyOrderLine
+from supplychain import forms
+from supplychain.models import GroupBuy
+from supplychain.quantities import qty
+from supplychain.selectors.group_buys import (
+    group_buy_list, member_statement, pledge_list, settlement_list, shipment_list, supply_order_line_list,
+    tier_progress,
+)
+from supplychain.selectors.ledger import journal_entry_list
 from supplychain.services import group_buys, ledger
 from tenants.errors import DomainError
 from tenants.models import Enterprise, Membership
@@ -18,8 +24,7 @@ from tenants.views import BrainView
 
 class SupplyView(BrainView):
     def campaigns(self):
-        return selectors.group_buy_list(brain=self.brain, enterprise_id=self.request.user.enterprise_id,
-                                        operator=self.access.is_operator)
+        return group_buy_list(brain=self.brain, viewer=self.access)
 
     def may_open(self) -> bool:
         return self.access.is_operator or self.access.has_role("buyer")
@@ -29,7 +34,7 @@ class GroupBuyListView(SupplyView):
     def get(self, request, brain_slug):
         campaigns = list(self.campaigns())
         return render(request, "supplychain/group_buys.html", {
-            "campaigns": [(c, selectors.tier_progress(c)) for c in campaigns], "may_open": self.may_open(),
+            "campaigns": [(c, tier_progress(c)) for c in campaigns], "may_open": self.may_open(),
             "exposure": ledger.exposure(brain_id=self.brain.pk) if self.access.is_operator else None})
 
 
@@ -73,26 +78,27 @@ class GroupBuyView(SupplyView):
     def context(self, group_buy):
         enterprise_id = self.request.user.enterprise_id
         operator = self.access.is_operator
-        own = Pledge.objects.in_brain(self.brain).filter(group_buy=group_buy, member_id=enterprise_id or 0).first()
+        own = pledge_list(brain=self.brain, viewer=self.access).filter(group_buy=group_buy,
+                                                                       member_id=enterprise_id or 0).first()
         windows = list(group_buy.windows.all())
-        lines = selectors.supply_order_line_list(brain=self.brain, enterprise_id=enterprise_id, operator=operator
-                                                 ).filter(order__group_buy=group_buy)
+        lines = supply_order_line_list(brain=self.brain, viewer=self.access).filter(order__group_buy=group_buy)
         context = {
-            "group_buy": group_buy, "progress": selectors.tier_progress(group_buy), "own": own,
+            "group_buy": group_buy, "progress": tier_progress(group_buy), "own": own,
             "pledge_form": forms.PledgeForm(windows=windows, initial={
-                "quantity": group_buys.qty(own.quantity if own and own.status == "active" else group_buy.member_minimum),
+                "quantity": qty(own.quantity if own and own.status == "active" else group_buy.member_minimum),
                 "address": own.address if own else "", "window": own.window_id if own else None}),
             "may_pledge": self.access.has_role("buyer") and group_buy.status == GroupBuy.Status.OPEN,
             "is_supplier": group_buy.suppliers.filter(supplier_id=enterprise_id or 0).exists(),
             "lines": lines, "operator": operator,
-            "statement": selectors.member_statement(group_buy=group_buy, enterprise_id=enterprise_id) if own else None,
+            "statement": member_statement(group_buy=group_buy, enterprise_id=enterprise_id) if own else None,
         }
         if operator:
-            pledges = selectors.pledge_list(brain=self.brain, enterprise_id=None, operator=True).filter(group_buy=group_buy)
+            pledges = pledge_list(brain=self.brain, viewer=self.access).filter(group_buy=group_buy)
             parties = [p.member for p in pledges] + [s.supplier for s in group_buy.suppliers.all()]
-            context.update(pledges=pledges, settlements=group_buy.settlements.select_related("member"),
+            context.update(pledges=pledges,
+                           settlements=settlement_list(brain=self.brain, viewer=self.access).filter(group_buy=group_buy),
                            exposure=ledger.exposure(brain_id=self.brain.pk, group_buy=group_buy),
-                           journal=selectors.journal(brain=self.brain, group_buy=group_buy)[:30],
+                           journal=journal_entry_list(brain=self.brain, group_buy=group_buy)[:30],
                            payment_form=forms.PaymentForm(parties=parties))
         return context
 
@@ -163,7 +169,7 @@ class GroupBuyView(SupplyView):
 
     def _ship(self, group_buy):
         data = self._form(forms.ShipmentForm(self.request.POST))
-        line = get_object_or_404(SupplyOrderLine.objects.in_brain(self.brain), pk=data["line"],
+        line = get_object_or_404(supply_order_line_list(brain=self.brain, viewer=self.access), pk=data["line"],
                                  order__group_buy=group_buy, order__supplier_id=self.request.user.enterprise_id or 0)
         group_buys.shipment_record(line=line, by=self.request.user, quantity=data["quantity"],
                                    note_number=data["note_number"])
@@ -171,7 +177,7 @@ class GroupBuyView(SupplyView):
 
     def _receive(self, group_buy):
         data = self._form(forms.ReceiptForm(self.request.POST))
-        shipment = get_object_or_404(Shipment.objects.in_brain(self.brain), pk=data["shipment"],
+        shipment = get_object_or_404(shipment_list(brain=self.brain, viewer=self.access), pk=data["shipment"],
                                      line__order__group_buy=group_buy, line__member_id=self.request.user.enterprise_id or 0)
         group_buys.shipment_receive(shipment=shipment, by=self.request.user, quantity=data["quantity"])
         return _("Receipt confirmed.")

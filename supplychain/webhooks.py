@@ -2,16 +2,22 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from supplychain import selectors
 from supplychain.models import GroupBuy, GroupBuySupplier, Pledge, SupplyOrderLine
+from supplychain.selectors.group_buys import group_buy_list
+from tenants.access import enterprise_access
+from tenants.models import Brain
 from tenants.webhooks import webhook_event_type, without
 
 
 def _readers(event, candidates: set[int]) -> dict[int, dict]:
     """Members who may see the campaign (every member once it is open)."""
-    return {enterprise_id: {"group_buy": event.payload["group_buy"]} for enterprise_id in candidates
-            if selectors.group_buy_list(brain=event.brain_id, enterprise_id=enterprise_id)
-            .filter(pk=event.payload["group_buy"]).exists()}
+    group_buy_id, brain = event.payload["group_buy"], Brain.objects.get(pk=event.brain_id)
+
+    def reads(enterprise_id: int) -> bool:
+        viewer = enterprise_access(brain=brain, enterprise_id=enterprise_id)
+        return group_buy_list(brain=brain, viewer=viewer).filter(pk=group_buy_id).exists()
+
+    return {enterprise_id: {"group_buy": group_buy_id} for enterprise_id in candidates if reads(enterprise_id)}
 
 
 def _parties(event, candidates: set[int]) -> dict[int, dict]:

@@ -5,8 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from supplychain import reserve_selectors
 from supplychain.models import Drawdown, ReferencePrice, Replenishment, Reserve, ReserveShare
+from supplychain.selectors.reserves import priced
 from tenants.api.fields import PersonField
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
@@ -57,11 +57,11 @@ class ReserveSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DecimalField(**MONEY))  # a string, as every amount of the API
     def get_unit_price(self, reserve) -> str:
-        return str(reserve_selectors.priced(reserve).unit_price)
+        return str(priced(reserve).unit_price)
 
     @extend_schema_field(serializers.DecimalField(**MONEY))
     def get_beyond_unit_price(self, reserve) -> str:
-        return str(reserve_selectors.priced(reserve).beyond_unit_price)
+        return str(priced(reserve).beyond_unit_price)
 
     @extend_schema_field(MyShareSerializer(allow_null=True))
     def get_my_share(self, reserve):

@@ -1,5 +1,5 @@
-"""The joint-reserve API (联储联备). Thin: reads through supplychain.reserve_selectors, every write through
-supplychain.services.reserves.
+"""The joint-reserve API (联储联备). Thin: every viewset reads through the selector it declares
+(supplychain.selectors.reserves), every write goes through supplychain.services.reserves.
 
 Who sees what (anything else answers 404, like an object that does not exist): reserves and reference prices,
 everyone in the brain; shares and drawdowns, operators all and a member its own; replenishments, operators and
@@ -9,40 +9,17 @@ the supplier its own orders. Who may act is the services' to decide (403 with th
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from supplychain import reserve_selectors as selectors
 from supplychain.api import reserve_filters as filters
 from supplychain.api import reserve_serializers as serializers
 from supplychain.models import Drawdown, ReferencePrice, Replenishment, Reserve, ReserveShare
+from supplychain.selectors.reserves import (
+    drawdown_list, reference_price_list, replenishment_list, reserve_list, share_list,
+)
 from supplychain.services import reserves
 from tenants.api.base import BrainScopedViewSet
 
 LIST_AND_READ = (mixins.ListModelMixin, mixins.RetrieveModelMixin)
-
-
-class ReserveScopedViewSet(BrainScopedViewSet):
-    """Shared plumbing: what the caller may see (a selector read), input validation, the fresh answer."""
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        return self.visible().in_brain(self.request.brain)
-
-    def visible(self):
-        raise NotImplementedError
-
-    @property
-    def enterprise_id(self) -> int | None:
-        return self.request.user.enterprise_id
-
-    @property
-    def operator(self) -> bool:
-        return self.access.is_operator
-
-    def fresh(self, obj, status_code=status.HTTP_200_OK) -> Response:
-        """The object as the caller now sees it, read again through the selector (annotations included)."""
-        return Response(self.get_serializer(self.visible().get(pk=obj.pk)).data, status=status_code)
 
 
 @extend_schema_view(
@@ -50,16 +27,14 @@ class ReserveScopedViewSet(BrainScopedViewSet):
                                    "reference price), the total committed, and your own share."),
     retrieve=extend_schema(description="A joint reserve."),
 )
-class ReserveViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+class ReserveViewSet(BrainScopedViewSet, *LIST_AND_READ):
     """Joint reserves (联储联备) of critical materials. Operators set them up and close them; members with a
     share draw from them (reserve-drawdowns)."""
 
     queryset = Reserve.objects.all()
+    selector = reserve_list
     serializer_class = serializers.ReserveSerializer
     filterset_class = filters.ReserveFilter
-
-    def visible(self):
-        return selectors.reserve_list(brain=self.request.brain, enterprise_id=self.enterprise_id)
 
     @extend_schema(request=serializers.ReserveCreateSerializer, responses={201: serializers.ReserveSerializer})
     def create(self, request, brain_slug=None):
@@ -82,16 +57,13 @@ class ReserveViewSet(ReserveScopedViewSet, *LIST_AND_READ):
     list=extend_schema(description="Operators: every share; a member: its own."),
     retrieve=extend_schema(description="A share: committed, drawn within it, drawn beyond it, remaining."),
 )
-class ReserveShareViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+class ReserveShareViewSet(BrainScopedViewSet, *LIST_AND_READ):
     """Members' committed shares of reserves."""
 
     queryset = ReserveShare.objects.all()
+    selector = share_list
     serializer_class = serializers.ReserveShareSerializer
     filterset_class = filters.ReserveShareFilter
-
-    def visible(self):
-        return selectors.share_list(brain=self.request.brain, enterprise_id=self.enterprise_id,
-                                    operator=self.operator)
 
     @extend_schema(request=serializers.ShareCommitSerializer,
                    responses={201: serializers.ReserveShareSerializer, 200: serializers.ReserveShareSerializer})
@@ -109,15 +81,13 @@ class ReserveShareViewSet(ReserveScopedViewSet, *LIST_AND_READ):
     list=extend_schema(description="Reference prices of the brain's reserves, latest first."),
     retrieve=extend_schema(description="A reference price, with the reserve's unit price it made."),
 )
-class ReferencePriceViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+class ReferencePriceViewSet(BrainScopedViewSet, *LIST_AND_READ):
     """The material's reference prices the operators record: the latest prices every draw from then on."""
 
     queryset = ReferencePrice.objects.all()
+    selector = reference_price_list
     serializer_class = serializers.ReferencePriceSerializer
     filterset_class = filters.ReferencePriceFilter
-
-    def visible(self):
-        return selectors.reference_price_list(brain=self.request.brain)
 
     @extend_schema(request=serializers.ReferencePriceInputSerializer,
                    responses={201: serializers.ReferencePriceSerializer})
@@ -132,16 +102,13 @@ class ReferencePriceViewSet(ReserveScopedViewSet, *LIST_AND_READ):
     list=extend_schema(description="Operators: every drawdown; a member: its own. Newest first."),
     retrieve=extend_schema(description="A drawdown: within and beyond the share, prices, amounts to the fen."),
 )
-class DrawdownViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+class DrawdownViewSet(BrainScopedViewSet, *LIST_AND_READ):
     """Members' draws from reserves."""
 
     queryset = Drawdown.objects.all()
+    selector = drawdown_list
     serializer_class = serializers.DrawdownSerializer
     filterset_class = filters.DrawdownFilter
-
-    def visible(self):
-        return selectors.drawdown_list(brain=self.request.brain, enterprise_id=self.enterprise_id,
-                                       operator=self.operator)
 
     @extend_schema(request=serializers.DrawInputSerializer, responses={201: serializers.DrawdownSerializer})
     def create(self, request, brain_slug=None):
@@ -158,16 +125,13 @@ class DrawdownViewSet(ReserveScopedViewSet, *LIST_AND_READ):
     list=extend_schema(description="Operators: every replenishment; a supplier: its own orders."),
     retrieve=extend_schema(description="A replenishment order."),
 )
-class ReplenishmentViewSet(ReserveScopedViewSet, *LIST_AND_READ):
+class ReplenishmentViewSet(BrainScopedViewSet, *LIST_AND_READ):
     """Orders to a reserve's supplier, opened when its stock fell below the threshold (one open at a time)."""
 
     queryset = Replenishment.objects.all()
+    selector = replenishment_list
     serializer_class = serializers.ReplenishmentSerializer
     filterset_class = filters.ReplenishmentFilter
-
-    def visible(self):
-        return selectors.replenishment_list(brain=self.request.brain, enterprise_id=self.enterprise_id,
-                                            operator=self.operator)
 
     @extend_schema(request=serializers.ReplenishmentReceiveSerializer, responses=serializers.ReplenishmentSerializer)
     @action(detail=True, methods=["post"])

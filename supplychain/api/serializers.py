@@ -4,11 +4,11 @@ with three; write serializers check shapes only, the rules are the services' (su
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from supplychain import selectors
 from supplychain.models import (
     PAYMENT_KINDS, DeliveryWindow, GroupBuy, GroupBuySupplier, JournalEntry, JournalLine, Pledge, PriceTier, Settlement, Shipment,
     SupplyChainSettings, SupplyOrder, SupplyOrderLine,
 )
+from supplychain.selectors.group_buys import tier_progress
 from tenants.models import Enterprise
 
 
@@ -85,7 +85,7 @@ class GroupBuySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_progress(self, instance) -> TierProgressSerializer:
-        return TierProgressSerializer(selectors.tier_progress(instance)).data
+        return TierProgressSerializer(tier_progress(instance)).data
 
 
 class GroupBuyCreateSerializer(serializers.Serializer):

@@ -1,45 +1,27 @@
-"""The supply-chain API. Thin: reads through supplychain.selectors, every write through supplychain.services.
+"""The supply-chain API. Thin: every viewset reads through the selector it declares (supplychain.selectors), every
+write goes through supplychain.services.
 
-Who sees what (anything else answers 404):
-- campaigns: the brain's operators all; members every campaign past draft, and their own drafts;
-- pledges and settlements: the member's own; operators all;
-- supply orders: the supplier's own, whole; supply-order lines and shipments: the supplier's and the member's own;
-- the ledger and the exposure: operators only.
+Who sees what (anything else answers 404): supplychain.selectors.group_buys says; the ledger and the exposure:
+operators only.
 """
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from supplychain import selectors
 from supplychain.api import serializers
-from supplychain.models import GroupBuy, Pledge, Settlement, Shipment, SupplyChainSettings, SupplyOrder, SupplyOrderLine
+from supplychain.models import GroupBuy, Pledge, Settlement, Shipment, SupplyOrder, SupplyOrderLine
+from supplychain.selectors.group_buys import (
+    group_buy_list, member_statement, pledge_list, settlement_list, shipment_list, supply_chain_settings,
+    supply_order_line_list, supply_order_line_named, supply_order_list, tier_progress,
+)
+from supplychain.selectors.ledger import journal_entry_list
 from supplychain.services import group_buys, ledger
 from tenants.api.base import BrainScopedViewSet
-from tenants.errors import DomainError
 
 
-class SupplyChainViewSet(BrainScopedViewSet):
-    selector = None  # a supplychain.selectors read taking brain, enterprise_id, operator
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        return type(self).selector(brain=self.request.brain, enterprise_id=self.request.user.enterprise_id,
-                                   operator=self.is_operator)
-
-    @property
-    def is_operator(self) -> bool:
-        return self.access.is_operator
-
-    def require_operator(self):
-        if not self.is_operator:
-            raise exceptions.NotFound()
-
-
-class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class GroupBuyViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Group purchases (集采) and sample group orders (拼单下样): the item, its price tiers by total quantity, the
     member rules and the deadline; the live total and tier in `progress`. Members pledge until the deadline;
     then the campaign locks at the tier reached (one price for all), is extended once, waits for the supplier,
@@ -48,10 +30,11 @@ class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.Retrieve
     queryset = GroupBuy.objects.all()
     serializer_class = serializers.GroupBuySerializer
     filterset_fields = ["status", "kind"]
-    selector = selectors.group_buy_list
+    selector = group_buy_list
 
-    def fresh(self, group_buy: GroupBuy, status_code=status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self.get_queryset().get(pk=group_buy.pk)).data, status=status_code)
+    def require_operator(self):
+        if not self.access.is_operator:
+            raise exceptions.NotFound()
 
     @extend_schema(request=serializers.GroupBuyCreateSerializer, responses={201: serializers.GroupBuySerializer})
     def create(self, request, brain_slug=None):
@@ -109,7 +92,7 @@ class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.Retrieve
     @action(detail=True, methods=["get"])
     def progress(self, request, brain_slug=None, pk=None):
         """The live total, tier reached and quantity to the next tier (what the page shows everyone)."""
-        return Response(serializers.TierProgressSerializer(selectors.tier_progress(self.get_object())).data)
+        return Response(serializers.TierProgressSerializer(tier_progress(self.get_object())).data)
 
     @extend_schema(responses=serializers.MemberStatementSerializer)
     @action(detail=True, methods=["get"])
@@ -117,7 +100,7 @@ class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.Retrieve
         """Your enterprise's money in this campaign: settlement, paid, balance."""
         group_buy = self.get_object()
         return Response(serializers.MemberStatementSerializer(
-            selectors.member_statement(group_buy=group_buy, enterprise_id=request.user.enterprise_id or 0)).data)
+            member_statement(group_buy=group_buy, enterprise_id=request.user.enterprise_id or 0)).data)
 
     @extend_schema(request=serializers.PaymentInputSerializer, responses={201: serializers.JournalEntrySerializer})
     @action(detail=True, methods=["post"])
@@ -128,7 +111,7 @@ class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.Retrieve
         entry = group_buys.payment_record(group_buy=self.get_object(), by=request.user, kind=data["kind"],
                                           enterprise_id=data["enterprise"], amount=data["amount"],
                                           reference=data["reference"], memo=data["memo"])
-        entry = selectors.journal(brain=request.brain).get(pk=entry.pk)
+        entry = journal_entry_list(brain=request.brain).get(pk=entry.pk)
         return Response(serializers.JournalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=serializers.JournalEntrySerializer(many=True))
@@ -136,7 +119,7 @@ class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.Retrieve
     def journal(self, request, brain_slug=None, pk=None):
         """Operators: the campaign's ledger entries, newest first."""
         self.require_operator()
-        entries = selectors.journal(brain=request.brain, group_buy=self.get_object())
+        entries = journal_entry_list(brain=request.brain, group_buy=self.get_object())
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(serializers.JournalEntrySerializer(page, many=True).data)
 
@@ -164,66 +147,58 @@ class GroupBuyViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.Retrieve
         if request.method == "PUT":
             data = self.valid(serializers.SupplyChainSettingsInputSerializer)
             group_buys.settings_save(brain=request.brain, by=request.user, **data)
-        current = SupplyChainSettings.objects.in_brain(request.brain).first() or SupplyChainSettings(brain=request.brain)
-        return Response(serializers.SupplyChainSettingsSerializer(current).data)
+        return Response(serializers.SupplyChainSettingsSerializer(supply_chain_settings(brain=request.brain)).data)
 
 
-class PledgeViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class PledgeViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Your enterprise's pledges (operators: every member's)."""
 
     queryset = Pledge.objects.all()
     serializer_class = serializers.PledgeSerializer
     filterset_fields = ["group_buy", "status"]
-    selector = selectors.pledge_list
+    selector = pledge_list
 
 
-class SettlementViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class SettlementViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """What your enterprise owes for locked campaigns, to the fen, with the VAT invoice data."""
 
     queryset = Settlement.objects.all()
     serializer_class = serializers.SettlementSerializer
     filterset_fields = ["group_buy"]
-    selector = selectors.settlement_list
+    selector = settlement_list
 
 
-class SupplyOrderViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class SupplyOrderViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """A supplier's orders from locked campaigns, with the split per member (operators: all)."""
 
     queryset = SupplyOrder.objects.all()
     serializer_class = serializers.SupplyOrderSerializer
     filterset_fields = ["group_buy"]
-
-    @staticmethod
-    def selector(*, brain, enterprise_id, operator):
-        orders = selectors.supply_order_list(brain=brain, enterprise_id=enterprise_id, operator=operator)
-        return orders if operator else orders.filter(supplier_id=enterprise_id or 0)
+    selector = supply_order_list
 
 
-class SupplyOrderLineViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class SupplyOrderLineViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Lines of supply orders: a member's share, its shipments and receipts. Yours as supplier or as member."""
 
     queryset = SupplyOrderLine.objects.all()
     serializer_class = serializers.SupplyOrderLineSerializer
     filterset_fields = ["order", "order__group_buy"]
-    selector = selectors.supply_order_line_list
+    selector = supply_order_line_list
 
 
-class ShipmentViewSet(SupplyChainViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ShipmentViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Shipments of supply-order lines: the supplier records them, the member confirms receipt."""
 
     queryset = Shipment.objects.all()
     serializer_class = serializers.ShipmentSerializer
     filterset_fields = ["line"]
-    selector = selectors.shipment_list
+    selector = shipment_list
 
     @extend_schema(request=serializers.ShipmentInputSerializer, responses={201: serializers.ShipmentSerializer})
     def create(self, request, brain_slug=None):
         """The supplier ships part or all of a line (at most what is left)."""
         data = self.valid(serializers.ShipmentInputSerializer)
-        line = selectors.supply_order_line_list(brain=request.brain, enterprise_id=request.user.enterprise_id).filter(
-            pk=data["line"]).first()
-        if line is None:
-            raise DomainError(_("No such line of your supply orders."), field="line", code="not_found")
+        line = supply_order_line_named(brain=request.brain, viewer=self.access, pk=data["line"])
         made = group_buys.shipment_record(line=line, by=request.user, quantity=data["quantity"],
                                           note_number=data["note_number"], shipped_on=data["shipped_on"])
         return Response(self.get_serializer(made).data, status=status.HTTP_201_CREATED)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from supplychain import demo as supply_demo
-from supplychain import selectors
+from supplychain.selectors import group_buys as selectors
 from supplychain.models import GroupBuy, JournalEntry, Pledge, Shipment
 from supplychain.services import ledger
 from tenants import demo as tenants_demo
