@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "progress-reminders": {"task": "capacity.tasks.send_progress_reminders",
                            "schedule": crontab(hour="9,14", minute=0)},
     "board-digests": {"task": "capacity.tasks.send_board_digests", "schedule": crontab(hour=8, minute=0)},
+    # Finance: certificate offers past their expiry return to their senders.
+    "expire-certificate-transfers": {"task": "finance.tasks.expire_certificate_transfers", "schedule": 60.0},
 }
 
 # --- Webhooks (tenants.webhooks) ---------------------------------------------------------------

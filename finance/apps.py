@@ -3,5 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FinanceConfig(AppConfig):
+    """Supply-chain finance on the platform's evidence: payables from accepted deliveries, confirmed by the debtor,
+    issued as certificates that split and pass down the chain. Reads capacity through its selectors and events."""
+
     name = "finance"
     verbose_name = _("Supply-chain finance")
+
+    def ready(self) -> None:
+        # Imported here: the outbox registry is filled once the app registry is ready.
+        from tenants.outbox import subscribe
+
+        subscribe("delivery.inspected", "finance.tasks.record_payable")
