@@ -6,9 +6,7 @@ import brain.api.urls
 import brain.urls
 import capacity.api.urls
 import capacity.urls
-import supplychain.api.reserve_urls
 import supplychain.api.urls
-import supplychain.reserve_urls
 import supplychain.urls
 import tenants.api.urls
 import tenants.urls
@@ -16,9 +14,9 @@ import tenants.urls
 # Every app adds its brain pages to `brain_pages` and its brain API to `brain_api`; the brain slug is
 # resolved by tenants.middleware.BrainMiddleware before any view runs.
 brain_pages = [*brain.urls.urlpatterns, *tenants.urls.brain_urlpatterns, path("capacity/", include(capacity.urls)),
-               path("supply/", include(supplychain.urls)), path("reserves/", include(supplychain.reserve_urls))]
+               path("supply/", include(supplychain.urls)), path("reserves/", include(supplychain.urls.reserve_urlpatterns))]
 brain_api_routers = [tenants.api.urls.brain_router, capacity.api.urls.router, supplychain.api.urls.router,
-                     supplychain.api.reserve_urls.reserve_router, brain.api.urls.router]  # tests/test_cross_brain.py checks each has a case
+                     brain.api.urls.router]  # tests/test_cross_brain.py checks each has a case
 brain_api = [url for router in brain_api_routers for url in router.urls]
 
 urlpatterns = [

@@ -1,11 +1,13 @@
-"""Group purchases and sample group orders over the API. Money goes out as strings with two places, quantities
-with three; write serializers check shapes only, the rules are the services' (supplychain.services)."""
+"""Group purchases and sample group orders over the API, with their supply orders and shipments. Money goes
+out as strings with two places, quantities with three; write serializers check shapes only, the rules are the
+services' (supplychain.services.group_buys)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from supplychain.api.serializers.ledger import money
 from supplychain.models import (
-    PAYMENT_KINDS, DeliveryWindow, GroupBuy, GroupBuySupplier, JournalEntry, JournalLine, Pledge, PriceTier, Settlement, Shipment,
+    PAYMENT_KINDS, DeliveryWindow, GroupBuy, GroupBuySupplier, Pledge, PriceTier, Settlement, Shipment,
     SupplyChainSettings, SupplyOrder, SupplyOrderLine,
 )
 from supplychain.selectors.group_buys import tier_progress
@@ -14,10 +16,6 @@ from tenants.models import Enterprise
 
 def quantity(**kwargs):
     return serializers.DecimalField(max_digits=14, decimal_places=3, **kwargs)
-
-
-def money(**kwargs):
-    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
 def price(**kwargs):
@@ -225,35 +223,6 @@ class PaymentInputSerializer(serializers.Serializer):
     amount = money(min_value=0)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     memo = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-class JournalLineSerializer(serializers.ModelSerializer):
-    account = serializers.CharField(source="account.kind", read_only=True)
-    enterprise = serializers.IntegerField(source="account.enterprise_id", read_only=True, allow_null=True)
-
-    class Meta:
-        model = JournalLine
-        fields = ["account", "enterprise", "debit", "credit"]
-        read_only_fields = fields
-
-
-class JournalEntrySerializer(serializers.ModelSerializer):
-    lines = JournalLineSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = JournalEntry
-        fields = ["id", "kind", "group_buy", "memo", "reference", "booked_on", "created_at", "lines"]
-        read_only_fields = fields
-
-
-class ExposureSerializer(serializers.Serializer):
-    bank = money(read_only=True, help_text=_("Money the brain holds (in less out)."))
-    members_owe = money(read_only=True)
-    members_prepaid = money(read_only=True)
-    owed_to_suppliers = money(read_only=True)
-    fees_earned = money(read_only=True)
-    open_exposure = money(read_only=True, help_text=_("What members still owe for goods the brain has already paid "
-                                                      "suppliers for."))
 
 
 class MemberStatementSerializer(serializers.Serializer):

@@ -10,8 +10,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 
-from supplychain.api import reserve_filters as filters
-from supplychain.api import reserve_serializers as serializers
+from supplychain.api.filters.reserves import (
+    DrawdownFilter, ReferencePriceFilter, ReplenishmentFilter, ReserveFilter, ReserveShareFilter,
+)
+from supplychain.api.serializers.reserves import (
+    DrawdownSerializer, DrawInputSerializer, ReferencePriceInputSerializer, ReferencePriceSerializer,
+    ReplenishmentCancelSerializer, ReplenishmentReceiveSerializer, ReplenishmentSerializer,
+    ReserveCreateSerializer, ReserveSerializer, ReserveShareSerializer, ShareCommitSerializer,
+)
 from supplychain.models import Drawdown, ReferencePrice, Replenishment, Reserve, ReserveShare
 from supplychain.selectors.reserves import (
     drawdown_list, reference_price_list, replenishment_list, reserve_list, share_list,
@@ -33,20 +39,20 @@ class ReserveViewSet(BrainScopedViewSet, *LIST_AND_READ):
 
     queryset = Reserve.objects.all()
     selector = reserve_list
-    serializer_class = serializers.ReserveSerializer
-    filterset_class = filters.ReserveFilter
+    serializer_class = ReserveSerializer
+    filterset_class = ReserveFilter
 
-    @extend_schema(request=serializers.ReserveCreateSerializer, responses={201: serializers.ReserveSerializer})
+    @extend_schema(request=ReserveCreateSerializer, responses={201: ReserveSerializer})
     def create(self, request, brain_slug=None):
         """Set up a reserve (operators). It starts empty, and its first replenishment, up to `replenish_to`,
         is opened from the supplier at once. Unit price = base_price × (1 + pass_through_percent/100 ×
         (reference − base_reference_price) / base_reference_price), to the fen."""
-        data = self.valid(serializers.ReserveCreateSerializer)
+        data = self.valid(ReserveCreateSerializer)
         reserve = reserves.reserve_create(brain=request.brain, by=request.user, supplier_id=data.pop("supplier"),
                                           **data)
         return self.fresh(reserve, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=serializers.ReserveSerializer)
+    @extend_schema(request=None, responses=ReserveSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, brain_slug=None, pk=None):
         """No more draws or shares (operators). An open replenishment must be received or cancelled first."""
@@ -62,14 +68,14 @@ class ReserveShareViewSet(BrainScopedViewSet, *LIST_AND_READ):
 
     queryset = ReserveShare.objects.all()
     selector = share_list
-    serializer_class = serializers.ReserveShareSerializer
-    filterset_class = filters.ReserveShareFilter
+    serializer_class = ReserveShareSerializer
+    filterset_class = ReserveShareFilter
 
-    @extend_schema(request=serializers.ShareCommitSerializer,
-                   responses={201: serializers.ReserveShareSerializer, 200: serializers.ReserveShareSerializer})
+    @extend_schema(request=ShareCommitSerializer,
+                   responses={201: ReserveShareSerializer, 200: ReserveShareSerializer})
     def create(self, request, brain_slug=None):
         """Commit a member's share (operators): 201 for a new share, 200 when the member's share changed."""
-        data = self.valid(serializers.ShareCommitSerializer)
+        data = self.valid(ShareCommitSerializer)
         existed = ReserveShare.objects.in_brain(request.brain).filter(reserve=data["reserve"],
                                                                       member_id=data["member"]).exists()
         share = reserves.share_commit(reserve=data["reserve"], by=request.user, member_id=data["member"],
@@ -86,14 +92,14 @@ class ReferencePriceViewSet(BrainScopedViewSet, *LIST_AND_READ):
 
     queryset = ReferencePrice.objects.all()
     selector = reference_price_list
-    serializer_class = serializers.ReferencePriceSerializer
-    filterset_class = filters.ReferencePriceFilter
+    serializer_class = ReferencePriceSerializer
+    filterset_class = ReferencePriceFilter
 
-    @extend_schema(request=serializers.ReferencePriceInputSerializer,
-                   responses={201: serializers.ReferencePriceSerializer})
+    @extend_schema(request=ReferencePriceInputSerializer,
+                   responses={201: ReferencePriceSerializer})
     def create(self, request, brain_slug=None):
         """Record a reference price (operators). Its date may not be in the future nor before the latest's."""
-        data = self.valid(serializers.ReferencePriceInputSerializer)
+        data = self.valid(ReferencePriceInputSerializer)
         price = reserves.reference_price_record(reserve=data.pop("reserve"), by=request.user, **data)
         return self.fresh(price, status.HTTP_201_CREATED)
 
@@ -107,16 +113,16 @@ class DrawdownViewSet(BrainScopedViewSet, *LIST_AND_READ):
 
     queryset = Drawdown.objects.all()
     selector = drawdown_list
-    serializer_class = serializers.DrawdownSerializer
-    filterset_class = filters.DrawdownFilter
+    serializer_class = DrawdownSerializer
+    filterset_class = DrawdownFilter
 
-    @extend_schema(request=serializers.DrawInputSerializer, responses={201: serializers.DrawdownSerializer})
+    @extend_schema(request=DrawInputSerializer, responses={201: DrawdownSerializer})
     def create(self, request, brain_slug=None):
         """Draw from a reserve (a buyer member with a share): what is left of the share first, at the unit price;
         the rest at the surcharge, only from stock no other member's remaining share needs. Refused with
         `insufficient_stock` or `beyond_share_unavailable` (nothing drawn). Send an Idempotency-Key to retry
         safely."""
-        data = self.valid(serializers.DrawInputSerializer)
+        data = self.valid(DrawInputSerializer)
         drawdown = reserves.reserve_draw(reserve=data.pop("reserve"), by=request.user, **data)
         return self.fresh(drawdown, status.HTTP_201_CREATED)
 
@@ -130,20 +136,20 @@ class ReplenishmentViewSet(BrainScopedViewSet, *LIST_AND_READ):
 
     queryset = Replenishment.objects.all()
     selector = replenishment_list
-    serializer_class = serializers.ReplenishmentSerializer
-    filterset_class = filters.ReplenishmentFilter
+    serializer_class = ReplenishmentSerializer
+    filterset_class = ReplenishmentFilter
 
-    @extend_schema(request=serializers.ReplenishmentReceiveSerializer, responses=serializers.ReplenishmentSerializer)
+    @extend_schema(request=ReplenishmentReceiveSerializer, responses=ReplenishmentSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request, brain_slug=None, pk=None):
         """The goods arrived (operators): at most the quantity ordered, at the supplier's unit cost. If the stock
         is still below the threshold, the next replenishment opens for the rest."""
-        data = self.valid(serializers.ReplenishmentReceiveSerializer)
+        data = self.valid(ReplenishmentReceiveSerializer)
         return self.fresh(reserves.replenishment_receive(replenishment=self.get_object(), by=request.user, **data))
 
-    @extend_schema(request=serializers.ReplenishmentCancelSerializer, responses=serializers.ReplenishmentSerializer)
+    @extend_schema(request=ReplenishmentCancelSerializer, responses=ReplenishmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, brain_slug=None, pk=None):
         """Call an open replenishment off (operators), with the reason."""
-        data = self.valid(serializers.ReplenishmentCancelSerializer)
+        data = self.valid(ReplenishmentCancelSerializer)
         return self.fresh(reserves.replenishment_cancel(replenishment=self.get_object(), by=request.user, **data))
