@@ -36,8 +36,9 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from brain import fake_registry, services
+    from brain import fake_registry
     from brain.models import PublicRecord
+    from brain.services import sync as services
     from brain.sync.engine import sync_run_execute
     from tenants.context import brain_context
     from tenants.models import Brain, BrainStaff, User

@@ -88,7 +88,7 @@ def build_brain(size: int, first_index: int, operator, source_for):
     """A brain of `size` active members with registration records and tags; its registration source."""
     from django.db import transaction
 
-    from brain import services
+    from brain.services import tags as services
     from brain.sync.engine import map_row, records_merge
     from tenants.context import brain_context
     from tenants.models import Brain, BrainStaff, Enterprise, Membership
@@ -128,9 +128,11 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from brain import eligibility, policy_services, services
+    from brain import eligibility
     from brain.models import Policy, PolicyMatch
-    from brain.selectors import enterprise_file
+    from brain.selectors.enterprise_files import enterprise_file
+    from brain.services import policies as policy_services
+    from brain.services import sync as services
     from tenants.context import brain_context
     from tenants.models import OutboxEvent, User
 

@@ -7,6 +7,10 @@ class BrainConfig(AppConfig):
     verbose_name = _("Brain home and data")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models and what uses them load only once the app registry is ready.
+        from brain import webhooks
+        from brain.home import home_section_register
+        from brain.services import policies  # noqa: F401  (registers its notification titles)
         from tenants.outbox import subscribe
 
         subscribe("sync.run_requested", "brain.tasks.run_requested_sync", queue="sync")
@@ -23,8 +27,5 @@ class BrainConfig(AppConfig):
         for name in ("policy.eligible", "policy.withdrawn"):
             subscribe(name, "brain.tasks.policy_notifications")
 
-        from brain import policy_notifications
-        from brain.home import home_section_register
-
-        policy_notifications.register()
+        webhooks.register()
         home_section_register(template="brain/home/policies_section.html", order=90)

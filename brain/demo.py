@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from brain import policy_services, services
+from brain.services import enterprise_files, policies, sync
 from brain.models import DataSource, Policy
 from brain.sync.engine import map_row, records_merge
 from tenants import demo as tenants_demo
@@ -127,7 +127,7 @@ def _source(brain, operator, **fields) -> DataSource:
     if held is not None:
         return held
     # interval 0: only run by hand, so beat does not keep running a demo folder nobody drops files into
-    return services.data_source_create(brain=brain, by=operator, kind="file_drop", interval_minutes=0, **fields)
+    return sync.data_source_create(brain=brain, by=operator, kind="file_drop", interval_minutes=0, **fields)
 
 
 def _merge(brain, source: DataSource, rows: list[dict]) -> None:
@@ -152,18 +152,18 @@ def _records(brain, operator) -> None:
     _merge(brain, tax, [_tax_row(name) for _pk, name in members if name in TAX_RATINGS])
     for enterprise_id, _name in members:
         # tags first, then the open policies again (tags are among their inputs): what a sync run is followed by
-        services.enterprise_file_changed(brain=brain, enterprise_id=enterprise_id)
+        enterprise_files.enterprise_file_changed(brain=brain, enterprise_id=enterprise_id)
 
 
 def _policy(brain, operator) -> None:
     with brain_context(brain.pk):
         if Policy.objects.in_brain(brain).filter(title=POLICY["title"]).exists():
             return  # decided already; changes of a member's file re-decide it in `_records`
-    policy = policy_services.policy_create(brain=brain, by=operator, **POLICY,
-                                           apply_by=timezone.localdate() + timedelta(days=60))
-    policy = policy_services.policy_publish(policy=policy, by=operator)
+    policy = policies.policy_create(brain=brain, by=operator, **POLICY,
+                                    apply_by=timezone.localdate() + timedelta(days=60))
+    policy = policies.policy_publish(policy=policy, by=operator)
     # The task that publishing queues would do this; the demo shows the decisions without waiting for a worker.
-    policy_services.policy_match(brain_id=brain.pk, policy_id=policy.pk)
+    policies.policy_match(brain_id=brain.pk, policy_id=policy.pk)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
+from brain.tagging import rule_of
 from tenants.models import Membership
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
@@ -296,8 +297,6 @@ class RuleError(ValueError):
 
 def rules_clean(rules) -> list[dict]:
     """The rules in their stored form, or RuleError naming the first bad rule (1-based) and what is wrong."""
-    from brain.tagging import rule_of
-
     if not isinstance(rules, list) or not rules:
         raise RuleError(0, str(_("A policy needs at least one eligibility rule.")))
     if len(rules) > 30:
@@ -418,8 +417,6 @@ OUTCOME_LABELS = {MET: _("met"), NOT_MET: _("not met"), UNKNOWN: _("unknown")}
 
 
 def _tag_label(code: str, evidence: dict | None = None) -> str:
-    from brain.tagging import rule_of
-
     tag_rule = rule_of(code)
     if tag_rule is None:
         return code

@@ -18,6 +18,7 @@ import time
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from tenants import credit_code
 
@@ -191,8 +192,6 @@ class FakeRegistry:
 
 def _local(since: str) -> str:
     """The registry keeps Beijing time as text: an ISO instant from the client in its terms."""
-    from zoneinfo import ZoneInfo
-
     moment = datetime.fromisoformat(since)
     if moment.tzinfo is not None:
         moment = moment.astimezone(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)

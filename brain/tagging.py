@@ -3,7 +3,7 @@
 Each rule names its code, its label, whether its tags are public (shown to every member of the brain) and a
 predicate: `find(file)` returns the tags it gives, each with the evidence it saw. Labels and explanations
 are formatted from the evidence when shown, so they are translated in the reader's language.
-brain.services.enterprise_tags_recompute stores what the rules find.
+brain.services.tags.enterprise_tags_recompute stores what the rules find.
 """
 
 from dataclasses import dataclass, field

@@ -6,21 +6,22 @@ killed run abandoned and starts again from the durable watermark.
 
 from celery import shared_task
 
+from brain.services.enterprise_files import enterprise_file_changed, enterprise_tags_recompute_after_sync
+from brain.services.policies import notifications_from_event, policy_match
+from brain.services.sync import sync_runs_queue_due
+from brain.sync.engine import sync_run_execute
+from tenants.outbox import event_payload
+
 
 @shared_task(acks_late=True)
 def queue_due_syncs() -> int:
     """Beat, every minute: queue a run of each source whose interval is up."""
-    from brain.services import sync_runs_queue_due
-
     return sync_runs_queue_due()
 
 
 @shared_task(acks_late=True)
 def run_requested_sync(brain_id: int, event_id: int) -> int | None:
     """`sync.run_requested`: run the source now (nothing if another worker holds it, or the run is done)."""
-    from brain.sync.engine import sync_run_execute
-    from tenants.outbox import event_payload
-
     payload = event_payload(brain_id=brain_id, event_id=event_id)
     run = sync_run_execute(brain_id=brain_id, source_id=payload["source"], run_id=payload["run"])
     return run.pk if run else None
@@ -30,9 +31,6 @@ def run_requested_sync(brain_id: int, event_id: int) -> int | None:
 def recompute_enterprise_tags(brain_id: int, event_id: int) -> list[str]:
     """An event naming an `enterprise` whose file changed (`supplier_profile.saved`, `membership.admitted` …):
     recompute its tags and its eligibility for open policies. Idempotent."""
-    from brain.services import enterprise_file_changed
-    from tenants.outbox import event_payload
-
     enterprise_id = event_payload(brain_id=brain_id, event_id=event_id).get("enterprise")
     return enterprise_file_changed(brain=brain_id, enterprise_id=enterprise_id) if enterprise_id else []
 
@@ -40,9 +38,6 @@ def recompute_enterprise_tags(brain_id: int, event_id: int) -> list[str]:
 @shared_task(acks_late=True)
 def recompute_tags_after_sync(brain_id: int, event_id: int) -> int:
     """`sync.run_finished`: recompute the tags of enterprises whose public records the run changed."""
-    from brain.services import enterprise_tags_recompute_after_sync
-    from tenants.outbox import event_payload
-
     payload = event_payload(brain_id=brain_id, event_id=event_id)
     return enterprise_tags_recompute_after_sync(brain_id=brain_id, run_id=payload["run"])
 
@@ -50,9 +45,6 @@ def recompute_tags_after_sync(brain_id: int, event_id: int) -> int:
 @shared_task(acks_late=True)
 def match_policy(brain_id: int, event_id: int) -> dict:
     """`policy.published`, `policy.changed`: match the policy against every active member. Idempotent."""
-    from brain.policy_services import policy_match
-    from tenants.outbox import event_payload
-
     payload = event_payload(brain_id=brain_id, event_id=event_id)
     if payload.get("rematch") is False:
         return {}
@@ -62,6 +54,4 @@ def match_policy(brain_id: int, event_id: int) -> dict:
 @shared_task(acks_late=True)
 def policy_notifications(brain_id: int, event_id: int) -> int:
     """`policy.eligible`, `policy.withdrawn`: tell the enterprises concerned (once per event and user)."""
-    from brain.policy_notifications import notifications_from_event
-
     return len(notifications_from_event(brain_id=brain_id, event_id=event_id))

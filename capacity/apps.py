@@ -9,7 +9,7 @@ class CapacityConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: models and what uses them load only once the app registry is ready.
         from brain.home import home_section_register
-        from brain.selectors import platform_facts_provide
+        from brain.selectors.enterprise_files import platform_facts_provide
         from capacity import live  # noqa: F401  (registers the "rfq" and "board" live topics)
         from capacity import webhooks
         from capacity.selectors.profiles import supplier_file_facts

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.core.cache import cache
 
-from brain.services import enterprise_file_changed
+from brain.services.enterprise_files import enterprise_file_changed
 from capacity.live import push_board_update, push_rfq_update
 from capacity.models import WorkOrder
 from capacity.selectors.board import board_parts_touched

@@ -1034,7 +1034,7 @@ def _sync_source(brain, owner, *, bad=True):
     """A file-drop source of `brain` with one run behind it and (if `bad`) one row in quarantine."""
     from django.conf import settings
 
-    from brain import services as brain_services
+    from brain.services import sync as brain_services
     from brain.sync.engine import sync_run_execute
 
     operator = make_user(f"gov-op-{brain.slug}")
@@ -1143,7 +1143,7 @@ def test_enterprise_file_pages_of_another_brain_are_404(client, mould, pump, ali
 
 
 def _published_policy(brain, operator):
-    from brain import policy_services
+    from brain.services import policies as policy_services
     from brain.models import PolicyMatch
 
     with brain_context(brain.pk):

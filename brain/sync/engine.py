@@ -30,6 +30,7 @@ from brain.models import DataSource, SyncRun
 from brain.sync.adapters import SourceError, adapter_for
 from tenants import credit_code as credit_codes
 from tenants.context import brain_context
+from tenants.outbox import event_record
 
 logger = logging.getLogger("industry_brain.sync")
 
@@ -364,8 +365,6 @@ def _run_start(*, brain_id, source_id, run_id, trigger) -> SyncRun | None:
 
 
 def _run_finish(run: SyncRun, *, status: str, faults: list, error: str = "", watermark=None) -> SyncRun:
-    from tenants.outbox import event_record
-
     with brain_context(run.brain_id):
         if watermark is not None:
             watermark_advance(source=run.source, run=run, to=watermark)

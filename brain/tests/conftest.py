@@ -2,8 +2,9 @@
 
 import pytest
 
-from brain import fake_registry, services
+from brain import fake_registry
 from brain.models import DataSource
+from brain.services import sync
 from tenants.context import brain_context
 
 
@@ -30,7 +31,7 @@ def http_source(brain, by, registry, **overrides):
         "interval_minutes": 60, "lookback_minutes": 10,
     }
     values.update(overrides)
-    return services.data_source_create(brain=brain, by=by, **values)
+    return sync.data_source_create(brain=brain, by=by, **values)
 
 
 @pytest.fixture

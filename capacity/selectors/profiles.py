@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from brain.selectors import ProcessCapability
+from brain.selectors.enterprise_files import ProcessCapability
 from capacity.models import Machine, PurchaseOrder, SupplierCapacity, SupplierProfile
 from tenants.selectors import active_members
 

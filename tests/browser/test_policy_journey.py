@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from brain.tests.conftest import registry_source  # noqa: F401 (a fixture)
-from brain.tests.test_policies import dongfang, hongda, retag  # noqa: F401 (fixtures)
+from brain.tests.policies.test_policies import dongfang, hongda, retag  # noqa: F401 (fixtures)
 from brain.models import Policy
 from conftest import wait_for
 from tenants.context import brain_context

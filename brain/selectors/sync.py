@@ -1,0 +1,32 @@
+"""Reads of government-data sync: sources, runs, the quarantine (tenant-owned, `brain=`), and public records
+(global: the same in every brain)."""
+
+from django.db.models import QuerySet
+
+from brain.models import DataSource, PublicRecord, QuarantinedRecord, SyncRun
+
+
+def data_source_list(*, brain) -> QuerySet[DataSource]:
+    return DataSource.objects.in_brain(brain).order_by("name", "id")
+
+
+def sync_run_list(*, brain, source_id: int | None = None) -> QuerySet[SyncRun]:
+    runs = SyncRun.objects.in_brain(brain).select_related("source").order_by("-queued_at", "-id")
+    return runs.filter(source_id=source_id) if source_id else runs
+
+
+def quarantined_record_list(*, brain, status: str | None = QuarantinedRecord.Status.OPEN,
+                            source_id: int | None = None) -> QuerySet[QuarantinedRecord]:
+    records = QuarantinedRecord.objects.in_brain(brain).select_related("source").order_by("-last_seen_at", "-id")
+    if status:
+        records = records.filter(status=status)
+    return records.filter(source_id=source_id) if source_id else records
+
+
+def public_records_of(*, credit_code: str, record_type: str | None = None,
+                      include_deleted: bool = False) -> list[PublicRecord]:
+    """What the government says about one enterprise (global: the same in every brain)."""
+    records = PublicRecord.objects.filter(credit_code=credit_code).order_by("record_type", "record_id")
+    if record_type:
+        records = records.filter(record_type=record_type)
+    return [r for r in records if include_deleted or not r.is_deleted]
