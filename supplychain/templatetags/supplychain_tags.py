@@ -1,6 +1,10 @@
+"""Template filters of the supply-chain pages."""
+
 from decimal import Decimal
 
 from django import template
+
+from supplychain.quantities import qty as quantity_text
 
 register = template.Library()
 
@@ -10,4 +14,4 @@ def qty(value) -> str:
     """A quantity as people write it: 52.5, 40, 0.5 (never 52.500 or 4E+1)."""
     if value is None or value == "":
         return ""
-    return format(Decimal(value).normalize(), "f")
+    return quantity_text(Decimal(value))

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from supplychain import reserve_forms as forms
+from supplychain.forms.reserves import (
+    CancelReplenishmentForm, DrawForm, ReceiveForm, ReferencePriceForm, ReserveForm, ShareForm, members_with_role,
+)
 from supplychain.models import Reserve
 from supplychain.quantities import qty
 from supplychain.selectors.ledger import reserve_books
@@ -24,7 +26,7 @@ from tenants.views import BrainView
 class ReserveListView(BrainView):
     def get(self, request, brain_slug):
         listed = reserve_list(brain=self.brain, viewer=self.access)
-        return render(request, "supplychain/reserve_list.html", {"rows": [
+        return render(request, "supplychain/reserves/list.html", {"rows": [
             {"reserve": reserve, "prices": priced(reserve),
              "my_left": None if reserve.my_committed is None else reserve.my_committed - reserve.my_drawn}
             for reserve in listed]})
@@ -52,10 +54,10 @@ class ReserveCreateView(BrainView):
         return self._render(form, status=400)
 
     def _form(self, data=None):
-        return forms.ReserveForm(data, suppliers=forms.members_with_role(self.brain, "supplier"))
+        return ReserveForm(data, suppliers=members_with_role(self.brain, "supplier"))
 
     def _render(self, form, status=200):
-        return render(self.request, "supplychain/reserve_new.html", {"form": form}, status=status)
+        return render(self.request, "supplychain/reserves/new.html", {"form": form}, status=status)
 
 
 class Refused(Exception):
@@ -98,7 +100,7 @@ class ReserveView(BrainView):
         return HttpResponseRedirect(reverse("reserves:detail", args=[self.brain.slug, reserve.pk]))
 
     def _draw(self, reserve):
-        form = forms.DrawForm(self.request.POST)
+        form = DrawForm(self.request.POST)
         if form.is_valid():
             try:
                 drawn = reserves.reserve_draw(reserve=reserve, by=self.request.user, **form.cleaned_data)
@@ -124,7 +126,7 @@ class ReserveView(BrainView):
         return self._render(reserve, share_form=form, status=400)
 
     def _price(self, reserve):
-        form = forms.ReferencePriceForm(self.request.POST)
+        form = ReferencePriceForm(self.request.POST)
         if form.is_valid():
             try:
                 price = reserves.reference_price_record(reserve=reserve, by=self.request.user, **form.cleaned_data)
@@ -140,7 +142,7 @@ class ReserveView(BrainView):
         return get_object_or_404(listed, reserve=reserve, pk=form.cleaned_data["replenishment"])
 
     def _receive(self, reserve):
-        form = forms.ReceiveForm(self.request.POST)
+        form = ReceiveForm(self.request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
             replenishment = self._replenishment(reserve, form)
@@ -157,7 +159,7 @@ class ReserveView(BrainView):
         return self._render(reserve, receive_form=form, status=400)
 
     def _cancel_replenishment(self, reserve):
-        form = forms.CancelReplenishmentForm(self.request.POST)
+        form = CancelReplenishmentForm(self.request.POST)
         if form.is_valid():
             replenishment = self._replenishment(reserve, form)
             try:
@@ -181,7 +183,7 @@ class ReserveView(BrainView):
     # --- the page ---
 
     def _share_form(self, data=None):
-        return forms.ShareForm(data, members=forms.members_with_role(self.brain, "buyer"))
+        return ShareForm(data, members=members_with_role(self.brain, "buyer"))
 
     def _render(self, reserve, *, status=200, **given):
         user, operator = self.request.user, self.access.is_operator
@@ -196,16 +198,16 @@ class ReserveView(BrainView):
             "replenishments": list(replenishment_list(brain=self.brain, viewer=self.access).filter(reserve=reserve)),
             "shares": shares if operator else [],
             "books": reserve_books(reserve=reserve) if operator else None,
-            "draw_form": given.get("draw_form") or forms.DrawForm(),
+            "draw_form": given.get("draw_form") or DrawForm(),
         }
         if operator:
             context.update({
                 "share_form": given.get("share_form") or self._share_form(),
-                "price_form": given.get("price_form") or forms.ReferencePriceForm(),
+                "price_form": given.get("price_form") or ReferencePriceForm(),
                 # at most one is open: its form starts at the quantity ordered
-                "receive_form": given.get("receive_form") or forms.ReceiveForm(initial={"quantity": next(
+                "receive_form": given.get("receive_form") or ReceiveForm(initial={"quantity": next(
                     (r.quantity for r in context["replenishments"] if r.status == "open"), None)}),
-                "cancel_form": given.get("cancel_form") or forms.CancelReplenishmentForm(),
+                "cancel_form": given.get("cancel_form") or CancelReplenishmentForm(),
             })
         context["can_draw"] = reserve.is_active and context["my_share"] is not None and self.access.has_role("buyer")
-        return render(self.request, "supplychain/reserve_detail.html", context, status=status)
+        return render(self.request, "supplychain/reserves/detail.html", context, status=status)

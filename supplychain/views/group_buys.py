@@ -1,6 +1,6 @@
 """Pages of pooled buying: the campaigns of a brain, one campaign with its live tier, pledging, the operator's
 money and books, the supplier's order and shipments, the member's settlement and receipts. Thin: forms in,
-supplychain.services do the work, supplychain.selectors read."""
+supplychain.services do the work, the API's selectors read."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from supplychain import forms
+from supplychain.forms.group_buys import GroupBuyForm, PaymentForm, PledgeForm, ReceiptForm, ShipmentForm
 from supplychain.models import GroupBuy
 from supplychain.quantities import qty
 from supplychain.selectors.group_buys import (
@@ -33,7 +33,7 @@ class SupplyView(BrainView):
 class GroupBuyListView(SupplyView):
     def get(self, request, brain_slug):
         campaigns = list(self.campaigns())
-        return render(request, "supplychain/group_buys.html", {
+        return render(request, "supplychain/group_buys/list.html", {
             "campaigns": [(c, tier_progress(c)) for c in campaigns], "may_open": self.may_open(),
             "exposure": ledger.exposure(brain_id=self.brain.pk) if self.access.is_operator else None})
 
@@ -47,12 +47,13 @@ class GroupBuyNewView(SupplyView):
     def get(self, request, brain_slug):
         if not self.may_open():
             raise Http404
-        return render(request, "supplychain/group_buy_new.html", {"form": forms.GroupBuyForm(suppliers=self.suppliers())})
+        return render(request, "supplychain/group_buys/new.html",
+                      {"form": GroupBuyForm(suppliers=self.suppliers())})
 
     def post(self, request, brain_slug):
         if not self.may_open():
             raise Http404
-        form = forms.GroupBuyForm(request.POST, suppliers=self.suppliers())
+        form = GroupBuyForm(request.POST, suppliers=self.suppliers())
         if form.is_valid():
             data = form.service_terms()
             try:
@@ -63,7 +64,7 @@ class GroupBuyNewView(SupplyView):
             else:
                 messages.success(request, _("Draft saved: check it, then open it for pledges."))
                 return HttpResponseRedirect(reverse("supplychain:group-buy", args=[brain_slug, made.pk]))
-        return render(request, "supplychain/group_buy_new.html", {"form": form}, status=400)
+        return render(request, "supplychain/group_buys/new.html", {"form": form}, status=400)
 
 
 class GroupBuyView(SupplyView):
@@ -72,7 +73,7 @@ class GroupBuyView(SupplyView):
     def get(self, request, brain_slug, pk):
         group_buy = get_object_or_404(self.campaigns(), pk=pk)
         context = self.context(group_buy)
-        template = "supplychain/_group_buy_live.html" if request.htmx else "supplychain/group_buy.html"
+        template = "supplychain/group_buys/_live.html" if request.htmx else "supplychain/group_buys/detail.html"
         return render(request, template, context)
 
     def context(self, group_buy):
@@ -84,7 +85,7 @@ class GroupBuyView(SupplyView):
         lines = supply_order_line_list(brain=self.brain, viewer=self.access).filter(order__group_buy=group_buy)
         context = {
             "group_buy": group_buy, "progress": tier_progress(group_buy), "own": own,
-            "pledge_form": forms.PledgeForm(windows=windows, initial={
+            "pledge_form": PledgeForm(windows=windows, initial={
                 "quantity": qty(own.quantity if own and own.status == "active" else group_buy.member_minimum),
                 "address": own.address if own else "", "window": own.window_id if own else None}),
             "may_pledge": self.access.has_role("buyer") and group_buy.status == GroupBuy.Status.OPEN,
@@ -99,7 +100,7 @@ class GroupBuyView(SupplyView):
                            settlements=settlement_list(brain=self.brain, viewer=self.access).filter(group_buy=group_buy),
                            exposure=ledger.exposure(brain_id=self.brain.pk, group_buy=group_buy),
                            journal=journal_entry_list(brain=self.brain, group_buy=group_buy)[:30],
-                           payment_form=forms.PaymentForm(parties=parties))
+                           payment_form=PaymentForm(parties=parties))
         return context
 
     def post(self, request, brain_slug, pk):
@@ -140,7 +141,7 @@ class GroupBuyView(SupplyView):
         return _("Decided.")
 
     def _pledge(self, group_buy):
-        data = self._form(forms.PledgeForm(self.request.POST, windows=group_buy.windows.all()))
+        data = self._form(PledgeForm(self.request.POST, windows=group_buy.windows.all()))
         group_buys.pledge_save(group_buy=group_buy, by=self.request.user, quantity=data["quantity"],
                                address=data["address"], window_id=data["window"])
         return _("Your pledge is saved.")
@@ -154,7 +155,7 @@ class GroupBuyView(SupplyView):
             raise Http404
         parties = Enterprise.objects.filter(pk__in=[*group_buy.pledges.values_list("member_id", flat=True),
                                                     *group_buy.suppliers.values_list("supplier_id", flat=True)])
-        data = self._form(forms.PaymentForm(self.request.POST, parties=parties))
+        data = self._form(PaymentForm(self.request.POST, parties=parties))
         group_buys.payment_record(group_buy=group_buy, by=self.request.user, kind=data["kind"],
                                   enterprise_id=data["enterprise"], amount=data["amount"], reference=data["reference"])
         return _("Recorded in the books.")
@@ -168,7 +169,7 @@ class GroupBuyView(SupplyView):
         return _("You declined.")
 
     def _ship(self, group_buy):
-        data = self._form(forms.ShipmentForm(self.request.POST))
+        data = self._form(ShipmentForm(self.request.POST))
         line = get_object_or_404(supply_order_line_list(brain=self.brain, viewer=self.access), pk=data["line"],
                                  order__group_buy=group_buy, order__supplier_id=self.request.user.enterprise_id or 0)
         group_buys.shipment_record(line=line, by=self.request.user, quantity=data["quantity"],
@@ -176,7 +177,7 @@ class GroupBuyView(SupplyView):
         return _("Shipment recorded.")
 
     def _receive(self, group_buy):
-        data = self._form(forms.ReceiptForm(self.request.POST))
+        data = self._form(ReceiptForm(self.request.POST))
         shipment = get_object_or_404(shipment_list(brain=self.brain, viewer=self.access), pk=data["shipment"],
                                      line__order__group_buy=group_buy, line__member_id=self.request.user.enterprise_id or 0)
         group_buys.shipment_receive(shipment=shipment, by=self.request.user, quantity=data["quantity"])
