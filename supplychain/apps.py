@@ -7,14 +7,14 @@ class SupplychainConfig(AppConfig):
     verbose_name = _("Supply chain")
 
     def ready(self) -> None:
-        from supplychain import live, notifications, reserve_webhooks, webhooks  # noqa: F401  (topic, titles)
+        # Imported here, not at the top: models and what uses them load only once the app registry is ready.
+        from brain.home import home_section_register
+        from supplychain import live, notifications  # noqa: F401  (register the "group_buy" live topic; titles)
+        from supplychain import webhooks
         from tenants.outbox import subscribe
 
-        webhooks.register()
-        from brain.home import home_section_register
-
+        webhooks.register()  # the group-purchase and joint-reserve event types enterprises may subscribe to
         home_section_register(template="supplychain/home/section.html", order=20)
-        reserve_webhooks.register()  # the joint-reserve event types enterprises may subscribe webhooks to
         for event_name in ("group_buy.opened", "group_buy.pledged", "group_buy.pledge_withdrawn", "group_buy.locked",
                            "group_buy.extended", "group_buy.awaiting_supplier", "group_buy.cancelled",
                            "group_buy.shipped", "group_buy.received", "group_buy.completed"):

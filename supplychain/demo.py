@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from supplychain.models import GroupBuy, JournalEntry, SupplyOrderLine
-from supplychain.services import group_buys
+from supplychain.models import GroupBuy, JournalEntry, Replenishment, Reserve, SupplyOrderLine
+from supplychain.services import group_buys, reserves
 from tenants import demo as tenants_demo
 from tenants.context import brain_context
 from tenants.models import Enterprise, User
@@ -125,9 +125,6 @@ def _samples(brain, trader, other_trader, factory):
 def _reserve(brain, operator, steel, dongfang, lio, songmen):
     """A joint reserve of 304 coil: stocked once, shares committed, a reference price up since, two draws (one
     beyond its share at the surcharge) and the next replenishment ordered."""
-    from supplychain.models import Replenishment, Reserve
-    from supplychain.services import reserves
-
     title = "304 不锈钢冷轧卷 联储联备"
     with brain_context(brain.pk):
         if Reserve.objects.in_brain(brain).filter(title=title).exists():

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.money import ZERO, Amount, check_fits, fen, split_vat
-from supplychain.quantities import qty
 from supplychain.models import (
     DeliveryWindow, GroupBuy, GroupBuySupplier, JournalEntry, Pledge, PriceTier, Settlement, Shipment,
-    SupplyOrder, SupplyOrderLine,
+    SupplyChainSettings, SupplyOrder, SupplyOrderLine,
 )
+from supplychain.quantities import qty
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
 from tenants.access import brain_access, require_operator
@@ -54,8 +54,6 @@ def _active_member(brain: Brain, enterprise_id: int | None, role: str | None = N
 
 
 def members_may_open(brain: Brain) -> bool:
-    from supplychain.models import SupplyChainSettings
-
     return SupplyChainSettings.objects.in_brain(brain).filter(members_may_open=True).exists()
 
 
@@ -558,8 +556,6 @@ def payment_record(*, group_buy: GroupBuy, by: User, kind: str, enterprise_id: i
 @transaction.atomic
 def settings_save(*, brain: Brain, by: User, members_may_open: bool):
     """Operators choose whether buyer members may open group purchases in their brain."""
-    from supplychain.models import SupplyChainSettings
-
     with brain_context(brain.pk):
         require_operator(brain=brain, user=by)
         settings, _created = SupplyChainSettings.objects.get_or_create(brain=brain)

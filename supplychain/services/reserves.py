@@ -33,10 +33,10 @@ from django.utils.translation import gettext as _
 
 from ledger import money
 from ledger.money import ZERO, Amount, check_fits, fen
-from supplychain.quantities import qty
 from supplychain.models import (
     Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
+from supplychain.quantities import qty
 from supplychain.services import ledger
 from supplychain.services.ledger import Leg
 from tenants.access import require_member_role, require_operator
