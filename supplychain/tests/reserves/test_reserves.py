@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from conftest import join, make_enterprise, make_user
 from supplychain.models import (
-    Drawdown, JournalEntry, JournalLine, ReferencePrice, Replenishment, Reserve, ReserveShare,
+    Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
 from supplychain.services import ledger, reserves
 from supplychain.tests.conftest import open_replenishment, reserve_terms, stocked_reserve
@@ -465,17 +465,6 @@ def test_the_database_refuses_negative_stock_overdrawn_shares_and_a_second_open_
     refused(lambda: Replenishment.objects.create(brain_id=opened.brain_id, reserve_id=opened.reserve_id, number="X-1",
                                                  supplier_id=opened.supplier_id, quantity=D("1"),
                                                  stock_at_opening=D("19")))
-
-
-def test_the_database_refuses_an_unbalanced_reserve_entry(steel_reserve):
-    with brain_context(steel_reserve.brain_id), connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS journal_entry_balanced IMMEDIATE")
-        entry = JournalEntry.objects.create(brain_id=steel_reserve.brain_id, kind="reserve_draw",
-                                            reserve=steel_reserve)
-        inventory = ledger.account(brain_id=steel_reserve.brain_id, kind="inventory")
-        with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
-            JournalLine.objects.create(brain_id=steel_reserve.brain_id, entry=entry, account=inventory,
-                                       credit=D("1.00"))
 
 
 # --- Draws racing for the stock -------------------------------------------------------------------------------
