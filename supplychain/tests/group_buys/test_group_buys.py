@@ -1,6 +1,5 @@
 """Group purchases: terms, pledges, the deadline's decision, tiers, failure rules, settlement to the fen."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from supplychain.services import group_buys, ledger
 from supplychain.tests.conftest import TIERS, at_deadline, campaign, pledge, terms, windows
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
+from tests.support import race as at_once
 
 D = Decimal
 
@@ -183,37 +183,26 @@ def test_the_deadline_racing_with_a_pledge_counts_it_or_refuses_it(pump, pete, s
     with brain_context(pump.pk):
         GroupBuy.objects.filter(pk=race.pk).update(deadline=timezone.now() + timedelta(milliseconds=300))
     race = reload(race)
-    barrier, outcome = threading.Barrier(2), {}
 
     def pledge_late():
-        barrier.wait()
         try:
             while timezone.now() < race.deadline - timedelta(milliseconds=5):
                 pass
-            outcome["pledge"] = pledge(race, songmen, "5")
+            return pledge(race, songmen, "5")
         except DomainError as error:
-            outcome["pledge"] = error.code
-        finally:
-            connection.close()
+            return error.code
 
     def decide():
-        barrier.wait()
-        try:
-            while group_buys.group_buy_decide(group_buy=race) is None and reload(race).status == "open":
-                pass
-        finally:
-            connection.close()
+        while group_buys.group_buy_decide(group_buy=race) is None and reload(race).status == "open":
+            pass
 
-    threads = [threading.Thread(target=pledge_late), threading.Thread(target=decide)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    pledged, decided = at_once(pledge_late, decide)
+    assert not isinstance(decided, Exception), decided
     locked = reload(race)
     assert locked.status == "locked"
     with brain_context(pump.pk):
         counted = sum(s.quantity for s in Settlement.objects.filter(group_buy=race))
-    if outcome["pledge"] == "deadline_passed":
+    if pledged == "deadline_passed":
         assert locked.locked_total == D("10") == counted
     else:
         assert locked.locked_total == D("15") == counted
@@ -366,23 +355,15 @@ def test_partial_shipments_receipts_and_completion(steel_buy, dongfang, steel):
 def test_two_pledges_at_once_never_exceed_the_suppliers_capacity(pump, pete, steel, dongfang, songmen,
                                                                  transactional_db):
     limited = campaign(pump, pete, steel, capacity=D("30"))
-    barrier, outcomes = threading.Barrier(2), []
 
     def pledge_at_once(user):
-        barrier.wait()
         try:
             pledge(limited, user, "20")
-            outcomes.append("pledged")
+            return "pledged"
         except DomainError as error:
-            outcomes.append(error.code)
-        finally:
-            connection.close()
+            return error.code
 
-    threads = [threading.Thread(target=pledge_at_once, args=(user,)) for user in (dongfang, songmen)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    outcomes = at_once(lambda: pledge_at_once(dongfang), lambda: pledge_at_once(songmen))
     assert sorted(outcomes) == ["over_capacity", "pledged"]
     assert total(limited) == D("20")
 

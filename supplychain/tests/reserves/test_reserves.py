@@ -1,12 +1,11 @@
 """Joint reserves (联储联备): set-up, shares, the price rule, draws within and beyond a share, replenishment,
 closing, the ledger, the database's floor, and draws racing for the last of the stock."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
@@ -19,6 +18,7 @@ from supplychain.tests.conftest import open_replenishment, reserve_terms, stocke
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Counter, OutboxEvent
+from tests.support import race as at_once
 
 D = Decimal
 
@@ -473,27 +473,16 @@ def test_the_database_refuses_negative_stock_overdrawn_shares_and_a_second_open_
 def race(reserve, draws):
     """Start every (user, quantity) draw at once, each in its own thread and connection; the outcome of each:
     the drawdown's id, or the code it was refused with."""
-    barrier, outcome = threading.Barrier(len(draws)), {}
 
-    def run(index, user, quantity):
+    def attempt(user, quantity):
         try:
-            barrier.wait(timeout=10)
-            outcome[index] = draw(reserve, user, quantity).pk
+            return draw(reserve, user, quantity).pk
         except DomainError as error:
-            outcome[index] = error.code
-        except Exception as error:  # an IntegrityError would mean the lock failed: report it, not hang
-            outcome[index] = repr(error)
-        finally:
-            connection.close()
+            return error.code
 
-    threads = [threading.Thread(target=run, args=(index, user, quantity))
-               for index, (user, quantity) in enumerate(draws)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert len(outcome) == len(draws), outcome
-    return [outcome[index] for index in range(len(draws))]
+    outcome = at_once(*[lambda user=user, quantity=quantity: attempt(user, quantity) for user, quantity in draws])
+    # an IntegrityError would mean the lock failed: report it, not hang
+    return [repr(result) if isinstance(result, Exception) else result for result in outcome]
 
 
 @pytest.fixture
