@@ -13,8 +13,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from brain.services import enterprise_files, policies, sync
 from brain.models import DataSource, Policy
+from brain.services import enterprise_files, policies, sync
 from brain.sync.engine import map_row, records_merge
 from tenants import demo as tenants_demo
 from tenants.context import brain_context

@@ -31,5 +31,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "tenants.views.not_found"
-handler500 = "tenants.views.server_error"
+handler404 = "tenants.views.errors.not_found"
+handler500 = "tenants.views.errors.server_error"

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from supplychain.models import GroupBuy, GroupBuySupplier, Pledge, SupplyOrderLine
 from tenants.context import brain_context
 from tenants.models import NOTIFICATION_TITLES, Membership, OutboxEvent, User
-from tenants.services import tell
+from tenants.services.notifications import tell
 
 NOTIFICATION_TITLES.update({
     "group_buy.opened": _("New campaign %(campaign)s: pledge by %(deadline)s"),

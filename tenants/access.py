@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from tenants.errors import NotAllowed
@@ -97,3 +98,21 @@ def require_operator(*, brain: Brain, user: User) -> None:
     which acts for its enterprise only."""
     if not brain_access(user=user, brain=brain).is_operator:
         raise NotAllowed(_("Only an operator of this brain may do this."))
+
+
+def require_platform_admin(*, user: User) -> None:
+    """NotAllowed unless the user is a platform administrator."""
+    if not user.is_platform_admin:
+        raise NotAllowed(_("Only platform administrators may do this."))
+
+
+def require_brain_active(*, brain: Brain) -> None:
+    """NotAllowed (code brain_suspended) when `brain` is suspended: a suspended brain is read-only.
+
+    Reads the brain afresh and share-locks its row: a suspension waits for decisions under way, and a decision
+    made after it sees it. Lock order everywhere: brain, then the brain's own rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT status FROM tenants_brain WHERE id = %s FOR SHARE", [brain.pk])
+        (status,) = cursor.fetchone()
+    if status != Brain.Status.ACTIVE:
+        raise NotAllowed(_("This brain is suspended and read-only."), code="brain_suspended")

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from tenants.selectors import brains_for_user
+from tenants.selectors.brains import brains_for_user
 
 
 def brain(request):

@@ -17,7 +17,7 @@ class BrainMiddleware:
     """Opens the request's transaction and sets the tenant context in it.
 
     The whole view runs inside, so `set_config(..., true)` covers every query it makes. Membership is
-    checked by the base views (tenants.views.BrainView, tenants.api.views.BrainScopedViewSet), which
+    checked by the base views (tenants.views.base.BrainView, tenants.api.base.BrainScopedViewSet), which
     know the authenticated user also for API keys.
     """
 

@@ -2,8 +2,11 @@
 
 from celery import shared_task
 
-from tenants import outbox, services
+from tenants import outbox
+from tenants.api.idempotency import idempotency_records_purge
 from tenants.live import push_notifications
+from tenants.services.notifications import notifications_from_event
+from tenants.webhooks import webhook_attempt, webhooks_due, webhooks_fan_out
 
 
 @shared_task(acks_late=True)
@@ -15,7 +18,7 @@ def drain_outbox() -> int:
 @shared_task(acks_late=True)
 def notify_event(brain_id: int, event_id: int) -> int:
     """Event handler: in-app notifications for the people an event concerns, pushed live."""
-    notifications = services.notifications_from_event(brain_id=brain_id, event_id=event_id)
+    notifications = notifications_from_event(brain_id=brain_id, event_id=event_id)
     push_notifications(notifications)
     return len(notifications)
 
@@ -23,24 +26,18 @@ def notify_event(brain_id: int, event_id: int) -> int:
 @shared_task(acks_late=True)
 def purge_idempotency_keys() -> int:
     """Hourly: Idempotency-Keys are kept 48 hours (24 promised), then forgotten."""
-    from tenants.api.idempotency import idempotency_records_purge
-
     return idempotency_records_purge()
 
 
 @shared_task(acks_late=True)
 def fan_out_webhooks(brain_id: int, event_id: int) -> int:
     """Every outbox event ("*"): the deliveries it calls for, sent at once."""
-    from tenants.webhooks import webhooks_fan_out
-
     return webhooks_fan_out(brain_id=brain_id, event_id=event_id)
 
 
 @shared_task(acks_late=True)
 def deliver_webhook(brain_id: int, delivery_id: int) -> int | None:
     """One attempt of one delivery (queue `webhooks`); a delivery not due or in flight is left alone."""
-    from tenants.webhooks import webhook_attempt
-
     attempt = webhook_attempt(brain_id=brain_id, delivery_id=delivery_id)
     return attempt.status_code if attempt else None
 
@@ -48,6 +45,4 @@ def deliver_webhook(brain_id: int, delivery_id: int) -> int | None:
 @shared_task(acks_late=True)
 def send_due_webhooks() -> int:
     """Beat, every 15 s: retries that are due, and first tries whose task was lost."""
-    from tenants.webhooks import webhooks_due
-
     return webhooks_due()

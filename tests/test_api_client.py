@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tenants import services
+from tenants.services import api_keys as services
 
 PACKAGE = "industry_brain_client"
 

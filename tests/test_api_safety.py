@@ -10,8 +10,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from capacity.models import Project
-from tenants import services
 from tenants.models import ApiCall, ApiKey, IdempotencyRecord
+from tenants.services import api_keys as services
 from tests.support import race
 
 PROJECTS = "/api/v1/brains/mould/projects/"

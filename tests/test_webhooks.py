@@ -157,7 +157,7 @@ def test_a_supplier_hears_of_its_work_order_without_the_buyers_project(
 
 def test_a_suspended_member_hears_no_more_but_of_its_suspension(mould, olga, shop_a, open_rfq, receiver, in_brain):
     from tenants.models import Membership
-    from tenants.services import membership_decide
+    from tenants.services.memberships import membership_decide
 
     subscribe(mould, shop_a, receiver.url, ["*"])
     with in_brain(mould):
@@ -391,7 +391,7 @@ def test_api_another_enterprises_endpoint_does_not_exist_for_you(mould, alice, s
 def test_api_a_read_only_key_reads_but_does_not_subscribe(mould, alice, receiver):
     from rest_framework.test import APIClient
 
-    from tenants.services import api_key_create
+    from tenants.services.api_keys import api_key_create
 
     issued = api_key_create(by=alice, name="MES", scope="read", brains=[mould])
     client = APIClient(HTTP_AUTHORIZATION=f"Api-Key {issued.secret}")
@@ -549,7 +549,7 @@ def test_a_port_out_of_range_is_refused_not_a_crash(mould, alice):
 def test_a_read_only_key_cannot_read_the_signing_secret(mould, alice, receiver):
     from rest_framework.test import APIClient
 
-    from tenants.services import api_key_create
+    from tenants.services.api_keys import api_key_create
 
     endpoint = subscribe(mould, alice, receiver.url, ["*"])
     reader = APIClient(HTTP_AUTHORIZATION=f"Api-Key {api_key_create(by=alice, name='BI', scope='read', brains=[mould]).secret}")

@@ -25,7 +25,7 @@ from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import NOTIFICATION_TITLES, Brain, Membership, OutboxEvent, User
 from tenants.outbox import event_record
-from tenants.services import tell
+from tenants.services.notifications import tell
 
 NOTIFICATION_TITLES.update({
     "policy.eligible": gettext_lazy("Your enterprise is eligible for %(policy)s: apply by %(apply_by)s"),

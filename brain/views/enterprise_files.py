@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from brain.selectors import enterprise_files
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 class EnterpriseFileView(BrainView):

@@ -4,9 +4,10 @@
 from django.shortcuts import render
 
 from brain.home import home_sections
-from tenants import selectors as tenant_selectors
 from tenants.models import Process
-from tenants.views import BrainView
+from tenants.selectors.brains import brain_summary
+from tenants.selectors.notifications import unread_notification_count
+from tenants.views.base import BrainView
 
 
 class BrainHomeView(BrainView):
@@ -14,8 +15,8 @@ class BrainHomeView(BrainView):
 
     def get(self, request, brain_slug):
         return render(request, "brain/home/home.html", {
-            "summary": tenant_selectors.brain_summary(brain=self.brain),
+            "summary": brain_summary(brain=self.brain),
             "processes": Process.objects.in_brain(self.brain),
-            "unread": tenant_selectors.unread_notification_count(brain=self.brain, user=request.user),
+            "unread": unread_notification_count(brain=self.brain, user=request.user),
             "sections": home_sections(),
         })

@@ -21,7 +21,7 @@ from brain.services.policies import (
     policy_withdraw,
 )
 from tenants.errors import DomainError
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 class PoliciesView(BrainView):

@@ -13,7 +13,7 @@ from brain.models import QuarantinedRecord
 from brain.selectors.sync import data_source_list, quarantined_record_list, sync_run_list
 from brain.services import sync
 from tenants.errors import DomainError
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 def form_error(form, error: DomainError) -> None:

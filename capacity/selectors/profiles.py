@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from brain.selectors.enterprise_files import ProcessCapability
 from capacity.models import Machine, PurchaseOrder, SupplierCapacity, SupplierProfile
-from tenants.selectors import active_members
+from tenants.selectors.memberships import active_members
 
 
 def _with_capability(profiles):

@@ -18,7 +18,7 @@ from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import User
 from tenants.outbox import event_record
-from tenants.services import next_number
+from tenants.services.brains import next_number
 
 
 def _ensure_quoting_ended(rfq: Rfq) -> Rfq:

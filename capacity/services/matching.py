@@ -10,7 +10,7 @@ from capacity.models import Invitation, Machine, Operation, Rfq, RfqLine, Suppli
 from capacity.services.rfqs import lock_rfq
 from tenants.context import brain_context
 from tenants.outbox import event_record
-from tenants.selectors import active_members
+from tenants.selectors.memberships import active_members
 
 
 def line_specs(rfq: Rfq) -> list[matching.LineSpec]:

@@ -9,7 +9,7 @@ from capacity.models import (
 )
 from tenants.context import brain_context
 from tenants.models import NOTIFICATION_TITLES, OutboxEvent, User
-from tenants.services import tell as _tell
+from tenants.services.notifications import tell as _tell
 
 NOTIFICATION_TITLES.update({
     "rfq.invited": _("You are invited to quote on %(rfq)s"),

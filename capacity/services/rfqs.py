@@ -17,8 +17,8 @@ from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import User
 from tenants.outbox import event_record
-from tenants.selectors import active_members
-from tenants.services import next_number
+from tenants.selectors.memberships import active_members
+from tenants.services.brains import next_number
 
 MIN_QUOTING_TIME = timedelta(hours=1)
 MAX_QUANTITY = 10_000_000

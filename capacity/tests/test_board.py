@@ -375,7 +375,7 @@ class TestBoardApi:
         assert response.status_code == 400 and set(response.json()["fields"]) == {"status", "supplier"}
 
     def test_an_erp_reads_it_with_an_api_key_and_nobody_else_sees_it(self, api, project, parts, alice, shop_a, mould):
-        from tenants import services as tenant_services
+        from tenants.services import api_keys as tenant_services
 
         issued = tenant_services.api_key_create(by=alice, name="MES", scope="read", brains=[mould])
         api.credentials(HTTP_AUTHORIZATION=f"Api-Key {issued.secret}")

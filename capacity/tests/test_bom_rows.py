@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from capacity.models import Part
 from conftest import api_as
-from tenants.services import api_key_create
+from tenants.services.api_keys import api_key_create
 from tests.support import url
 
 

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 
 from capacity.models import DeliveryLine, SupplierProfile, WorkOrder
 from conftest import api_as, join, make_enterprise, make_user
-from tenants import services
 from tenants.context import brain_context
+from tenants.services import api_keys as services
 from tests.support import url
 
 

@@ -17,10 +17,10 @@ from capacity.services import work_orders
 from capacity.tests.conftest import operation_of
 from capacity.tests.test_work_order_api import lines_by_part
 from conftest import api_as
-from tenants import services as tenant_services
 from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import IdempotencyRecord, Membership, OutboxEvent
+from tenants.services import api_keys as tenant_services
 from tests.support import url
 
 

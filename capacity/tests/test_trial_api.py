@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from capacity.models import Attachment, MouldTrial, Operation, Part, TrialModification
 from capacity.services import projects, trials
 from conftest import api_as, join, make_enterprise, make_user
-from tenants import services as tenant_services
+from tenants.services import api_keys as tenant_services
 from tests.support import url
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64

@@ -12,8 +12,8 @@ from capacity.models import Attachment, ChangeRequest, MouldTrial, ProgressRepor
 from capacity.services import work_orders
 from capacity.tests.conftest import operation_of
 from conftest import api_as, join, make_enterprise, make_user
-from tenants import services as tenant_services
 from tenants.context import brain_context
+from tenants.services import api_keys as tenant_services
 from tests.support import ids, url
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from capacity.selectors.awards import purchase_order_list, purchase_order_sheet
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 class PurchaseOrderView(BrainView):

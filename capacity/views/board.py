@@ -10,7 +10,7 @@ from capacity.forms.board import BoardFilterForm, BoardSettingsForm
 from capacity.services.board import board_settings_of, board_settings_save
 from capacity.views.projects import BuyerView
 from tenants.errors import DomainError, form_error
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 class ProjectBoardView(BuyerView):

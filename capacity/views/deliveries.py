@@ -14,7 +14,7 @@ from capacity.selectors.deliveries import delivery_line_list, delivery_sheet
 from capacity.selectors.work_orders import work_order_list
 from capacity.services import deliveries, ratings
 from tenants.errors import DomainError, form_error
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 class WorkOrderDeliveriesView(BrainView):

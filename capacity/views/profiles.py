@@ -11,8 +11,8 @@ from capacity.models import Machine, SupplierCapacity
 from capacity.selectors.profiles import own_supplier_profile, supplier_profile_list
 from capacity.services import profiles
 from tenants.errors import DomainError, form_error
-from tenants.selectors import process_list
-from tenants.views import BrainView
+from tenants.selectors.brains import process_list
+from tenants.views.base import BrainView
 
 
 class ProfileView(BrainView):

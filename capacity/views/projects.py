@@ -15,7 +15,7 @@ from capacity.selectors.projects import bom_import_list, part_tree, project_list
 from capacity.selectors.rfqs import own_rfq_list
 from capacity.services import projects
 from tenants.errors import DomainError, form_error
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 class BuyerView(BrainView):

@@ -22,8 +22,8 @@ from capacity.services import awards, rfqs
 from capacity.views.projects import BuyerView
 from tenants.errors import DomainError, form_error
 from tenants.models import Enterprise
-from tenants.selectors import active_members
-from tenants.views import BrainView
+from tenants.selectors.memberships import active_members
+from tenants.views.base import BrainView
 
 
 class RfqCreateView(BuyerView):

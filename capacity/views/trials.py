@@ -18,7 +18,7 @@ from capacity.services import trials
 from capacity.uploads import uploads_from
 from capacity.views.projects import BuyerView
 from tenants.errors import DomainError, form_error
-from tenants.selectors import process_list
+from tenants.selectors.brains import process_list
 
 
 class Refused(Exception):

@@ -19,7 +19,7 @@ from capacity.selectors.work_orders import (
 from capacity.services import change_requests, work_orders
 from capacity.uploads import uploads_from
 from tenants.errors import DomainError
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 STATUS_ORDER = [WorkOrder.Status.ISSUED, WorkOrder.Status.ACCEPTED, WorkOrder.Status.COMPLETED,
                 WorkOrder.Status.DECLINED]

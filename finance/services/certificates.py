@@ -18,7 +18,7 @@ from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Membership, User
 from tenants.outbox import event_record
-from tenants.services import next_number
+from tenants.services.brains import next_number
 
 MAX_PARTS = 20
 MAX_NOTE = 300

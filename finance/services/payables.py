@@ -17,7 +17,7 @@ from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Membership, User
 from tenants.outbox import event_record
-from tenants.services import next_number
+from tenants.services.brains import next_number
 
 LEGAL_PAYMENT_DAYS = 60  # 保障中小企业款项支付条例: a large enterprise pays an SME within 60 days of acceptance
 MAX_DUE_DAYS = 365

@@ -28,7 +28,7 @@ from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Brain, Membership, User
 from tenants.outbox import event_record
-from tenants.services import next_number
+from tenants.services.brains import next_number
 
 Status = GroupBuy.Status
 logger = logging.getLogger("industry_brain.supplychain")

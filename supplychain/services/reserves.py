@@ -44,7 +44,7 @@ from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Brain, Membership, User
 from tenants.outbox import event_record
-from tenants.services import next_number
+from tenants.services.brains import next_number
 
 Kind = ledger.Kind
 

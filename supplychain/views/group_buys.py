@@ -19,7 +19,7 @@ from supplychain.selectors.ledger import journal_entry_list
 from supplychain.services import group_buys, ledger
 from tenants.errors import DomainError
 from tenants.models import Enterprise, Membership
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 class SupplyView(BrainView):

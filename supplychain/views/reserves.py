@@ -20,7 +20,7 @@ from supplychain.selectors.reserves import (
 )
 from supplychain.services import reserves
 from tenants.errors import DomainError
-from tenants.views import BrainView
+from tenants.views.base import BrainView
 
 
 class ReserveListView(BrainView):

@@ -8,7 +8,7 @@ from rest_framework import authentication, exceptions
 
 from tenants.context import set_identity
 from tenants.models import ApiKey
-from tenants.services import api_key_hash
+from tenants.services.api_keys import api_key_hash
 
 HEADER_PREFIX = "Api-Key "
 

@@ -50,7 +50,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if not isinstance(exc, exceptions.APIException):
-        return None  # a real bug: Django's 500 handler answers (JSON for /api/, see tenants.views)
+        return None  # a real bug: Django's 500 handler answers (JSON for /api/, see tenants.views.errors)
 
     set_rollback()
     headers = {}

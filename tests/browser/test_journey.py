@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from tenants import services
+from tenants.services import memberships as services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

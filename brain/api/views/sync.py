@@ -8,8 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from brain.api.serializers.sync import (
-    DataSourceChangeSerializer, DataSourceInputSerializer, DataSourceSerializer, QuarantineRetrySerializer,
-    QuarantinedRecordSerializer, SyncRunSerializer,
+    DataSourceChangeSerializer, DataSourceInputSerializer, DataSourceSerializer, QuarantinedRecordSerializer,
+    QuarantineRetrySerializer, SyncRunSerializer,
 )
 from brain.models import DataSource, QuarantinedRecord, SyncRun
 from brain.selectors.sync import data_source_list, quarantined_record_list, sync_run_list

@@ -19,11 +19,11 @@ from brain.selectors.policies import match_explanation
 from brain.services import enterprise_files, policies, tags
 from capacity.services import profiles
 from conftest import api_as, join, make_enterprise, make_user, wait_for
-from tenants import services as tenant_services
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import BrainStaff, Membership, Notification, OutboxEvent
 from tenants.outbox import SUBSCRIBERS
+from tenants.services import memberships as tenant_services
 
 AS_OF = "2026-03-01T08:00:00+08:00"
 

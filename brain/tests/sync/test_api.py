@@ -9,8 +9,8 @@ from brain.models import DataSource, PublicRecord, QuarantinedRecord, SyncRun
 from brain.services.sync import sync_runs_queue_due
 from brain.sync.engine import sync_run_execute
 from conftest import api_as, wait_for
-from tenants import services
 from tenants.context import brain_context
+from tenants.services import api_keys as services
 
 
 def url(name, **kwargs):

@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 from conftest import api_as
 from supplychain.models import Pledge
 from supplychain.tests.conftest import at_deadline, pledge, window_of
-from tenants.services import api_key_create
-from tenants.tests.test_live import session_cookie
+from tenants.services.api_keys import api_key_create
+from tests.support import session_cookie
 
 
 def url(name, **kwargs):

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from conftest import api_as
 from supplychain.models import Drawdown, Replenishment, Reserve, ReserveShare
 from supplychain.tests.conftest import open_replenishment, stocked_reserve
-from tenants import services as tenant_services
 from tenants.context import brain_context
+from tenants.services import api_keys as tenant_services
 
 SLUG = "pump-valve"
 
