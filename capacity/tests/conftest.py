@@ -127,3 +127,56 @@ def viewer_of(user, project):
     """The user as a viewer of the project's brain, as a request in that brain would see it."""
     with brain_context(project.brain_id):
         return brain_access(user=user, brain=project.brain)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # uploads stay out of the shared data folder
+
+
+@pytest.fixture
+def zhang(mould):
+    """A buyer of the same brain, of another enterprise: a stranger to alice's projects."""
+    enterprise = make_enterprise(13, "台州市瑞丰模塑有限公司")
+    join(mould, enterprise, roles=("buyer",))
+    return make_user("zhang", enterprise=enterprise)
+
+
+# --- Tenders, for the RFQ and the award tests -------------------------------------------------------------
+
+
+@pytest.fixture
+def two_quotes(open_rfq, shop_a, shop_b):
+    cavity, pin = lines_of(open_rfq)
+    rfqs.quote_submit(rfq=open_rfq, by=shop_a, lines=[
+        {"rfq_line": cavity.pk, "unit_price": Decimal("12345.67"), "lead_time_days": 20}])
+    rfqs.quote_submit(rfq=open_rfq, by=shop_b, lines=[
+        {"rfq_line": cavity.pk, "unit_price": Decimal("76543.21"), "lead_time_days": 9}])
+    return open_rfq
+
+
+@pytest.fixture
+def tender(project, alice, mould):
+    """tender(lines, suppliers): a published RFQ of new parts, quoted by that many suppliers, past its deadline."""
+    suppliers, made = [], []
+
+    def make(line_count, supplier_count):
+        while len(suppliers) < supplier_count:
+            enterprise = make_enterprise(30 + len(suppliers), f"黄岩第{len(suppliers) + 1}机加工厂")
+            join(mould, enterprise, roles=("supplier",))
+            user = make_user(f"shop{len(suppliers)}", enterprise=enterprise)
+            profiles.profile_save(brain=mould, by=user, capacities=[{"process": "CNC", "weekly_free_hours": 40}])
+            suppliers.append(user)
+        new = [projects.part_save(project=project, by=alice, part_no=f"C{len(made)}-{i}", name="件", quantity=2,
+                                  processes=["CNC"]) for i in range(line_count)]
+        made.extend(new)
+        rfq = rfqs.rfq_create(project=project, by=alice, title="比价", deadline=timezone.now() + timedelta(days=1),
+                              lines=[{"part": part.pk} for part in new])
+        rfqs.rfq_publish(rfq=rfq, by=alice)
+        for index, supplier in enumerate(suppliers[:supplier_count]):
+            rfqs.quote_submit(rfq=rfq, by=supplier, lines=[
+                {"rfq_line": line.pk, "unit_price": Decimal(100 + index), "lead_time_days": 5 + index}
+                for line in lines_of(rfq)])
+        return past_deadline(rfq), suppliers[:supplier_count]
+
+    return make

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from capacity.models import ProgressReport, WorkOrderLine
 from capacity.services import work_orders
 from capacity.tests.conftest import operation_of
-from capacity.tests.test_work_order_api import lines_by_part
+from capacity.tests.work_orders.test_api import lines_by_part
 from conftest import api_as
 from tenants.context import brain_context
 from tenants.errors import DomainError
@@ -333,7 +333,7 @@ class TestWhoMayReport:
         assert nothing_written(work_order, before)
 
     def test_another_brains_work_order_is_not_found_and_says_nothing_of_it(self, shift, shop_a, pump, charlie):
-        from tests.test_cross_brain import _line_and_operation, _work_order
+        from tests.endpoints import line_and_operation as _line_and_operation, work_order as _work_order
 
         work_order, _lines, _ops, item = shift
         theirs = _work_order(pump, charlie, accepted=True)

@@ -10,7 +10,6 @@ from capacity.models import Attachment, MouldTrial, Operation, Part, Project, Tr
 from capacity.services import projects, rfqs, trials
 from capacity.services.attachments import Upload
 from capacity.tests.conftest import viewer_of
-from conftest import join, make_enterprise, make_user
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import Notification, OutboxEvent
 from tests.support import race
@@ -18,19 +17,6 @@ from tests.support import race
 PHOTO = Upload("短射.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64, "photo")
 VIDEO = Upload("试模.mp4", b"\x00\x00\x00\x18ftypmp42" + b"0" * 64, "video")
 REPORT = Upload("首件检测报告.pdf", b"%PDF-1.7 first article", "inspection")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def zhang(mould):
-    """A buyer of the same brain, of another enterprise."""
-    enterprise = make_enterprise(13, "台州市瑞丰模塑有限公司")
-    join(mould, enterprise, roles=("buyer",))
-    return make_user("zhang", enterprise=enterprise)
 
 
 def tomorrow(hour=9):

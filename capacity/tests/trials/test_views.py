@@ -16,11 +16,6 @@ MOV = b"\x00\x00\x00\x14ftypqt  " + b"0" * 64
 XLSX = b"PK\x03\x04" + b"0" * 64
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def tomorrow():
     return timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
 

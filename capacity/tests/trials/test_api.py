@@ -10,25 +10,13 @@ from rest_framework.test import APIClient
 
 from capacity.models import Attachment, MouldTrial, Operation, Part, TrialModification
 from capacity.services import projects, trials
-from conftest import api_as, join, make_enterprise, make_user
+from conftest import api_as
 from tenants.services import api_keys as tenant_services
 from tests.support import url
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 MP4 = b"\x00\x00\x00\x18ftypisom" + b"0" * 64
 PDF = b"%PDF-1.7 inspection"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def zhang(mould):
-    enterprise = make_enterprise(13, "台州市瑞丰模塑有限公司")
-    join(mould, enterprise, roles=("buyer",))
-    return make_user("zhang", enterprise=enterprise)
 
 
 def when(days=1):
