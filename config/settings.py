@@ -169,7 +169,12 @@ SPECTACULAR_SETTINGS = {
                             "ReplenishmentStatusEnum": "supplychain.models.Replenishment.Status",
                             "DataSourceKindEnum": "brain.models.DataSource.Kind",
                             "SyncRunStatusEnum": "brain.models.SyncRun.Status",
-                            "QuarantinedRecordStatusEnum": "brain.models.QuarantinedRecord.Status"},
+                            "QuarantinedRecordStatusEnum": "brain.models.QuarantinedRecord.Status",
+                            "SourceEnum": "capacity.models.Invitation.Source",
+                            "PayableSourceEnum": "finance.models.Payable.Source",
+                            "PayableStatusEnum": "finance.models.Payable.Status",
+                            "CertificateStatusEnum": "finance.models.Certificate.Status",
+                            "CertificateTransferOutcomeEnum": "finance.models.CertificateTransfer.Outcome"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------

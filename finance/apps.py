@@ -11,6 +11,10 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the outbox registry is filled once the app registry is ready.
+        from brain.home import home_section_register
+        from finance import webhooks
         from tenants.outbox import subscribe
 
+        webhooks.register()
+        home_section_register(template="finance/home/section.html", order=30)
         subscribe("delivery.inspected", "finance.tasks.record_payable")

@@ -480,6 +480,37 @@ def policy_match(brain, owner, n=0):
         return PolicyMatch.objects.filter(policy=policy, enterprise=owner.enterprise).first()
 
 
+# finance: payables from accepted deliveries, certificates, transfers
+
+
+def payable(brain, owner, n=0, *, confirmed=False):
+    """What another buyer of `brain` owes `owner`'s enterprise for a delivery it accepted (confirmed by it)."""
+    from finance.services import payables
+
+    delivery = delivered(brain, owner, n, inspected=True)
+    made = payables.payable_record_from_delivery(brain_id=brain.pk, delivery_id=delivery.pk)
+    if confirmed:
+        with brain_context(brain.pk):
+            buyer = made.debtor.users.get()
+        made = payables.payable_confirm(payable=made, by=buyer)
+    return made
+
+
+def certificate(brain, owner, n=0):
+    """A certificate `owner` holds, issued on its confirmed payable (¥200.00)."""
+    from finance.services import certificates
+
+    return certificates.certificate_issue(payable=payable(brain, owner, n, confirmed=True), by=owner)
+
+
+def certificate_transfer(brain, owner, n=0):
+    """`owner`'s offer of a part of its certificate to another member of `brain`."""
+    from finance.services import certificates
+
+    return certificates.certificate_transfer(certificate=certificate(brain, owner, n), by=owner,
+                                             receiver_id=party(brain, ("supplier",)).enterprise_id, amount="100.00")
+
+
 # --- The endpoints --------------------------------------------------------------------------------------------
 
 
@@ -614,4 +645,11 @@ ENDPOINTS = {
         "PATCH detail": {"title": "改名"}, "DELETE detail": None,
         "POST publish": {}, "POST withdraw": {"reason": "x"}, "POST rematch": {}}),
     "policy-match": Endpoint(policy_match),
+    # finance
+    "payable": Endpoint(payable, {"POST confirm": {}, "POST waive": {}, "POST pay": {}}),
+    "certificate": Endpoint(certificate, {
+        "POST list": Send(lambda certificate: {"payable": certificate.payable_id}),
+        "POST split": {"amounts": ["100.00", "100.00"]}, "POST transfer": {"receiver": 1}, "POST redeem": {}}),
+    "certificate-transfer": Endpoint(certificate_transfer, {
+        "POST accept": {}, "POST decline": {"reason": "x"}, "POST withdraw": {}}),
 }

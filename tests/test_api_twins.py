@@ -143,6 +143,21 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "cancel-replenishment": ("v1_brains_reserve_replenishments_cancel_create",),
         "close": ("v1_brains_reserves_close_create",),
     },
+    # --- finance: payables and certificates
+    "finance:payable": {
+        "confirm": ("v1_brains_payables_confirm_create",),
+        "waive": ("v1_brains_payables_waive_create",),
+        "pay": ("v1_brains_payables_pay_create",),
+        "issue": ("v1_brains_certificates_create",),
+    },
+    "finance:certificate": {
+        "split": ("v1_brains_certificates_split_create",),
+        "transfer": ("v1_brains_certificates_transfer_create",),
+        "redeem": ("v1_brains_certificates_redeem_create",),
+        "accept": ("v1_brains_certificate_transfers_accept_create",),
+        "decline": ("v1_brains_certificate_transfers_decline_create",),
+        "withdraw": ("v1_brains_certificate_transfers_withdraw_create",),
+    },
 }
 
 # Web write routes with no API twin, and why none is needed. Keep it short.

@@ -33,6 +33,8 @@ LIST_QUERIES = {
     # brain
     "sync-source-list": 11, "sync-run-list": 11, "quarantined-record-list": 11, "enterprise-file-list": 11,
     "policy-list": 13, "policy-match-list": 11,
+    # finance
+    "payable-list": 11, "certificate-list": 11, "certificate-transfer-list": 11,
 }
 
 

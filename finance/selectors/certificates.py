@@ -20,7 +20,8 @@ def certificate_list(*, brain, viewer):
 def certificate_transfer_list(*, brain, viewer):
     """Operators see every transfer; a member those it sent or received."""
     rows = (CertificateTransfer.objects.in_brain(brain)
-            .select_related("certificate", "sender", "receiver", "offered_by", "decided_by"))
+            .select_related("certificate__issuer", "certificate__holder", "certificate__offered_to", "sender",
+                            "receiver", "offered_by", "decided_by"))
     if viewer.is_operator:
         return rows
     if viewer.is_member:

@@ -1,10 +1,11 @@
 """Reads of payables: the one place that decides who sees which."""
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 
 from brain.eligibility import CRITERIA
 from brain.selectors.enterprise_files import enterprise_file
 from finance.models import Payable
+from ledger.money import ZERO
 from tenants.models import Brain
 
 
@@ -23,3 +24,18 @@ def enterprise_size(*, brain_id: int, enterprise_id: int) -> str | None:
     say."""
     file = enterprise_file(brain=Brain.objects.get(pk=brain_id), enterprise=enterprise_id, viewer_access=None)
     return CRITERIA["size_class"].read(file).value
+
+
+def payable_totals(*, brain, viewer) -> dict:
+    """Counts and sums by status of the payables the viewer may see, and how many are beyond the legal terms.
+    Government viewers see these totals of the whole brain, never a payable."""
+    rows = Payable.objects.in_brain(brain) if viewer.staff_role else payable_list(brain=brain, viewer=viewer)
+    by_status = {row["status"]: row for row in rows.order_by().values("status").annotate(
+        count=Count("pk"), amount=Sum("amount"))}
+    return {
+        "by_status": [{"status": status, "label": label, "count": by_status.get(status, {}).get("count", 0),
+                       "amount": by_status.get(status, {}).get("amount") or ZERO}
+                      for status, label in Payable.Status.choices],
+        "beyond_legal_terms": rows.filter(beyond_legal_terms=True).exclude(
+            status__in=[Payable.Status.PAID, Payable.Status.WAIVED]).count(),
+    }

@@ -16,8 +16,9 @@ from finance.services import books
 from finance.services.payables import amount_of, lock_payable
 from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
-from tenants.models import Membership, User
+from tenants.models import User
 from tenants.outbox import event_record
+from tenants.selectors.memberships import active_members
 from tenants.services.brains import next_number
 
 MAX_PARTS = 20
@@ -33,8 +34,7 @@ def lock_certificate(certificate: Certificate) -> Certificate:
 
 
 def _active_member(brain_id: int, enterprise_id: int | None) -> bool:
-    return bool(enterprise_id) and Membership.objects.in_brain(brain_id).filter(
-        enterprise_id=enterprise_id, status=Membership.Status.ACTIVE).exists()
+    return bool(enterprise_id) and active_members(brain=brain_id).filter(enterprise_id=enterprise_id).exists()
 
 
 def _require_enterprise(brain_id: int, by: User, enterprise_id: int, message: str) -> None:

@@ -15,8 +15,9 @@ from ledger.money import FEN, fen
 from ledger.services.journal import Leg
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
-from tenants.models import Membership, User
+from tenants.models import User
 from tenants.outbox import event_record
+from tenants.selectors.memberships import active_members
 from tenants.services.brains import next_number
 
 LEGAL_PAYMENT_DAYS = 60  # 保障中小企业款项支付条例: a large enterprise pays an SME within 60 days of acceptance
@@ -76,8 +77,7 @@ def _payload(payable: Payable) -> dict:
 def _require_party(payable: Payable, by: User, side: str) -> None:
     """`by` acts for the payable's debtor (or creditor), an active member of its brain; NotAllowed otherwise."""
     enterprise_id = payable.debtor_id if side == "debtor" else payable.creditor_id
-    active = Membership.objects.in_brain(payable.brain_id).filter(
-        enterprise_id=enterprise_id, status=Membership.Status.ACTIVE).exists()
+    active = active_members(brain=payable.brain_id).filter(enterprise_id=enterprise_id).exists()
     if by.enterprise_id != enterprise_id or not active:
         raise NotAllowed(_("Only the debtor may do this.") if side == "debtor"
                          else _("Only the creditor may do this."))

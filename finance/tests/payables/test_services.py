@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from capacity.models import Rfq
+from capacity.services import deliveries
 from finance.models import Payable
 from finance.services import payables
 from finance.services.books import BOOK
@@ -54,8 +55,6 @@ class TestRecording:
             assert Payable.objects.count() == 1
 
     def test_nothing_is_owed_while_a_line_waits_for_inspection(self, accepted, shop_a):
-        from capacity.services import deliveries
-
         work_order, _lines = accepted
         with brain_context(work_order.brain_id):
             line = work_order.lines.first()

@@ -1,0 +1,50 @@
+"""The finance events an enterprise may subscribe webhooks to, and who hears of each: whoever could read the
+payable, certificate or transfer through the API (finance.selectors), and only its ids."""
+
+from django.utils.translation import gettext_lazy as _
+
+from finance.selectors.certificates import certificate_list, certificate_transfer_list
+from finance.selectors.payables import payable_list
+from tenants.access import enterprise_access
+from tenants.models import Brain
+from tenants.webhooks import webhook_event_type, without
+
+
+def _readers(selector, key):
+    """An audience: each candidate that `selector` shows the event's `key` object to hears the event."""
+
+    def audience(event, candidates: set[int]) -> dict[int, dict]:
+        brain = Brain.objects.get(pk=event.brain_id)
+        return {enterprise_id: without(event.payload) for enterprise_id in candidates
+                if selector(brain=brain, viewer=enterprise_access(brain=brain, enterprise_id=enterprise_id))
+                .filter(pk=event.payload[key]).exists()}
+
+    return audience
+
+
+def register() -> None:
+    payables = _readers(payable_list, "payable")
+    for name, description in (
+        ("payable.recorded", _("A delivery note was accepted in full: what the buyer owes for it, to confirm.")),
+        ("payable.confirmed", _("The debtor confirmed a payable (确权), whole or its undisputed part.")),
+        ("payable.disputed", _("Part of a payable is disputed: the disputed rest, waiting.")),
+        ("payable.waived", _("The creditor waived a disputed payable.")),
+        ("payable.paid", _("A payable was paid in full.")),
+    ):
+        webhook_event_type(name, description=description, audience=payables)
+    certificates = _readers(certificate_list, "certificate")
+    for name, description in (
+        ("certificate.issued", _("A confirmed payable was issued as a certificate.")),
+        ("certificate.split", _("A certificate was split into parts.")),
+        ("certificate.redeemed", _("A certificate was paid at maturity.")),
+    ):
+        webhook_event_type(name, description=description, audience=certificates)
+    transfers = _readers(certificate_transfer_list, "transfer")
+    for name, description in (
+        ("certificate.offered", _("A certificate is offered to a member: accept or decline before it expires.")),
+        ("certificate.transferred", _("An offered certificate was accepted: the receiver holds it.")),
+        ("certificate.transfer_declined", _("The receiver declined an offered certificate.")),
+        ("certificate.transfer_withdrawn", _("The sender withdrew an offer.")),
+        ("certificate.transfer_expired", _("An offer expired unanswered and returned to the sender.")),
+    ):
+        webhook_event_type(name, description=description, audience=transfers)
