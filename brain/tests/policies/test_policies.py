@@ -24,6 +24,7 @@ from tenants.errors import DomainError, NotAllowed
 from tenants.models import BrainStaff, Membership, Notification, OutboxEvent
 from tenants.outbox import SUBSCRIBERS
 from tenants.services import memberships as tenant_services
+from tests.support import race
 
 AS_OF = "2026-03-01T08:00:00+08:00"
 
@@ -266,23 +267,8 @@ class TestMatching:
     def test_two_matchings_at_once_tell_once(self, transactional_db, mould, olga, hongda):
         retag(mould, hongda)
         policy = policies.policy_publish(policy=new_policy(mould, olga), by=olga)
-        barrier, errors = threading.Barrier(2), []
-
-        def match():
-            try:
-                barrier.wait()
-                policies.policy_match(brain_id=mould.pk, policy_id=policy.pk)
-            except Exception as error:  # reported below
-                errors.append(error)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=match) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        results = race(*[lambda: policies.policy_match(brain_id=mould.pk, policy_id=policy.pk)] * 2)
+        assert [r for r in results if isinstance(r, Exception)] == []
         assert eligible_events(mould) == [hongda.enterprise_id]
         with brain_context(mould.pk):
             assert PolicyMatch.objects.filter(policy=policy).count() == 1
@@ -489,23 +475,8 @@ class TestTelling:
         published(mould, olga)
         with brain_context(mould.pk):
             event = OutboxEvent.objects.get(name="policy.eligible")
-        barrier, errors = threading.Barrier(2), []
-
-        def handle():
-            try:
-                barrier.wait()
-                policies.notifications_from_event(brain_id=mould.pk, event_id=event.pk)
-            except Exception as error:  # reported below
-                errors.append(error)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=handle) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        results = race(*[lambda: policies.notifications_from_event(brain_id=mould.pk, event_id=event.pk)] * 2)
+        assert [r for r in results if isinstance(r, Exception)] == []
         assert [m.to for m in mail.outbox] == [["wang@hongda.example.cn"]]
         with brain_context(mould.pk):
             assert Notification.objects.filter(event=event).count() == 1

@@ -1,7 +1,6 @@
 """The operators' sync API: sources, run now (through the outbox to a real Celery worker), runs, quarantine."""
 
 import pytest
-from django.urls import reverse
 from rest_framework.test import APIClient
 
 from brain import fake_registry
@@ -11,10 +10,7 @@ from brain.sync.engine import sync_run_execute
 from conftest import api_as, wait_for
 from tenants.context import brain_context
 from tenants.services import api_keys as services
-
-
-def url(name, **kwargs):
-    return reverse(name, kwargs={"brain_slug": "mould", **kwargs})
+from tests.support import url
 
 
 def source_body(registry, **overrides):

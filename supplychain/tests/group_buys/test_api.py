@@ -1,13 +1,12 @@
 """Group purchases over the API: operators open, members pledge and read only their own, the books."""
 
-import asyncio
 import json
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 import websockets
-from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -15,11 +14,11 @@ from conftest import api_as
 from supplychain.models import Pledge
 from supplychain.tests.conftest import at_deadline, pledge, window_of
 from tenants.services.api_keys import api_key_create
-from tests.support import session_cookie
+from tests import support
+from tests.support import follow
 
 
-def url(name, **kwargs):
-    return reverse(name, kwargs={"brain_slug": "pump-valve", **kwargs})
+url = partial(support.url, brain="pump-valve")  # every call here is in the pump-valve brain
 
 
 def create_body(steel, deadline):
@@ -131,22 +130,8 @@ def test_operators_choose_whether_members_may_open(pump, pete, dongfang):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_tier_moves_live_on_every_members_page(live_server_url, celery_worker, steel_buy, dongfang, songmen):
-    from asgiref.sync import sync_to_async
-
-    async def watch():
-        ws = live_server_url.replace("http", "ws") + "/ws/b/pump-valve/live/"
-        cookie = await sync_to_async(session_cookie)(live_server_url, songmen)
-        async with websockets.connect(ws, additional_headers={"Cookie": cookie, "Origin": live_server_url}) as socket:
-            await asyncio.wait_for(socket.recv(), 10)
-            await socket.send(json.dumps({"subscribe": "group_buy", "id": steel_buy.pk}))
-            subscribed = json.loads(await asyncio.wait_for(socket.recv(), 10))
-            await sync_to_async(pledge)(steel_buy, dongfang, "12")
-            received = []
-            while not any(m["type"] == "update" for m in received):
-                received.append(json.loads(await asyncio.wait_for(socket.recv(), 10)))
-            return subscribed, received
-
-    subscribed, received = asyncio.run(watch())
+    subscribed, received = follow(live_server_url, songmen, brain="pump-valve", topic="group_buy", id=steel_buy.pk,
+                                  then=lambda: pledge(steel_buy, dongfang, "12"))
     assert subscribed["ok"] is True
     [update] = [m for m in received if m["type"] == "update"]
     assert update["topic"] == "group_buy" and update["id"] == steel_buy.pk
@@ -155,19 +140,12 @@ def test_the_tier_moves_live_on_every_members_page(live_server_url, celery_worke
 
 @pytest.mark.django_db(transaction=True)
 def test_a_stranger_cannot_follow_a_campaign(live_server_url, steel_buy, charlie, alice):
-    async def follow(user):
-        from asgiref.sync import sync_to_async
-
-        ws = live_server_url.replace("http", "ws") + "/ws/b/pump-valve/live/"
-        cookie = await sync_to_async(session_cookie)(live_server_url, user)
+    def outcome(user):
         try:
-            async with websockets.connect(ws, additional_headers={"Cookie": cookie, "Origin": live_server_url}) as s:
-                await asyncio.wait_for(s.recv(), 10)
-                await s.send(json.dumps({"subscribe": "group_buy", "id": steel_buy.pk}))
-                return json.loads(await asyncio.wait_for(s.recv(), 10))["ok"]
+            return follow(live_server_url, user, brain="pump-valve", topic="group_buy", id=steel_buy.pk)[0]["ok"]
         except websockets.exceptions.InvalidStatus:
             return "refused"
         except websockets.exceptions.ConnectionClosed:
             return "closed"
 
-    assert asyncio.run(follow(alice)) in ("refused", "closed"), "not a member of the pump-valve brain"
+    assert outcome(alice) in ("refused", "closed"), "not a member of the pump-valve brain"

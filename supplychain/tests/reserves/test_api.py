@@ -2,10 +2,10 @@
 members draw (an ERP with its key too, safely retried); who sees what; errors name their field."""
 
 from datetime import timedelta
+from functools import partial
 from decimal import Decimal as D
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -14,15 +14,12 @@ from supplychain.models import Drawdown, Replenishment, Reserve, ReserveShare
 from supplychain.tests.conftest import open_replenishment, stocked_reserve
 from tenants.context import brain_context
 from tenants.services import api_keys as tenant_services
+from tests import support
 
 SLUG = "pump-valve"
 
 
-def url(basename, pk=None, action=None):
-    if pk is None:
-        return reverse(f"{basename}-list", kwargs={"brain_slug": SLUG})
-    name = f"{basename}-{action}" if action else f"{basename}-detail"
-    return reverse(name, kwargs={"brain_slug": SLUG, "pk": pk})
+url = partial(support.url, brain=SLUG)  # every call here is in the pump-valve brain
 
 
 CREATE = {"title": "304不锈钢卷联储", "material_grade": "06Cr19Ni10 (304)", "specification": "2B 冷轧卷 δ2.0",
@@ -32,7 +29,7 @@ CREATE = {"title": "304不锈钢卷联储", "material_grade": "06Cr19Ni10 (304)"
 
 
 def created(client, steel, **extra):
-    response = client.post(url("reserve"), {**CREATE, "supplier": steel.enterprise_id, **extra}, format="json")
+    response = client.post(url("reserve-list"), {**CREATE, "supplier": steel.enterprise_id, **extra}, format="json")
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -44,14 +41,14 @@ def test_the_operator_sets_up_a_reserve_and_receives_its_first_stock(pump, pete,
             reserve["beyond_unit_price"], reserve["reference_price"], reserve["replenishing"],
             reserve["supplier_name"], reserve["my_share"]) == (
         "JR-", "active", "0.000", "15800.00", "16590.00", None, True, "浙江钱江钢材贸易有限公司", None)
-    [order] = client.get(url("reserve-replenishment"), {"reserve": reserve["id"]}).json()["results"]
+    [order] = client.get(url("reserve-replenishment-list"), {"reserve": reserve["id"]}).json()["results"]
     assert (order["status"], order["quantity"], order["supplier"]) == ("open", "60.000", steel.enterprise_id)
-    received = client.post(url("reserve-replenishment", order["id"], "receive"),
+    received = client.post(url("reserve-replenishment-receive", order["id"]),
                            {"quantity": "60", "unit_cost": "15000.00", "note_number": "QJ-2026-0001"}, format="json")
     assert received.status_code == 200, received.content
     assert (received.json()["status"], received.json()["net"], received.json()["vat"]) == (
         "received", "796460.18", "103539.82")
-    again = client.get(url("reserve", reserve["id"])).json()
+    again = client.get(url("reserve-detail", reserve["id"])).json()
     assert again["stock"] == "60.000" and again["replenishing"] is False
 
 
@@ -64,7 +61,7 @@ def test_the_operator_sets_up_a_reserve_and_receives_its_first_stock(pump, pete,
     ({"supplier": 10**9}, "supplier"),
 ])
 def test_bad_terms_answer_400_naming_the_field_and_make_nothing(pump, pete, steel, change, field):
-    response = api_as(pete).post(url("reserve"), {**CREATE, "supplier": steel.enterprise_id, **change}, format="json")
+    response = api_as(pete).post(url("reserve-list"), {**CREATE, "supplier": steel.enterprise_id, **change}, format="json")
     assert response.status_code == 400 and field in response.json()["fields"], response.json()
     with brain_context(pump.pk):
         assert not Reserve.objects.exists()
@@ -72,11 +69,11 @@ def test_bad_terms_answer_400_naming_the_field_and_make_nothing(pump, pete, stee
 
 def test_members_may_not_set_up_close_commit_record_or_receive(steel_reserve, dongfang, steel):
     client = api_as(dongfang)
-    assert client.post(url("reserve"), {**CREATE, "supplier": steel.enterprise_id}, format="json").status_code == 403
-    assert client.post(url("reserve", steel_reserve.pk, "close"), format="json").status_code == 403
-    assert client.post(url("reserve-share"), {"reserve": steel_reserve.pk, "member": dongfang.enterprise_id,
+    assert client.post(url("reserve-list"), {**CREATE, "supplier": steel.enterprise_id}, format="json").status_code == 403
+    assert client.post(url("reserve-close", steel_reserve.pk), format="json").status_code == 403
+    assert client.post(url("reserve-share-list"), {"reserve": steel_reserve.pk, "member": dongfang.enterprise_id,
                                               "committed": "99"}, format="json").status_code == 403
-    assert client.post(url("reserve-reference-price"), {
+    assert client.post(url("reserve-reference-price-list"), {
         "reserve": steel_reserve.pk, "value": "1.00", "quoted_on": timezone.localdate().isoformat(),
         "source": "自报"}, format="json").status_code == 403
     with brain_context(steel_reserve.brain_id):
@@ -88,23 +85,23 @@ def test_shares_are_committed_201_and_changed_200(pump, pete, steel, lio):
     reserve = stocked_reserve(pump, pete, steel)
     client = api_as(pete)
     body = {"reserve": reserve.pk, "member": lio.enterprise_id, "committed": "10"}
-    first = client.post(url("reserve-share"), body, format="json")
+    first = client.post(url("reserve-share-list"), body, format="json")
     assert first.status_code == 201 and first.json()["remaining"] == "10.000"
-    changed = client.post(url("reserve-share"), {**body, "committed": "12.5"}, format="json")
+    changed = client.post(url("reserve-share-list"), {**body, "committed": "12.5"}, format="json")
     assert changed.status_code == 200 and changed.json()["id"] == first.json()["id"]
     assert changed.json()["committed"] == "12.500" and changed.json()["member_name"] == "浙江温岭利欧阀门制造有限公司"
-    refused = client.post(url("reserve-share"), {**body, "member": 10**9}, format="json")
+    refused = client.post(url("reserve-share-list"), {**body, "member": 10**9}, format="json")
     assert refused.status_code == 400 and "member" in refused.json()["fields"]
 
 
 def test_a_member_draws_within_and_beyond_its_share_at_the_recorded_price(steel_reserve, pete, dongfang, songmen):
     operator = api_as(pete)
-    recorded = operator.post(url("reserve-reference-price"), {
+    recorded = operator.post(url("reserve-reference-price-list"), {
         "reserve": steel_reserve.pk, "value": "15225.00", "quoted_on": timezone.localdate().isoformat(),
         "source": "上海有色网 304/2B 冷轧卷 无锡现货"}, format="json")
     assert recorded.status_code == 201 and recorded.json()["unit_price"] == "16432.00"
     member = api_as(dongfang)
-    response = member.post(url("reserve-drawdown"), {"reserve": steel_reserve.pk, "quantity": "25",
+    response = member.post(url("reserve-drawdown-list"), {"reserve": steel_reserve.pk, "quantity": "25",
                                                      "note": "3# 车间阀体"}, format="json")
     assert response.status_code == 201, response.content
     drawn = response.json()
@@ -112,20 +109,20 @@ def test_a_member_draws_within_and_beyond_its_share_at_the_recorded_price(steel_
             drawn["surcharge"], drawn["total"], drawn["reference_price"], drawn["member"]) == (
         "20.000", "5.000", "16432.00", "17253.60", "4108.00", "414908.00", recorded.json()["id"],
         dongfang.enterprise_id)
-    reserve = member.get(url("reserve", steel_reserve.pk)).json()
+    reserve = member.get(url("reserve-detail", steel_reserve.pk)).json()
     assert reserve["stock"] == "35.000" and reserve["reference_price"] == "15225.00"
     assert reserve["my_share"] == {"committed": "20.000", "drawn": "20.000", "drawn_beyond": "5.000",
                                    "remaining": "0.000"}
     assert reserve["committed_total"] == "45.000" and reserve["participants"] == 3
     # each member sees its own draws and share only; the operator sees all
-    assert [d["id"] for d in member.get(url("reserve-drawdown")).json()["results"]] == [drawn["id"]]
+    assert [d["id"] for d in member.get(url("reserve-drawdown-list")).json()["results"]] == [drawn["id"]]
     other = api_as(songmen)
-    assert other.get(url("reserve-drawdown")).json()["count"] == 0
-    assert other.get(url("reserve-drawdown", drawn["id"])).status_code == 404
-    assert [s["member"] for s in other.get(url("reserve-share")).json()["results"]] == [songmen.enterprise_id]
-    assert other.get(url("reserve", steel_reserve.pk)).json()["my_share"]["remaining"] == "15.000"
-    assert operator.get(url("reserve-share"), {"reserve": steel_reserve.pk}).json()["count"] == 3
-    assert operator.get(url("reserve-drawdown"), {"member": dongfang.enterprise_id}).json()["count"] == 1
+    assert other.get(url("reserve-drawdown-list")).json()["count"] == 0
+    assert other.get(url("reserve-drawdown-detail", drawn["id"])).status_code == 404
+    assert [s["member"] for s in other.get(url("reserve-share-list")).json()["results"]] == [songmen.enterprise_id]
+    assert other.get(url("reserve-detail", steel_reserve.pk)).json()["my_share"]["remaining"] == "15.000"
+    assert operator.get(url("reserve-share-list"), {"reserve": steel_reserve.pk}).json()["count"] == 3
+    assert operator.get(url("reserve-drawdown-list"), {"member": dongfang.enterprise_id}).json()["count"] == 1
 
 
 @pytest.mark.parametrize("quantity, status, code", [
@@ -135,7 +132,7 @@ def test_a_member_draws_within_and_beyond_its_share_at_the_recorded_price(steel_
     ("1.0001", 400, "max_decimal_places"),
 ])
 def test_refused_draws_say_why_on_the_quantity_and_draw_nothing(steel_reserve, dongfang, quantity, status, code):
-    response = api_as(dongfang).post(url("reserve-drawdown"), {"reserve": steel_reserve.pk, "quantity": quantity},
+    response = api_as(dongfang).post(url("reserve-drawdown-list"), {"reserve": steel_reserve.pk, "quantity": quantity},
                                      format="json")
     assert response.status_code == status and response.json()["code"] == code, response.json()
     assert "quantity" in response.json()["fields"]
@@ -149,9 +146,9 @@ def test_a_member_without_a_share_and_an_unknown_reserve(steel_reserve, pump, st
     outsider = make_user("xinjie", enterprise=make_enterprise(46, "温岭市新界泵业股份有限公司", region="331081"))
     join(pump, outsider.enterprise, roles=("buyer",))
     client = api_as(outsider)
-    response = client.post(url("reserve-drawdown"), {"reserve": steel_reserve.pk, "quantity": "1"}, format="json")
+    response = client.post(url("reserve-drawdown-list"), {"reserve": steel_reserve.pk, "quantity": "1"}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "no_share"
-    response = client.post(url("reserve-drawdown"), {"reserve": 10**9, "quantity": "1"}, format="json")
+    response = client.post(url("reserve-drawdown-list"), {"reserve": 10**9, "quantity": "1"}, format="json")
     assert response.status_code == 400 and "reserve" in response.json()["fields"]
 
 
@@ -160,8 +157,8 @@ def test_an_erps_draw_with_an_idempotency_key_is_made_once(steel_reserve, dongfa
     erp = APIClient()
     erp.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
     body = {"reserve": steel_reserve.pk, "quantity": "4.5"}
-    first = erp.post(url("reserve-drawdown"), body, format="json", HTTP_IDEMPOTENCY_KEY="erp-draw-0001")
-    again = erp.post(url("reserve-drawdown"), body, format="json", HTTP_IDEMPOTENCY_KEY="erp-draw-0001")
+    first = erp.post(url("reserve-drawdown-list"), body, format="json", HTTP_IDEMPOTENCY_KEY="erp-draw-0001")
+    again = erp.post(url("reserve-drawdown-list"), body, format="json", HTTP_IDEMPOTENCY_KEY="erp-draw-0001")
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
     with brain_context(pump.pk):
         assert Drawdown.objects.count() == 1 and Reserve.objects.get(pk=steel_reserve.pk).stock == D("55.5")
@@ -169,17 +166,17 @@ def test_an_erps_draw_with_an_idempotency_key_is_made_once(steel_reserve, dongfa
 
 def test_replenishments_are_the_operators_and_their_suppliers(steel_reserve, pete, dongfang, songmen, steel):
     for user, quantity in ((dongfang, "20"), (songmen, "21")):
-        api_as(user).post(url("reserve-drawdown"), {"reserve": steel_reserve.pk, "quantity": quantity}, format="json")
+        api_as(user).post(url("reserve-drawdown-list"), {"reserve": steel_reserve.pk, "quantity": quantity}, format="json")
     opened = open_replenishment(steel_reserve)
-    assert api_as(dongfang).get(url("reserve-replenishment")).json()["count"] == 0
-    assert api_as(dongfang).get(url("reserve-replenishment", opened.pk)).status_code == 404
+    assert api_as(dongfang).get(url("reserve-replenishment-list")).json()["count"] == 0
+    assert api_as(dongfang).get(url("reserve-replenishment-detail", opened.pk)).status_code == 404
     supplier = api_as(steel)
-    listed = supplier.get(url("reserve-replenishment"), {"status": "open"}).json()["results"]
+    listed = supplier.get(url("reserve-replenishment-list"), {"status": "open"}).json()["results"]
     assert [(r["id"], r["quantity"], r["stock_at_opening"]) for r in listed] == [(opened.pk, "41.000", "19.000")]
-    refused = supplier.post(url("reserve-replenishment", opened.pk, "receive"),
+    refused = supplier.post(url("reserve-replenishment-receive", opened.pk),
                             {"quantity": "41", "unit_cost": "1.00", "note_number": "X"}, format="json")
     assert refused.status_code == 403
-    over = api_as(pete).post(url("reserve-replenishment", opened.pk, "receive"),
+    over = api_as(pete).post(url("reserve-replenishment-receive", opened.pk),
                              {"quantity": "41.5", "unit_cost": "15000.00", "note_number": "QJ-2"}, format="json")
     assert over.status_code == 400 and over.json()["code"] == "over_receipt" and "quantity" in over.json()["fields"]
     with brain_context(steel_reserve.brain_id):
@@ -188,19 +185,19 @@ def test_replenishments_are_the_operators_and_their_suppliers(steel_reserve, pet
 
 def test_closing_after_the_open_replenishment_is_cancelled(steel_reserve, pete, dongfang, songmen):
     for user, quantity in ((dongfang, "20"), (songmen, "21")):
-        api_as(user).post(url("reserve-drawdown"), {"reserve": steel_reserve.pk, "quantity": quantity}, format="json")
+        api_as(user).post(url("reserve-drawdown-list"), {"reserve": steel_reserve.pk, "quantity": quantity}, format="json")
     client = api_as(pete)
-    refused = client.post(url("reserve", steel_reserve.pk, "close"), format="json")
+    refused = client.post(url("reserve-close", steel_reserve.pk), format="json")
     assert refused.status_code == 400 and refused.json()["code"] == "replenishment_open"
     opened = open_replenishment(steel_reserve)
-    blank = client.post(url("reserve-replenishment", opened.pk, "cancel"), {"reason": ""}, format="json")
+    blank = client.post(url("reserve-replenishment-cancel", opened.pk), {"reason": ""}, format="json")
     assert blank.status_code == 400 and "reason" in blank.json()["fields"]
-    cancelled = client.post(url("reserve-replenishment", opened.pk, "cancel"), {"reason": "钢厂检修"}, format="json")
+    cancelled = client.post(url("reserve-replenishment-cancel", opened.pk), {"reason": "钢厂检修"}, format="json")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    closed = client.post(url("reserve", steel_reserve.pk, "close"), format="json")
+    closed = client.post(url("reserve-close", steel_reserve.pk), format="json")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
-    assert client.get(url("reserve"), {"status": "closed"}).json()["count"] == 1
-    late = api_as(dongfang).post(url("reserve-drawdown"), {"reserve": steel_reserve.pk, "quantity": "1"},
+    assert client.get(url("reserve-list"), {"status": "closed"}).json()["count"] == 1
+    late = api_as(dongfang).post(url("reserve-drawdown-list"), {"reserve": steel_reserve.pk, "quantity": "1"},
                                  format="json")
     assert late.status_code == 400 and late.json()["code"] == "reserve_closed"
 
@@ -209,12 +206,12 @@ def test_reference_prices_before_the_latest_are_refused_on_their_date(steel_rese
     client = api_as(pete)
     today = timezone.localdate()
     body = {"reserve": steel_reserve.pk, "value": "15000.00", "source": "上海有色网"}
-    assert client.post(url("reserve-reference-price"), {**body, "quoted_on": today.isoformat()},
+    assert client.post(url("reserve-reference-price-list"), {**body, "quoted_on": today.isoformat()},
                        format="json").status_code == 201
-    earlier = client.post(url("reserve-reference-price"),
+    earlier = client.post(url("reserve-reference-price-list"),
                           {**body, "quoted_on": (today - timedelta(days=1)).isoformat()}, format="json")
     assert earlier.status_code == 400 and "quoted_on" in earlier.json()["fields"]
-    listed = api_as(dongfang).get(url("reserve-reference-price"), {"reserve": steel_reserve.pk}).json()
+    listed = api_as(dongfang).get(url("reserve-reference-price-list"), {"reserve": steel_reserve.pk}).json()
     assert [(p["value"], p["unit_price"]) for p in listed["results"]] == [("15000.00", "16235.86")]
 
 
@@ -235,12 +232,12 @@ def test_lists_do_not_grow_queries_with_rows(basename, pump, pete, steel, dongfa
 
     client = api_as(pete)
     add(1)
-    client.get(url(basename))
+    client.get(url(f"{basename}-list"))
     with django_assert_max_num_queries(20) as before:
-        assert client.get(url(basename)).json()["count"] > 0
+        assert client.get(url(f"{basename}-list")).json()["count"] > 0
     add(3)
     with django_assert_max_num_queries(len(before.captured_queries)):
-        assert client.get(url(basename)).status_code == 200
+        assert client.get(url(f"{basename}-list")).status_code == 200
 
 
 
