@@ -22,6 +22,8 @@ import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
+from _support import ROOT, django_setup, machine, make_brain, scratch_database
+
 SIZES = (1, 500)
 ROUNDS = 5
 REDIS_DB = 4
@@ -34,7 +36,6 @@ def _redis_url() -> str:
 
 os.environ["REDIS_URL"] = _redis_url()  # before Django reads its settings
 
-from _support import ROOT, django_setup, machine, make_brain, scratch_database  # noqa: E402
 
 
 def free_port() -> int:

@@ -23,9 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _support import ROOT, django_setup, machine, scratch_database  # noqa: E402
+from _support import ROOT, django_setup, machine, scratch_database
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 BATCH = 5000

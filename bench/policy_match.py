@@ -32,13 +32,12 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from _support import django_setup, machine, measure, median, scratch_database
+
 REDIS_DB = 5
 _redis = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
 os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{REDIS_DB}"))  # before Django reads its settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _support import django_setup, machine, measure, median, scratch_database  # noqa: E402
 
 SIZES = [int(a) for a in sys.argv[1:]] or [500, 2000]
 RUNS = 3

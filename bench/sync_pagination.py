@@ -6,12 +6,8 @@ the first and the last page each way, and of a whole traversal. Run:
     cd /work/main && .venv/bin/python -m config.local_stack exec -- .venv/bin/python bench/sync_pagination.py
 """
 
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _support import django_setup, machine, make_brain, measure, scratch_database, spread  # noqa: E402
+from _support import django_setup, machine, make_brain, measure, scratch_database, spread
 
 PARTS, PAGE = 20_000, 200
 
