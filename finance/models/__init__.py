@@ -1,4 +1,5 @@
 from finance.models.certificates import Certificate, CertificateTransfer
+from finance.models.early_payments import EarlyPayment
 from finance.models.ip_loans import (
     IpLoanAction, IpLoanApplication, IpLoanDocument, IpLoanDocumentRequest, IpLoanInstalment, IpLoanPledge,
     IpLoanReminder, IpLoanRepayment,
@@ -6,6 +7,6 @@ from finance.models.ip_loans import (
 from finance.models.payables import Payable
 from finance.models.settings import FinanceSettings
 
-__all__ = ["Certificate", "CertificateTransfer", "FinanceSettings", "Payable",
+__all__ = ["Certificate", "CertificateTransfer", "EarlyPayment", "FinanceSettings", "Payable",
            "IpLoanAction", "IpLoanApplication", "IpLoanDocument", "IpLoanDocumentRequest", "IpLoanInstalment",
            "IpLoanPledge", "IpLoanReminder", "IpLoanRepayment"]

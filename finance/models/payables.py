@@ -27,6 +27,7 @@ class Payable(ChangeTracked, BrainOwned):
         DISPUTED = "disputed", _("disputed")
         CONFIRMED = "confirmed", pgettext_lazy("payable status", "confirmed")
         CERTIFIED = "certified", _("issued as a certificate")
+        FINANCED = "financed", _("financed by a bank: paid to the bank at maturity")
         PAID = "paid", pgettext_lazy("payable status", "paid")
         WAIVED = "waived", _("waived by the creditor")
 

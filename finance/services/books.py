@@ -4,6 +4,10 @@ Accounts, per enterprise: `receivable` (confirmed payables it is owed, not issue
 (certificates it holds), `payable` (what it owes, a liability: credit balance), `cash` (money it received, less
 money it paid, for settlements recorded here). So at every moment the receivables and certificates held add up to
 the payables owed: every entry below keeps that, and the tests check it after any sequence of actions.
+
+Paying early adds three income and cost accounts, none of them a claim: `discount_income` (a buyer's, what it
+kept by paying its own claim early), `financing_income` (a bank's, the discount and fee it earns), `finance_cost`
+(a supplier's, what it gave up for its money early).
 """
 
 from decimal import Decimal
@@ -13,6 +17,7 @@ from tenants.models import User
 
 BOOK = "finance"
 RECEIVABLE, CERTIFICATE, PAYABLE, CASH = "receivable", "certificate", "payable", "cash"
+DISCOUNT_INCOME, FINANCING_INCOME, FINANCE_COST = "discount_income", "financing_income", "finance_cost"
 
 
 def post(*, brain_id: int, kind: str, document: tuple[str, int], legs: list[Leg], by: User | None,
@@ -30,3 +35,21 @@ def settlement(*, amount: Decimal, debtor_id: int, holder_id: int, held_as: str)
     """The debtor pays the holder: the debt and the claim go, the money moves."""
     return [Leg(PAYABLE, debit=amount, enterprise_id=debtor_id), Leg(CASH, credit=amount, enterprise_id=debtor_id),
             Leg(CASH, debit=amount, enterprise_id=holder_id), Leg(held_as, credit=amount, enterprise_id=holder_id)]
+
+
+def early_settlement(*, face: Decimal, discount: Decimal, debtor_id: int, holder_id: int, held_as: str) -> list[Leg]:
+    """The debtor pays its own claim early at a discount: the debt and the claim go at face, face − discount moves
+    as money, and the discount is the debtor's income and the holder's cost."""
+    paid = face - discount
+    return [Leg(PAYABLE, debit=face, enterprise_id=debtor_id), Leg(CASH, credit=paid, enterprise_id=debtor_id),
+            Leg(DISCOUNT_INCOME, credit=discount, enterprise_id=debtor_id),
+            Leg(CASH, debit=paid, enterprise_id=holder_id), Leg(FINANCE_COST, debit=discount, enterprise_id=holder_id),
+            Leg(held_as, credit=face, enterprise_id=holder_id)]
+
+
+def financing(*, face: Decimal, paid: Decimal, bank_id: int, holder_id: int, held_as: str) -> list[Leg]:
+    """A bank buys a claim at face and pays `paid` for it: the claim moves to the bank, the money to the holder, and
+    the difference (discount and fee) is the bank's income and the holder's cost. The debt is unchanged."""
+    return [*claim_moves(amount=face, from_kind=held_as, from_id=holder_id, to_kind=held_as, to_id=bank_id),
+            Leg(CASH, credit=paid, enterprise_id=bank_id), Leg(FINANCING_INCOME, credit=face - paid, enterprise_id=bank_id),
+            Leg(CASH, debit=paid, enterprise_id=holder_id), Leg(FINANCE_COST, debit=face - paid, enterprise_id=holder_id)]

@@ -2,6 +2,7 @@
 redeem at maturity.
 
 Lock order, everywhere: the payable, then certificates by id (a parent before its children), then the transfer.
+A certificate paid early (finance.services.early_payments) is never split or passed on: the database says so too.
 """
 
 from datetime import date, timedelta
@@ -11,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finance.models import Certificate, CertificateTransfer, FinanceSettings, Payable
+from finance.models import Certificate, CertificateTransfer, EarlyPayment, FinanceSettings, Payable
 from finance.services import books
 from finance.services.payables import amount_of, lock_payable
+from finance.services.settlements import bank_payment_of, bank_settle, payable_paid_if_done
 from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import User
@@ -107,6 +109,9 @@ def _require_held_by(certificate: Certificate, by: User) -> None:
             "status": certificate.get_status_display()}, code="invalid_state")
     if certificate.matures_on <= timezone.localdate():
         raise DomainError(_("This certificate has matured: it is paid, not passed on."), code="invalid_state")
+    if EarlyPayment.objects.in_brain(certificate.brain_id).filter(certificate=certificate).exists():
+        raise DomainError(_("This certificate was financed: it is neither split nor passed on, and is paid to its "
+                            "bank at maturity."), code="financed")
 
 
 @transaction.atomic
@@ -274,12 +279,9 @@ def certificate_redeem(*, certificate: Certificate, by: User, paid_on: date | No
                    reference=(reference or "")[:100], legs=books.settlement(
                        amount=certificate.amount, debtor_id=certificate.issuer_id, holder_id=certificate.holder_id,
                        held_as=books.CERTIFICATE))
+        financed = bank_payment_of(brain_id=certificate.brain_id, certificate=certificate)
+        if financed is not None:  # its holder is the bank that financed it
+            bank_settle(payment=financed, paid_on=paid_on)
         event_record(brain_id=certificate.brain_id, name="certificate.redeemed", payload=_payload(certificate))
-        unpaid = Certificate.objects.in_brain(certificate.brain_id).filter(payable_id=payable.pk).exclude(
-            status__in=[Certificate.Status.SPLIT, Certificate.Status.REDEEMED])
-        if not unpaid.exists():
-            payable.status, payable.paid_on, payable.paid_by = Payable.Status.PAID, paid_on, by
-            payable.save(update_fields=["status", "paid_on", "paid_by"])
-            event_record(brain_id=payable.brain_id, name="payable.paid", payload={
-                "payable": payable.pk, "debtor": payable.debtor_id, "creditor": payable.creditor_id})
+        payable_paid_if_done(payable=payable, paid_on=paid_on, by=by)
         return certificate

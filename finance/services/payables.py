@@ -11,6 +11,7 @@ from capacity.selectors.deliveries import accepted_delivery
 from finance.models import Payable
 from finance.selectors.payables import enterprise_size
 from finance.services import books
+from finance.services.settlements import bank_payment_of, bank_settle
 from ledger.money import FEN, fen
 from ledger.services.journal import Leg
 from tenants.context import brain_context
@@ -165,21 +166,26 @@ def payable_waive(*, payable: Payable, by: User, reason: str = "") -> Payable:
 @transaction.atomic
 def payable_pay(*, payable: Payable, by: User, paid_on: date | None = None, reference: str = "") -> Payable:
     """The debtor records that it paid a confirmed payable (not issued as a certificate: those are paid to their
-    holders) in full."""
+    holders) in full: to its creditor, or to the bank that financed it."""
     with brain_context(payable.brain_id):
         _require_party(payable, by, "debtor")
         payable = lock_payable(payable)
-        if payable.status != Payable.Status.CONFIRMED:
+        if payable.status not in (Payable.Status.CONFIRMED, Payable.Status.FINANCED):
             raise DomainError(_("Only a confirmed payable that is not a certificate can be paid here."),
                               code="invalid_state")
         paid_on = paid_on or timezone.localdate()
         if paid_on > timezone.localdate() or paid_on < payable.accepted_on:
             raise DomainError(_("The payment date must be between the acceptance and today."), field="paid_on")
+        financed = bank_payment_of(brain_id=payable.brain_id, payable=payable) \
+            if payable.status == Payable.Status.FINANCED else None
+        payee_id = financed.payer_id if financed else payable.creditor_id
         payable.status, payable.paid_on, payable.paid_by = Payable.Status.PAID, paid_on, by
         payable.save()
         books.post(brain_id=payable.brain_id, kind="payment", document=("payable", payable.pk), by=by,
                    memo=payable.number, reference=(reference or "")[:100],
                    legs=books.settlement(amount=payable.amount, debtor_id=payable.debtor_id,
-                                         holder_id=payable.creditor_id, held_as=books.RECEIVABLE))
-        event_record(brain_id=payable.brain_id, name="payable.paid", payload=_payload(payable))
+                                         holder_id=payee_id, held_as=books.RECEIVABLE))
+        if financed is not None:
+            bank_settle(payment=financed, paid_on=paid_on)
+        event_record(brain_id=payable.brain_id, name="payable.paid", payload={**_payload(payable), "payee": payee_id})
         return payable
