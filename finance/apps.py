@@ -13,8 +13,11 @@ class FinanceConfig(AppConfig):
         # Imported here: the outbox registry is filled once the app registry is ready.
         from brain.home import home_section_register
         from finance import webhooks
+        from finance.services import ip_loans  # its notification titles register on import
         from tenants.outbox import subscribe
 
         webhooks.register()
         home_section_register(template="finance/home/section.html", order=30)
         subscribe("delivery.inspected", "finance.tasks.record_payable")
+        for event_name in sorted(ip_loans.TO_BANK | ip_loans.TO_APPLICANT):
+            subscribe(event_name, "finance.tasks.notify_ip_loan_event")

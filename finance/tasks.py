@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from finance.services import certificates, payables
+from finance.services import certificates, ip_loans, payables
+from tenants.live import push_notifications
 from tenants.outbox import event_payload
 
 
@@ -18,3 +19,17 @@ def record_payable(brain_id: int, event_id: int) -> int | None:
 def expire_certificate_transfers() -> int:
     """Beat, every minute: offers past their expiry return to their senders."""
     return certificates.certificate_transfers_expire()
+
+
+@shared_task(acks_late=True)
+def send_ip_loan_reminders() -> int:
+    """Beat, daily: instalments of active IP-pledge loans due in 7, 3 and 1 days are reminded, once each."""
+    return ip_loans.ip_loan_reminders_send().count
+
+
+@shared_task(acks_late=True)
+def notify_ip_loan_event(brain_id: int, event_id: int) -> int:
+    """ip_loan.*: the in-app notifications (and e-mails) of the bank or the applicant, once per event and user."""
+    made = ip_loans.ip_loan_notifications_from_event(brain_id=brain_id, event_id=event_id)
+    push_notifications(made)
+    return len(made)

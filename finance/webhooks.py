@@ -4,6 +4,7 @@ payable, certificate or transfer through the API (finance.selectors), and only i
 from django.utils.translation import gettext_lazy as _
 
 from finance.selectors.certificates import certificate_list, certificate_transfer_list
+from finance.selectors.ip_loans import ip_loan_list
 from finance.selectors.payables import payable_list
 from tenants.access import enterprise_access
 from tenants.models import Brain
@@ -48,3 +49,17 @@ def register() -> None:
         ("certificate.transfer_expired", _("An offer expired unanswered and returned to the sender.")),
     ):
         webhook_event_type(name, description=description, audience=transfers)
+    ip_loans = _readers(ip_loan_list, "ip_loan")  # the applicant and the bank it applied to
+    for name, description in (
+        ("ip_loan.submitted", _("An IP-pledge loan application was made to a bank.")),
+        ("ip_loan.documents_requested", _("The bank asks the applicant for documents.")),
+        ("ip_loan.documents_supplied", _("The applicant supplied the documents asked for.")),
+        ("ip_loan.approved", _("The bank approved a loan: amount, rate, term and repayment method.")),
+        ("ip_loan.declined", _("The bank declined a loan application, with its reason.")),
+        ("ip_loan.withdrawn", _("The applicant withdrew its loan application.")),
+        ("ip_loan.disbursed", _("The pledge is registered and the loan paid out: its schedule runs.")),
+        ("ip_loan.repayment_recorded", _("The bank recorded a repayment of a loan.")),
+        ("ip_loan.repayment_due", _("A loan's instalment is due in a few days (7, 3 and 1 days before).")),
+        ("ip_loan.repaid", _("A loan is repaid in full: the pledged patents are released.")),
+    ):
+        webhook_event_type(name, description=description, audience=ip_loans)

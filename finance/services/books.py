@@ -53,3 +53,29 @@ def financing(*, face: Decimal, paid: Decimal, bank_id: int, holder_id: int, hel
     return [*claim_moves(amount=face, from_kind=held_as, from_id=holder_id, to_kind=held_as, to_id=bank_id),
             Leg(CASH, credit=paid, enterprise_id=bank_id), Leg(FINANCING_INCOME, credit=face - paid, enterprise_id=bank_id),
             Leg(CASH, debit=paid, enterprise_id=holder_id), Leg(FINANCE_COST, debit=face - paid, enterprise_id=holder_id)]
+
+
+# IP-pledge loans. A loan's principal is a claim of the bank on the borrower: `loan` (the bank's, debit balance)
+# against `loan_payable` (the borrower's, credit balance), so the two always add up to nothing, as receivables and
+# certificates do against payables. Interest is the bank's `interest_income` and the borrower's `interest_expense`,
+# booked when it is paid. Every entry names its loan (document ("ip_loan", id)), so one loan's outstanding
+# principal is one balance read.
+LOAN, LOAN_PAYABLE = "loan", "loan_payable"
+INTEREST_INCOME, INTEREST_EXPENSE = "interest_income", "interest_expense"
+
+
+def loan_disbursement(*, amount: Decimal, bank_id: int, borrower_id: int) -> list[Leg]:
+    """The bank pays out a loan: its money goes to the borrower, and it holds the claim the borrower owes."""
+    return [Leg(LOAN, debit=amount, enterprise_id=bank_id), Leg(CASH, credit=amount, enterprise_id=bank_id),
+            Leg(CASH, debit=amount, enterprise_id=borrower_id), Leg(LOAN_PAYABLE, credit=amount, enterprise_id=borrower_id)]
+
+
+def loan_repayment(*, principal: Decimal, interest: Decimal, bank_id: int, borrower_id: int) -> list[Leg]:
+    """The borrower repays `principal` of the claim with `interest`: the claim shrinks by the principal, the money
+    moves, the interest is the bank's income and the borrower's expense."""
+    paid = principal + interest
+    return [Leg(LOAN_PAYABLE, debit=principal, enterprise_id=borrower_id),
+            Leg(INTEREST_EXPENSE, debit=interest, enterprise_id=borrower_id),
+            Leg(CASH, credit=paid, enterprise_id=borrower_id),
+            Leg(CASH, debit=paid, enterprise_id=bank_id), Leg(LOAN, credit=principal, enterprise_id=bank_id),
+            Leg(INTEREST_INCOME, credit=interest, enterprise_id=bank_id)]
