@@ -4,9 +4,11 @@ from finance.models.ip_loans import (
     IpLoanAction, IpLoanApplication, IpLoanDocument, IpLoanDocumentRequest, IpLoanInstalment, IpLoanPledge,
     IpLoanReminder, IpLoanRepayment,
 )
+from finance.models.nettings import Netting, NettingLeg, NettingParty
 from finance.models.payables import Payable
 from finance.models.settings import FinanceSettings
 
-__all__ = ["Certificate", "CertificateTransfer", "EarlyPayment", "FinanceSettings", "Payable",
+__all__ = ["Certificate", "CertificateTransfer", "EarlyPayment", "FinanceSettings", "Netting", "NettingLeg",
+           "NettingParty", "Payable",
            "IpLoanAction", "IpLoanApplication", "IpLoanDocument", "IpLoanDocumentRequest", "IpLoanInstalment",
            "IpLoanPledge", "IpLoanReminder", "IpLoanRepayment"]

@@ -30,6 +30,7 @@ class Payable(ChangeTracked, BrainOwned):
         FINANCED = "financed", _("financed by a bank: paid to the bank at maturity")
         PAID = "paid", pgettext_lazy("payable status", "paid")
         WAIVED = "waived", _("waived by the creditor")
+        NETTED = "netted", _("settled by netting: the part a netting cancelled")
 
     number = models.CharField(_("payable number"), max_length=30)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)

@@ -10,6 +10,7 @@ kept by paying its own claim early), `financing_income` (a bank's, the discount 
 (a supplier's, what it gave up for its money early).
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
 from ledger.services.journal import Leg, entry_post
@@ -29,6 +30,18 @@ def post(*, brain_id: int, kind: str, document: tuple[str, int], legs: list[Leg]
 def claim_moves(*, amount: Decimal, from_kind: str, from_id: int, to_kind: str, to_id: int) -> list[Leg]:
     """A claim of `amount` leaves one account (credit) and lands in another (debit)."""
     return [Leg(to_kind, debit=amount, enterprise_id=to_id), Leg(from_kind, credit=amount, enterprise_id=from_id)]
+
+
+def netting(*, netted: list[tuple[int, int, Decimal]]) -> list[Leg]:
+    """A netting settles each payable (debtor, creditor, amount netted) by its netted amount and no money moves: the
+    debtors' payables are debited and the creditors' receivables credited, summed per enterprise (every party nets
+    as much owing as owed, so its payable and its receivable shrink alike)."""
+    debits, credits = defaultdict(Decimal), defaultdict(Decimal)
+    for debtor_id, creditor_id, amount in netted:
+        debits[debtor_id] += amount
+        credits[creditor_id] += amount
+    return [*(Leg(PAYABLE, debit=amount, enterprise_id=e) for e, amount in sorted(debits.items())),
+            *(Leg(RECEIVABLE, credit=amount, enterprise_id=e) for e, amount in sorted(credits.items()))]
 
 
 def settlement(*, amount: Decimal, debtor_id: int, holder_id: int, held_as: str) -> list[Leg]:
