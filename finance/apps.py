@@ -19,5 +19,6 @@ class FinanceConfig(AppConfig):
         webhooks.register()
         home_section_register(template="finance/home/section.html", order=30)
         subscribe("delivery.inspected", "finance.tasks.record_payable")
+        subscribe("payable.confirmed", "finance.tasks.make_standing_discount_offers")
         for event_name in sorted(ip_loans.TO_BANK | ip_loans.TO_APPLICANT):
             subscribe(event_name, "finance.tasks.notify_ip_loan_event")

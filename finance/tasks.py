@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from finance.services import certificates, ip_loans, payables
+from finance.services import certificates, discounting, ip_loans, payables
 from tenants.live import push_notifications
 from tenants.outbox import event_payload
 
@@ -19,6 +19,19 @@ def record_payable(brain_id: int, event_id: int) -> int | None:
 def expire_certificate_transfers() -> int:
     """Beat, every minute: offers past their expiry return to their senders."""
     return certificates.certificate_transfers_expire()
+
+
+@shared_task(acks_late=True)
+def make_standing_discount_offers(brain_id: int, event_id: int) -> int:
+    """payable.confirmed: the supplier's recurring discount offer to the buyer's programme makes its offer on it."""
+    payable_id = event_payload(brain_id=brain_id, event_id=event_id)["payable"]
+    return len(discounting.discount_offers_from_standing(brain_id=brain_id, payable_id=payable_id))
+
+
+@shared_task(acks_late=True)
+def clear_discount_programmes() -> int:
+    """Beat, every minute: each open programme is cleared once at its cut-off of the day; ended ones close."""
+    return discounting.discount_clearings_due()
 
 
 @shared_task(acks_late=True)

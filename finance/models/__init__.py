@@ -1,4 +1,5 @@
 from finance.models.certificates import Certificate, CertificateTransfer
+from finance.models.discounting import ClearingRun, DiscountOffer, DiscountProgramme
 from finance.models.early_payments import EarlyPayment
 from finance.models.ip_loans import (
     IpLoanAction, IpLoanApplication, IpLoanDocument, IpLoanDocumentRequest, IpLoanInstalment, IpLoanPledge,
@@ -11,4 +12,5 @@ from finance.models.settings import FinanceSettings
 __all__ = ["Certificate", "CertificateTransfer", "EarlyPayment", "FinanceSettings", "Netting", "NettingLeg",
            "NettingParty", "Payable",
            "IpLoanAction", "IpLoanApplication", "IpLoanDocument", "IpLoanDocumentRequest", "IpLoanInstalment",
-           "IpLoanPledge", "IpLoanReminder", "IpLoanRepayment"]
+           "IpLoanPledge", "IpLoanReminder", "IpLoanRepayment",
+           "ClearingRun", "DiscountOffer", "DiscountProgramme"]

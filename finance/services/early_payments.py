@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from finance.models import Certificate, EarlyPayment, Payable
 from finance.services import books
+from finance.services.payables import lock_payable
 from finance.services.settlements import payable_paid_if_done
 from ledger.money import ZERO, check_fits, fen
 from tenants.errors import DomainError
@@ -121,29 +122,48 @@ class Claim:
 def claim_check(claim: Claim, *, holder_id: int, on: date) -> None:
     """Refuse, with a clear error, a claim that `holder_id` cannot have paid early on `on`: not its own, not a
     confirmed payable or a live held certificate, paid early already, or matured."""
+    paid_early = EarlyPayment.objects.in_brain(claim.brain_id).filter(**claim.lookup).exists()
+    refusal = claim_refusal(claim, holder_id=holder_id, on=on, paid_early=paid_early)
+    if refusal is not None:
+        raise refusal
+
+
+def claim_refusal(claim: Claim, *, holder_id: int, on: date, paid_early: bool) -> DomainError | None:
+    """Why `holder_id` cannot have `claim` paid early on `on` (None if it can), given whether it was paid early
+    already: for a batch (a clearing run) that read that for all its claims at once."""
     if claim.certificate is None:
         payable = claim.payable
         if payable.creditor_id != holder_id:
-            raise DomainError(_("Only the creditor of this payable may have it paid early."), code="not_yours")
+            return DomainError(_("Only the creditor of this payable may have it paid early."), code="not_yours")
         if payable.status == Payable.Status.CERTIFIED:
-            raise DomainError(_("This payable was issued as a certificate: offer the certificate instead."),
-                              code="invalid_state")
+            return DomainError(_("This payable was issued as a certificate: offer the certificate instead."),
+                               code="invalid_state")
         if payable.status != Payable.Status.CONFIRMED:
-            raise DomainError(_("This payable is %(status)s: only a confirmed payable can be paid early.") % {
+            return DomainError(_("This payable is %(status)s: only a confirmed payable can be paid early.") % {
                 "status": payable.get_status_display()}, code="invalid_state")
     else:
         certificate = claim.certificate
         if certificate.holder_id != holder_id:
-            raise DomainError(_("Only the holder of this certificate may have it paid early."), code="not_yours")
+            return DomainError(_("Only the holder of this certificate may have it paid early."), code="not_yours")
         if certificate.status != Certificate.Status.HELD:
-            raise DomainError(_("This certificate is %(status)s: only a held one can be paid early.") % {
+            return DomainError(_("This certificate is %(status)s: only a held one can be paid early.") % {
                 "status": certificate.get_status_display()}, code="invalid_state")
-    if EarlyPayment.objects.in_brain(claim.brain_id).filter(**claim.lookup).exists():
-        raise DomainError(_("%(number)s was paid early already: a claim is financed or discounted once.") % {
+    if paid_early:
+        return DomainError(_("%(number)s was paid early already: a claim is financed or discounted once.") % {
             "number": claim.number}, code="paid_early")
     if claim.matures_on <= on:
-        raise DomainError(_("This claim matures on %(day)s: there is nothing early left to pay.") % {
+        return DomainError(_("This claim matures on %(day)s: there is nothing early left to pay.") % {
             "day": claim.matures_on.isoformat()}, code="matured")
+    return None
+
+
+def lock_claim(*, payable: Payable | None = None, certificate: Certificate | None = None) -> Claim:
+    """The claim, its payable locked first and then the certificate (the lock order above)."""
+    if certificate is not None:
+        locked_payable = lock_payable(Payable(pk=certificate.payable_id, brain_id=certificate.brain_id))
+        return Claim(payable=locked_payable, certificate=Certificate.objects.in_brain(certificate.brain_id)
+                     .select_for_update().get(pk=certificate.pk))
+    return Claim(payable=lock_payable(payable))
 
 
 def early_payment_make(*, claim: Claim, kind: str, payer_id: int, terms: Terms, by: User | None,
