@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-certificate-transfers": {"task": "finance.tasks.expire_certificate_transfers", "schedule": 60.0},
     # Dynamic discounting: each programme clears once at its daily cut-off (a run per cut-off, a unique constraint).
     "clear-discount-programmes": {"task": "finance.tasks.clear_discount_programmes", "schedule": 60.0},
+    # Bank financing: requests and quotes past their expiry expire.
+    "expire-financing": {"task": "finance.tasks.expire_financing", "schedule": 60.0},
     # IP-pledge loans: instalments due in 7, 3 and 1 days are reminded, once each, at 08:30 Beijing time.
     "ip-loan-reminders": {"task": "finance.tasks.send_ip_loan_reminders", "schedule": crontab(hour=8, minute=30)},
 }

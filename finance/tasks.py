@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from finance.services import certificates, discounting, ip_loans, payables
+from finance.services import certificates, discounting, financing, ip_loans, payables
 from tenants.live import push_notifications
 from tenants.outbox import event_payload
 
@@ -32,6 +32,12 @@ def make_standing_discount_offers(brain_id: int, event_id: int) -> int:
 def clear_discount_programmes() -> int:
     """Beat, every minute: each open programme is cleared once at its cut-off of the day; ended ones close."""
     return discounting.discount_clearings_due()
+
+
+@shared_task(acks_late=True)
+def expire_financing() -> int:
+    """Beat, every minute: financing requests and quotes past their expiry expire."""
+    return financing.financing_expire()
 
 
 @shared_task(acks_late=True)

@@ -1,6 +1,7 @@
 from finance.models.certificates import Certificate, CertificateTransfer
 from finance.models.discounting import ClearingRun, DiscountOffer, DiscountProgramme
 from finance.models.early_payments import EarlyPayment
+from finance.models.financing import CreditLine, FinancingInvitation, FinancingQuote, FinancingRequest
 from finance.models.ip_loans import (
     IpLoanAction, IpLoanApplication, IpLoanDocument, IpLoanDocumentRequest, IpLoanInstalment, IpLoanPledge,
     IpLoanReminder, IpLoanRepayment,
@@ -13,4 +14,5 @@ __all__ = ["Certificate", "CertificateTransfer", "EarlyPayment", "FinanceSetting
            "NettingParty", "Payable",
            "IpLoanAction", "IpLoanApplication", "IpLoanDocument", "IpLoanDocumentRequest", "IpLoanInstalment",
            "IpLoanPledge", "IpLoanReminder", "IpLoanRepayment",
-           "ClearingRun", "DiscountOffer", "DiscountProgramme"]
+           "ClearingRun", "DiscountOffer", "DiscountProgramme",
+           "CreditLine", "FinancingInvitation", "FinancingQuote", "FinancingRequest"]

@@ -6,7 +6,9 @@ credit line."""
 
 from datetime import date
 
-from finance.models import Certificate, EarlyPayment, Payable
+from django.db.models import F
+
+from finance.models import Certificate, CreditLine, EarlyPayment, Payable
 from tenants.models import User
 from tenants.outbox import event_record
 
@@ -32,7 +34,10 @@ def bank_payment_of(*, brain_id: int, payable: Payable | None = None,
 
 
 def bank_settle(*, payment: EarlyPayment, paid_on: date) -> EarlyPayment:
-    """The debtor paid the bank the face at maturity: the early payment is settled."""
+    """The debtor paid the bank the face at maturity: the early payment is settled and the bank's line on the
+    debtor has that much room again."""
     payment.settled_on = paid_on
     payment.save(update_fields=["settled_on"])
+    CreditLine.objects.in_brain(payment.brain_id).filter(bank_id=payment.payer_id, buyer_id=payment.debtor_id).update(
+        used=F("used") - payment.face)
     return payment
