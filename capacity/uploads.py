@@ -8,13 +8,14 @@ from capacity.services.attachments import MAX_BYTES, MAX_FILES, Upload, _content
 from tenants.errors import DomainError
 
 
-def uploads_from(files_and_kinds, *, field: str = "files") -> list[Upload]:
-    """[(uploaded file, kind)] → [Upload]; too many or too large files are refused unread."""
+def uploads_from(files_and_kinds, *, field: str = "files", max_bytes: int | None = None) -> list[Upload]:
+    """[(uploaded file, kind)] → [Upload]; too many or too large files are refused unread. `max_bytes` bounds
+    every file, for callers (finance's loan documents) whose kinds are not capacity's."""
     files_and_kinds = list(files_and_kinds)
     if len(files_and_kinds) > MAX_FILES:
         raise DomainError(_("At most %(n)s files at once.") % {"n": MAX_FILES}, field=field)
     for upload, kind in files_and_kinds:
-        limit = MAX_BYTES.get(kind, max(MAX_BYTES.values()))
+        limit = max_bytes or MAX_BYTES.get(kind, max(MAX_BYTES.values()))
         if upload.size > limit:
             raise DomainError(_("The file %(name)s is too large (at most %(mb)s MB).") % {
                 "name": upload.name, "mb": limit // (1024 * 1024)}, field=field)

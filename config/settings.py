@@ -174,7 +174,9 @@ SPECTACULAR_SETTINGS = {
                             "PayableSourceEnum": "finance.models.Payable.Source",
                             "PayableStatusEnum": "finance.models.Payable.Status",
                             "CertificateStatusEnum": "finance.models.Certificate.Status",
-                            "CertificateTransferOutcomeEnum": "finance.models.CertificateTransfer.Outcome"},
+                            "CertificateTransferOutcomeEnum": "finance.models.CertificateTransfer.Outcome",
+                            "IpLoanStatusEnum": "finance.models.IpLoanApplication.Status",
+                            "RepaymentMethodEnum": "finance.models.IpLoanApplication.Method"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance.views import certificates, payables
+from finance.views import certificates, ip_loans, payables
 
 app_name = "finance"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     path("payables/<int:pk>/", payables.PayableView.as_view(), name="payable"),
     path("certificates/", certificates.CertificateListView.as_view(), name="certificates"),
     path("certificates/<int:pk>/", certificates.CertificateView.as_view(), name="certificate"),
+    path("ip-loans/", ip_loans.IpLoanListView.as_view(), name="ip-loans"),
+    path("ip-loans/new/", ip_loans.IpLoanNewView.as_view(), name="ip-loan-new"),
+    path("ip-loans/<int:pk>/", ip_loans.IpLoanView.as_view(), name="ip-loan"),
 ]

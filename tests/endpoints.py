@@ -511,6 +511,40 @@ def certificate_transfer(brain, owner, n=0):
                                              receiver_id=party(brain, ("supplier",)).enterprise_id, amount="100.00")
 
 
+def ip_loan(brain, owner, n=0):
+    """`owner`'s application to a bank of `brain` (made for it), pledging the first of three patents its enterprise
+    file lists (the n-th set: a patent is pledged once at a time)."""
+    from brain.models import PublicRecord
+    from finance.services import ip_loans
+
+    bank = party(brain, ("financier",), "银行")
+    numbers = [f"ZL{owner.enterprise_id:08d}{n:02d}{k}.{k}" for k in range(3)]
+    for number in numbers:
+        PublicRecord.objects.update_or_create(
+            credit_code=owner.enterprise.credit_code, record_type="patent", record_id=number,
+            defaults={"facts": {"title": {"v": "一种注塑模具冷却结构"}, "kind": {"v": "发明"}}})
+    return ip_loans.ip_loan_apply(brain=brain, by=owner, bank_id=bank.enterprise_id, amount="100000.00",
+                                  term_months=12, purpose="购置加工设备", patents=numbers[:1])
+
+
+def ip_loan_free_patent(loan):
+    """A body applying to `loan`'s bank with a patent of the applicant's file that is not pledged."""
+    from finance.selectors.ip_loans import ip_loan_patents
+
+    free = next(p.number for p in ip_loan_patents(brain=loan.brain_id, enterprise_id=loan.applicant_id)
+                if not p.pledged)
+    return {"bank": loan.bank_id, "amount": "10000.00", "term_months": 6, "purpose": "流动资金", "patents": [free]}
+
+
+def ip_loan_document(brain, owner, n=0):
+    from capacity.services.attachments import Upload
+    from finance.services import ip_loans
+
+    [document] = ip_loans.ip_loan_documents_upload(application=ip_loan(brain, owner, n), by=owner,
+                                                   uploads=[Upload(name="财务报表.pdf", content=PDF)])
+    return document
+
+
 # --- The endpoints --------------------------------------------------------------------------------------------
 
 
@@ -652,4 +686,12 @@ ENDPOINTS = {
         "POST split": {"amounts": ["100.00", "100.00"]}, "POST transfer": {"receiver": 1}, "POST redeem": {}}),
     "certificate-transfer": Endpoint(certificate_transfer, {
         "POST accept": {}, "POST decline": {"reason": "x"}, "POST withdraw": {}}),
+    "ip-loan": Endpoint(ip_loan, {
+        "POST list": Send(ip_loan_free_patent), "GET patents": None, "GET banks": None, "GET totals": None,
+        "POST request-documents": {"items": ["近两年财务报表"]}, "POST supply-documents": {},
+        "POST documents": Send(lambda loan: {"files": [SimpleUploadedFile("报表.pdf", PDF)]}, multipart=True),
+        "POST approve": {"amount": "10000.00", "apr": "3.45", "term_months": 6, "repayment_method": "interest_only"},
+        "POST decline": {"reason": "x"}, "POST withdraw": {}, "POST register-pledge": {"registration_number": "Y1"},
+        "POST disburse": {}, "POST repayments": {"amount": "100.00"}}),
+    "ip-loan-document": Endpoint(ip_loan_document, {"GET download": None}),
 }

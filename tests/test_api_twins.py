@@ -158,6 +158,19 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "decline": ("v1_brains_certificate_transfers_decline_create",),
         "withdraw": ("v1_brains_certificate_transfers_withdraw_create",),
     },
+    # --- finance: IP-pledge loans
+    "finance:ip-loan-new": {POST: ("v1_brains_ip_loans_create",)},
+    "finance:ip-loan": {
+        "upload": ("v1_brains_ip_loans_documents_create",),
+        "supply": ("v1_brains_ip_loans_supply_documents_create",),
+        "withdraw": ("v1_brains_ip_loans_withdraw_create",),
+        "request-documents": ("v1_brains_ip_loans_request_documents_create",),
+        "approve": ("v1_brains_ip_loans_approve_create",),
+        "decline": ("v1_brains_ip_loans_decline_create",),
+        "register-pledge": ("v1_brains_ip_loans_register_pledge_create",),
+        "disburse": ("v1_brains_ip_loans_disburse_create",),
+        "repay": ("v1_brains_ip_loans_repayments_create",),
+    },
 }
 
 # Web write routes with no API twin, and why none is needed. Keep it short.

@@ -271,6 +271,15 @@ class IpLoanReminder(BrainOwned):
                                                name="ip_loan_one_reminder_per_instalment_and_day")]
 
 
+ACTION_LABELS = {
+    "submit": _("applied"), "request_documents": _("asked for documents"), "upload": _("uploaded documents"),
+    "supply_documents": _("supplied the documents"), "approve": pgettext_lazy("ip loan action", "approved"),
+    "decline": pgettext_lazy("ip loan action", "declined"), "withdraw": pgettext_lazy("ip loan action", "withdrew"),
+    "register_pledge": _("recorded the pledge registration"), "disburse": _("paid the loan out"),
+    "repayment": _("recorded a repayment"), "repaid": _("repaid in full: patents released"),
+}
+
+
 class IpLoanAction(BrainOwned):
     """The audit trail: every action taken on an application, who took it and when, and the status it left."""
 
@@ -285,3 +294,11 @@ class IpLoanAction(BrainOwned):
     class Meta:
         verbose_name = _("IP-pledge loan action")
         ordering = ["at", "id"]
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def status_after_label(self) -> str:
+        return str(IpLoanApplication.Status(self.status_after).label)

@@ -2,12 +2,14 @@
 and what an applicant may pledge."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from brain.selectors.enterprise_files import EnterpriseFileNotFound, enterprise_file
 from finance.models import IpLoanApplication, IpLoanDocument, IpLoanPledge
+from finance.schedules import repayment_schedule
 from ledger.money import ZERO
 from tenants.models import Brain, Enterprise
 from tenants.selectors.memberships import active_members
@@ -96,3 +98,45 @@ def ip_loan_patents(*, brain, enterprise_id: int | None) -> list[PatentChoice]:
     return [PatentChoice(number=number, title=patent.title, kind=patent.kind, granted_on=patent.granted_on,
                          source=patent.source, as_of=patent.as_of, pledged_by=live.get(number, ""))
             for number, patent in sorted(numbers.items())]
+
+
+def instalment_state(*, due_on: date, paid_amount, paid_on: date | None, today: date) -> str:
+    """paid, overdue (due and not paid in full), part_paid (not yet due) or due."""
+    if paid_on:
+        return "paid"
+    if due_on < today:
+        return "overdue"
+    return "part_paid" if paid_amount else "due"
+
+
+def ip_loan_schedule(application: IpLoanApplication) -> list[dict]:
+    """The schedule pages and the API show: the loan's own instalments once paid out, with what is paid of each;
+    once approved, the schedule as it would run if paid out today ("projected"); nothing before."""
+    today = timezone.localdate()
+    if application.status in IpLoanApplication.DISBURSED:
+        return [{"sequence": row.sequence, "due_on": row.due_on, "principal": row.principal,
+                 "interest": row.interest, "amount": row.amount, "paid_amount": row.paid_amount,
+                 "outstanding": row.outstanding, "paid_on": row.paid_on,
+                 "state": instalment_state(due_on=row.due_on, paid_amount=row.paid_amount, paid_on=row.paid_on,
+                                           today=today)}
+                for row in application.instalments.order_by("sequence")]
+    if application.status == IpLoanApplication.Status.APPROVED:
+        return [{"sequence": row.sequence, "due_on": row.due_on, "principal": row.principal,
+                 "interest": row.interest, "amount": row.amount, "paid_amount": None, "outstanding": row.amount,
+                 "paid_on": None, "state": "projected"}
+                for row in repayment_schedule(principal=application.approved_amount, apr=application.apr,
+                                              months=application.approved_term_months,
+                                              method=application.repayment_method, start=today)]
+    return []
+
+
+def ip_loan_awaiting(*, brain, viewer):
+    """The applications waiting for the viewer's enterprise to act: as a bank, those to decide (new, or with the
+    documents it asked for supplied) and those approved but not yet paid out; as an applicant, those whose bank
+    asks for documents."""
+    if not viewer.is_member:
+        return IpLoanApplication.objects.none()
+    me, Status = viewer.enterprise_id, IpLoanApplication.Status
+    return ip_loan_list(brain=brain, viewer=viewer).filter(
+        Q(bank_id=me, status__in=[Status.SUBMITTED, Status.DOCUMENTS_SUPPLIED, Status.APPROVED])
+        | Q(applicant_id=me, status=Status.DOCUMENTS_REQUESTED)).order_by("submitted_at", "pk")
