@@ -157,7 +157,7 @@ SPECTACULAR_SETTINGS = {
                              "tenants.api.schema_hooks.untitled_parameters"],
     # One name for a choice set used under several field names (attachments' kind, the kinds of uploads).
     "ENUM_NAME_OVERRIDES": {"GroupBuyKindEnum": "supplychain.models.GroupBuy.Kind",
-                            "JournalEntryKindEnum": "supplychain.models.JournalEntry.Kind",
+                            "JournalEntryKindEnum": "supplychain.models.EntryKind",
                             "PaymentKindEnum": "supplychain.models.PAYMENT_KINDS",
                             "AttachmentKindEnum": "capacity.models.Attachment.Kind",
                             "WorkOrderStatusEnum": "capacity.models.WorkOrder.Status",

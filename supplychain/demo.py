@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from supplychain.models import GroupBuy, JournalEntry, Replenishment, Reserve, SupplyOrderLine
+from supplychain.models import EntryKind, GroupBuy, Replenishment, Reserve, SupplyOrderLine
 from supplychain.services import group_buys, reserves
 from tenants import demo as tenants_demo
 from tenants.context import brain_context
@@ -88,7 +88,7 @@ def _coil(brain, operator, steel, dongfang, songmen):
     made = group_buys.group_buy_open(group_buy=made, by=operator)
     _pledge(made, dongfang, "40", "温岭市东部新区泵业园区 8 号 东方泵业原料仓")
     _pledge(made, songmen, "25", "温岭市松门镇工业区 松门水泵配件厂")
-    group_buys.payment_record(group_buy=made, by=operator, kind=JournalEntry.Kind.MEMBER_PAYMENT,
+    group_buys.payment_record(group_buy=made, by=operator, kind=EntryKind.MEMBER_PAYMENT,
                               enterprise_id=dongfang.enterprise_id, amount=D("16800.00"), reference="泵阀大脑专户 1128-01")
     with brain_context(brain.pk):  # the deadline passed (demo history)
         GroupBuy.objects.filter(pk=made.pk).update(deadline=timezone.now() - timedelta(minutes=1))
@@ -98,7 +98,7 @@ def _coil(brain, operator, steel, dongfang, songmen):
         made.refresh_from_db()
         order = made.orders.get()
         line = SupplyOrderLine.objects.in_brain(brain).filter(order=order, member_id=dongfang.enterprise_id).get()
-    group_buys.payment_record(group_buy=made, by=operator, kind=JournalEntry.Kind.SUPPLIER_PAYMENT,
+    group_buys.payment_record(group_buy=made, by=operator, kind=EntryKind.SUPPLIER_PAYMENT,
                               enterprise_id=steel.enterprise_id, amount=D("200000.00"), reference="泵阀大脑专户 1201-03")
     shipment = group_buys.shipment_record(line=line, by=steel, quantity=D("24"), note_number="QJ-2026-1130")
     group_buys.shipment_receive(shipment=shipment, by=dongfang, quantity=D("24"))

@@ -55,6 +55,11 @@ class Entry(BrainOwned):
         indexes = [models.Index(fields=["brain", "book", "document_type", "document_id"],
                                 name="ledger_entry_document")]
 
+    @property
+    def document(self) -> tuple[str, int] | None:
+        """What the entry books, as entry_post was given it: (type, id), or None."""
+        return (self.document_type, self.document_id) if self.document_type else None
+
 
 class Line(BrainOwned):
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="lines")

@@ -13,8 +13,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledger.models import Entry
 from ledger.money import FEN, ZERO, fen
-from supplychain.models.ledger import CNY, JournalEntry
+from supplychain.models.ledger import CNY
 from tenants.models import BrainOwned, ChangeTracked, Enterprise, User
 
 __all__ = ["Drawdown", "ReferencePrice", "Replenishment", "Reserve", "ReserveShare"]
@@ -158,7 +159,8 @@ class Drawdown(BrainOwned):
     cost = models.DecimalField(max_digits=16, decimal_places=2)  # the stock's average cost it took out
     currency = models.CharField(max_length=3, default=CNY)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="drawdown")
+    # its entry in supplychain's book of the one journal (no reverse accessor: the ledger knows no app above it)
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="+")
     drawn_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(default=timezone.now)
 
@@ -196,7 +198,7 @@ class Replenishment(ChangeTracked, BrainOwned):
     net = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     vat = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     note_number = models.CharField(_("delivery note"), max_length=60, blank=True)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     received_at = models.DateTimeField(null=True, blank=True)
     received_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)

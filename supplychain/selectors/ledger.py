@@ -1,19 +1,25 @@
-"""Reads of the brain's ledger (operators only; the pages and the API check that before they read): the journal,
-and one reserve's books. Balances and the campaigns' exposure: supplychain.services.ledger."""
+"""Reads of the brain's books (operators only; the pages and the API check that before they read): supplychain's
+book in the one journal, its entries, and one reserve's books. Balances and the campaigns' exposure:
+supplychain.services.ledger."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
 
+from ledger.models import Entry
 from ledger.money import ZERO
-from supplychain.models import GroupBuy, JournalEntry, JournalLine, LedgerAccount, Reserve
+from supplychain.models import BOOK, AccountKind, Document, GroupBuy, Reserve
+from supplychain.services.ledger import book_lines
 
 
 def journal_entry_list(*, brain, group_buy: GroupBuy | None = None):
-    """The brain's journal entries (of one campaign, if given) with their lines, newest first."""
-    entries = JournalEntry.objects.in_brain(brain).prefetch_related("lines__account__enterprise").order_by("-id")
-    return entries.filter(group_buy=group_buy) if group_buy is not None else entries
+    """The entries of the brain's book (of one campaign, if given) with their lines, newest first."""
+    entries = (Entry.objects.in_brain(brain).filter(book=BOOK).prefetch_related("lines__account__enterprise")
+               .order_by("-id"))
+    if group_buy is not None:
+        entries = entries.filter(document_type=Document.GROUP_BUY, document_id=group_buy.pk)
+    return entries
 
 
 @dataclass(frozen=True)
@@ -29,10 +35,10 @@ class ReserveBooks:
 
 
 def reserve_books(*, reserve: Reserve) -> ReserveBooks:
-    """The operator's view of one reserve's entries in the brain's ledger."""
-    Kind = LedgerAccount.Kind
+    """The operator's view of one reserve's entries in the brain's book."""
+    Kind = AccountKind
     per_kind = {row["account__kind"]: row["debit"] - row["credit"] for row in
-                JournalLine.objects.in_brain(reserve.brain_id).filter(entry__reserve=reserve)
+                book_lines(brain_id=reserve.brain_id, reserve=reserve)
                 .values("account__kind").annotate(debit=Sum("debit"), credit=Sum("credit")).order_by()}
     get = lambda kind: per_kind.get(kind, ZERO)
     return ReserveBooks(inventory=get(Kind.INVENTORY), sales=-get(Kind.SALES), cost_of_sales=get(Kind.COGS),

@@ -15,14 +15,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ledger.models import Entry
 from ledger.money import ZERO, Amount, check_fits, fen, split_vat
+from ledger.services.journal import Leg
 from supplychain.models import (
-    DeliveryWindow, GroupBuy, GroupBuySupplier, JournalEntry, Pledge, PriceTier, Settlement, Shipment,
+    DeliveryWindow, EntryKind, GroupBuy, GroupBuySupplier, Pledge, PriceTier, Settlement, Shipment,
     SupplyChainSettings, SupplyOrder, SupplyOrderLine,
 )
 from supplychain.quantities import qty
 from supplychain.services import ledger
-from supplychain.services.ledger import Leg
 from tenants.access import brain_access, require_operator
 from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
@@ -449,7 +450,7 @@ def _lock(group_buy: GroupBuy, price: Decimal, total: Decimal) -> None:
         members_goods += amount.total
     rounding = members_goods - owed_to_suppliers
     legs.append(Leg(ledger.Kind.FEES, credit=max(rounding, ZERO), debit=max(-rounding, ZERO)))
-    ledger.entry_post(brain_id=brain_id, kind=JournalEntry.Kind.LOCK, legs=legs, by=None, group_buy=group_buy,
+    ledger.entry_post(brain_id=brain_id, kind=EntryKind.LOCK, legs=legs, by=None, group_buy=group_buy,
                       memo=f"{group_buy.number} @ {price}")
     event_record(brain_id=brain_id, name="group_buy.locked", payload={
         "group_buy": group_buy.pk, "price": str(price), "total": str(total),
@@ -531,19 +532,19 @@ def _complete_if_received(group_buy_id: int, brain_id: int) -> None:
 
 @transaction.atomic
 def payment_record(*, group_buy: GroupBuy, by: User, kind: str, enterprise_id: int, amount, reference: str = "",
-                   memo: str = "") -> JournalEntry:
+                   memo: str = "") -> Entry:
     """An operator records money in from a member (a deposit, the balance), a refund to one, or a payment to a
     supplier. Members pay deposits while pledging; payments to suppliers only once it locked."""
     with brain_context(group_buy.brain_id):
         require_operator(brain=group_buy.brain, user=by)
         group_buy = _locked(group_buy)
-        if kind == JournalEntry.Kind.SUPPLIER_PAYMENT:
+        if kind == EntryKind.SUPPLIER_PAYMENT:
             if not GroupBuySupplier.objects.in_brain(group_buy.brain_id).filter(group_buy=group_buy,
                                                                                   supplier_id=enterprise_id).exists():
                 raise DomainError(_("That enterprise is not a supplier of this campaign."), field="enterprise")
         elif not Pledge.objects.in_brain(group_buy.brain_id).filter(group_buy=group_buy, member_id=enterprise_id).exists():
             raise DomainError(_("That enterprise has not pledged on this campaign."), field="enterprise")
-        if kind == JournalEntry.Kind.MEMBER_PAYMENT and group_buy.status == Status.DRAFT:
+        if kind == EntryKind.MEMBER_PAYMENT and group_buy.status == Status.DRAFT:
             raise DomainError(_("The campaign is not open yet."), code="invalid_state")
         entry = ledger.payment_entry(group_buy=group_buy, kind=kind, enterprise_id=enterprise_id, amount=amount,
                                      by=by, reference=reference, memo=memo)

@@ -16,10 +16,10 @@ Contention: every write that reads or changes stock or shares takes the reserve'
 then the share's or the replenishment's: one order everywhere, so concurrent draws queue on the reserve,
 never deadlock, and none sees stock another has already taken.
 
-Money (supplychain.services.ledger), one balanced entry each: a draw charges the member (Dr member
-receivable) for the sales income and its output VAT, and moves the stock's average cost from inventory to the
-cost of sales; receiving a replenishment puts the goods into inventory at cost, with their input VAT, against
-the supplier's payable.
+Money (supplychain.services.ledger: supplychain's book in the one journal), one balanced entry each, naming the
+reserve: a draw charges the member (Dr member receivable) for the sales income and its output VAT, and moves the
+stock's average cost from inventory to the cost of sales; receiving a replenishment puts the goods into
+inventory at cost, with their input VAT, against the supplier's payable.
 """
 
 from dataclasses import dataclass
@@ -33,12 +33,12 @@ from django.utils.translation import gettext as _
 
 from ledger import money
 from ledger.money import ZERO, Amount, check_fits, fen
+from ledger.services.journal import Leg
 from supplychain.models import (
-    Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
+    Drawdown, EntryKind, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
 from supplychain.quantities import qty
 from supplychain.services import ledger
-from supplychain.services.ledger import Leg
 from tenants.access import require_member_role, require_operator
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -293,7 +293,7 @@ def reserve_draw(*, reserve: Reserve, by: User, quantity, note: str = "") -> Dra
         cost = reserve.inventory_value if quantity == reserve.stock else \
             fen(reserve.inventory_value * quantity / reserve.stock)
         entry = ledger.entry_post(
-            brain_id=reserve.brain_id, kind=JournalEntry.Kind.RESERVE_DRAW, by=by, reserve=reserve,
+            brain_id=reserve.brain_id, kind=EntryKind.RESERVE_DRAW, by=by, reserve=reserve,
             memo=f"{reserve.number} {qty(quantity)} {reserve.unit} @ {priced.unit_price}",
             legs=[Leg(Kind.MEMBER, debit=amount.total, enterprise_id=share.member_id),
                   Leg(Kind.SALES, credit=amount.net), Leg(Kind.SALES_VAT, credit=amount.vat),
@@ -362,7 +362,7 @@ def replenishment_receive(*, replenishment: Replenishment, by: User, quantity, u
                               code="over_receipt")
         amount = split_vat(reserve, check_fits(fen(quantity * unit_cost), field="unit_cost"))
         entry = ledger.entry_post(
-            brain_id=reserve.brain_id, kind=JournalEntry.Kind.RESERVE_RECEIPT, by=by, reserve=reserve,
+            brain_id=reserve.brain_id, kind=EntryKind.RESERVE_RECEIPT, by=by, reserve=reserve,
             reference=note_number,
             memo=f"{replenishment.number} {qty(quantity)} {reserve.unit} @ {unit_cost}",
             legs=[Leg(Kind.INVENTORY, debit=amount.net), Leg(Kind.INPUT_VAT, debit=amount.vat),

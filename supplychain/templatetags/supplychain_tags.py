@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from supplychain.models import AccountKind, EntryKind
 from supplychain.quantities import qty as quantity_text
 
 register = template.Library()
@@ -15,3 +16,15 @@ def qty(value) -> str:
     if value is None or value == "":
         return ""
     return quantity_text(Decimal(value))
+
+
+@register.filter
+def entry_kind(value: str) -> str:
+    """What an entry of supplychain's book is, in the reader's language (the journal stores the word only)."""
+    return EntryKind(value).label if value in EntryKind.values else value
+
+
+@register.filter
+def account_kind(value: str) -> str:
+    """Which account of supplychain's book, in the reader's language (the journal stores the word only)."""
+    return AccountKind(value).label if value in AccountKind.values else value

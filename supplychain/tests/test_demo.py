@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
+from ledger.models import Entry
 from supplychain import demo as supply_demo
 from supplychain.selectors import group_buys as selectors
-from supplychain.models import GroupBuy, JournalEntry, Pledge, Shipment
+from supplychain.models import GroupBuy, Pledge, Shipment
 from supplychain.services import ledger
 from tenants import demo as tenants_demo
 from tenants.context import brain_context, cross_brain
@@ -18,7 +19,7 @@ def load():
 
 def counts():
     with cross_brain(reason="test assertion"):
-        return [model.objects.count() for model in (GroupBuy, Pledge, JournalEntry, Shipment)]
+        return [model.objects.count() for model in (GroupBuy, Pledge, Entry, Shipment)]
 
 
 def test_the_demo_shows_each_state_and_loads_twice_the_same(db):

@@ -1,10 +1,11 @@
-"""The brain's ledger over the API (operators only): journal entries with their lines, and the books' exposure.
-Money goes out as strings with two places."""
+"""The brain's books over the API (operators only): the entries of supplychain's book in the one journal with
+their lines, and the books' exposure. Money goes out as strings with two places."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from supplychain.models import JournalEntry, JournalLine
+from ledger.models import Entry, Line
+from supplychain.models import Document, EntryKind
 
 
 def money(**kwargs):
@@ -12,21 +13,35 @@ def money(**kwargs):
     return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
+class DocumentIdField(serializers.IntegerField):
+    """The id of the entry's document when it is a `document_type` (a campaign), else null: the journal names
+    documents by type and id, the API keeps naming the campaign as it always has."""
+
+    def __init__(self, *, document_type: str, **kwargs):
+        self.document_type = document_type
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def get_attribute(self, entry):
+        return entry.document_id if entry.document_type == self.document_type else None
+
+
 class JournalLineSerializer(serializers.ModelSerializer):
     account = serializers.CharField(source="account.kind", read_only=True)
     enterprise = serializers.IntegerField(source="account.enterprise_id", read_only=True, allow_null=True)
 
     class Meta:
-        model = JournalLine
+        model = Line
         fields = ["account", "enterprise", "debit", "credit"]
         read_only_fields = fields
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=EntryKind.choices, read_only=True)
+    group_buy = DocumentIdField(document_type=Document.GROUP_BUY)
     lines = JournalLineSerializer(many=True, read_only=True)
 
     class Meta:
-        model = JournalEntry
+        model = Entry
         fields = ["id", "kind", "group_buy", "memo", "reference", "booked_on", "created_at", "lines"]
         read_only_fields = fields
 

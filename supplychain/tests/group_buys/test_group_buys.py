@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from supplychain.models import GroupBuy, JournalEntry, Pledge, Settlement, SupplyOrder, SupplyOrderLine
+from ledger.models import Entry
+from supplychain.models import GroupBuy, Pledge, Settlement, SupplyOrder, SupplyOrderLine
 from supplychain.services import group_buys, ledger
 from supplychain.tests.conftest import TIERS, at_deadline, campaign, pledge, terms, windows
 from tenants.context import brain_context
@@ -135,7 +136,7 @@ def test_the_decision_is_made_once(steel_buy, dongfang):
     assert at_deadline(steel_buy) == "locked"
     assert at_deadline(steel_buy) is None
     with brain_context(steel_buy.brain_id):
-        assert Settlement.objects.count() == 1 and JournalEntry.objects.filter(kind="lock").count() == 1
+        assert Settlement.objects.count() == 1 and Entry.objects.filter(kind="lock").count() == 1
 
 
 def test_below_the_minimum_it_is_cancelled(steel_buy, dongfang):
@@ -287,7 +288,7 @@ def test_bad_amounts_are_refused_and_nothing_is_booked(steel_buy, dongfang, pete
                                   enterprise_id=dongfang.enterprise_id, amount=amount)
     assert refused.value.field == "amount"
     with brain_context(steel_buy.brain_id):
-        assert not JournalEntry.objects.exists()
+        assert not Entry.objects.exists()
 
 
 def test_only_operators_record_money(steel_buy, dongfang):
@@ -317,7 +318,7 @@ def test_every_lock_entry_balances_with_several_suppliers_and_split_pledges(pump
         split = list(SupplyOrderLine.objects.filter(pledge__member_id=songmen.enterprise_id).order_by("id")
                      .values_list("order__supplier_id", "quantity"))
         settlements = list(Settlement.objects.filter(group_buy=made))
-        [entry] = JournalEntry.objects.filter(kind="lock", group_buy=made)
+        [entry] = Entry.objects.filter(kind="lock", document_type="group_buy", document_id=made.pk)
         debits = sum(line.debit for line in entry.lines.all())
         credits = sum(line.credit for line in entry.lines.all())
     assert orders[steel.enterprise_id].quantity == D("25") and orders[second.pk].quantity == D("11")
@@ -408,7 +409,7 @@ def test_a_pledge_split_between_suppliers_costs_one_rounding_and_orders_carry_th
     with brain_context(pump.pk):
         [settlement] = Settlement.objects.filter(group_buy=made)
         orders = list(SupplyOrder.objects.filter(group_buy=made).order_by("id"))
-        [entry] = JournalEntry.objects.filter(kind="lock", group_buy=made)
+        [entry] = Entry.objects.filter(kind="lock", document_type="group_buy", document_id=made.pk)
         lines = list(entry.lines.all())
     assert settlement.goods_total == D("12345.67")
     assert [o.goods_net + o.goods_vat for o in orders] == [D("6172.84"), D("6172.83")]
@@ -428,7 +429,7 @@ def test_prices_without_vat_balance_with_the_rounding_on_the_fee_account(pump, p
     with brain_context(pump.pk):
         [order] = SupplyOrder.objects.filter(group_buy=made)
         members = sum(s.goods_total for s in Settlement.objects.filter(group_buy=made))
-        [entry] = JournalEntry.objects.filter(kind="lock", group_buy=made)
+        [entry] = Entry.objects.filter(kind="lock", document_type="group_buy", document_id=made.pk)
         debits, credits = (sum(l.debit for l in entry.lines.all()), sum(l.credit for l in entry.lines.all()))
     assert (order.goods_net, order.goods_vat) == (D("2.31"), D("0.30"))
     assert members == D("2.61") and debits == credits == D("2.61")

@@ -10,8 +10,9 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from conftest import join, make_enterprise, make_user
+from ledger.models import Entry
 from supplychain.models import (
-    Drawdown, JournalEntry, ReferencePrice, Replenishment, Reserve, ReserveShare,
+    Drawdown, ReferencePrice, Replenishment, Reserve, ReserveShare,
 )
 from supplychain.services import ledger, reserves
 from supplychain.tests.conftest import open_replenishment, reserve_terms, stocked_reserve
@@ -64,7 +65,7 @@ def untouched(reserve):
     with brain_context(reserve.brain_id):
         return (Reserve.objects.filter(pk=reserve.pk).values("stock", "inventory_value", "status").get(),
                 sorted(ReserveShare.objects.filter(reserve=reserve).values_list("committed", "drawn", "drawn_beyond")),
-                Drawdown.objects.count(), JournalEntry.objects.count(), ReferencePrice.objects.count(),
+                Drawdown.objects.count(), Entry.objects.count(), ReferencePrice.objects.count(),
                 sorted(Replenishment.objects.values_list("status", "quantity")),
                 OutboxEvent.objects.count())
 
@@ -242,7 +243,7 @@ def test_a_draw_within_the_share_is_charged_to_the_fen_and_books_its_cost(steel_
     assert books(reserve, "sales") == D("-167787.61") and books(reserve, "sales_vat") == D("-21812.39")
     assert books(reserve, "cogs") == D("159292.04")
     assert books(reserve, "inventory") == reserve.inventory_value  # the ledger and the reserve agree
-    assert reload(drawn.entry).reserve_id == reserve.pk and drawn.entry.kind == "reserve_draw"
+    assert reload(drawn.entry).document == ("reserve", reserve.pk) and drawn.entry.kind == "reserve_draw"
     assert events(reserve.brain)[-1] == "reserve.drawn"
 
 
@@ -338,7 +339,7 @@ def test_receiving_adds_the_stock_at_its_cost_against_the_suppliers_payable(stee
     assert reserve.stock == D("60") and reserve.inventory_value == books(reserve, "inventory")
     assert books(reserve, "supplier", steel.enterprise_id) - payable_before == D("-694950.00")
     assert books(reserve, "input_vat") == D("103539.82") + D("79950.00")
-    assert reload(received.entry).reserve_id == reserve.pk and received.entry.reference == "QJ-2026-0002"
+    assert reload(received.entry).document == ("reserve", reserve.pk) and received.entry.reference == "QJ-2026-0002"
     with brain_context(reserve.brain_id):
         assert not Replenishment.objects.filter(status="open").exists()
     assert events(reserve.brain)[-1] == "reserve.replenished"
@@ -440,7 +441,7 @@ def test_every_entry_balances_and_the_last_draw_takes_the_last_of_the_cost(steel
     assert (reserve.stock, reserve.inventory_value) == (D("0"), D("0.00"))
     assert books(reserve, "inventory") == 0 and books(reserve, "cogs") == D("796460.18")  # all of the cost
     with brain_context(reserve.brain_id):
-        for entry in JournalEntry.objects.filter(reserve=reserve):
+        for entry in Entry.objects.filter(document_type="reserve", document_id=reserve.pk):
             lines = list(entry.lines.all())
             assert sum(l.debit for l in lines) == sum(l.credit for l in lines) > 0
         charged = sum(d.total for d in Drawdown.objects.filter(reserve=reserve))
