@@ -545,6 +545,53 @@ def ip_loan_document(brain, owner, n=0):
     return document
 
 
+# finance: nettings (a cycle of confirmed payables, through capacity's deliveries)
+
+
+def owed_for_delivery(brain, *, buyer, supplier, n):
+    """What `buyer` owes `supplier` (users of `brain`) for a delivery it accepted whole, confirmed by it."""
+    from finance.services import payables
+
+    rfq, _quote = tender(brain, buyer=buyer, supplier=supplier, n=n, awarded=True)
+    with brain_context(brain.pk):
+        made = WorkOrder.objects.get(rfq=rfq)
+        line = made.lines.get()
+    work_orders.work_order_accept(work_order=made, by=supplier)
+    delivery = deliveries.delivery_record(work_order=made, by=supplier, note_number="SH-1",
+                                          delivered_on=timezone.localdate(), lines={line.pk: line.quantity})
+    with brain_context(brain.pk):
+        row = delivery.lines.get()
+    deliveries.delivery_inspect(delivery_line=row, by=buyer, outcome="accepted")
+    payable = payables.payable_record_from_delivery(brain_id=brain.pk, delivery_id=delivery.pk)
+    return payables.payable_confirm(payable=payable, by=buyer)
+
+
+NETTING_WINDOW = {"window_from": str(timezone.localdate()), "window_to": str(timezone.localdate() + timedelta(days=90))}
+
+
+def netting(brain, owner, n=0):
+    """The brain operator's netting of a cycle: `owner` owes a member, who owes another, who owes `owner` (¥200.00
+    each, for deliveries accepted through capacity), all confirmed and due in the window."""
+    from finance.services import nettings
+
+    first, second = party(brain, ("buyer", "supplier")), party(brain, ("buyer", "supplier"))
+    for k, (debtor, creditor) in enumerate(((owner, first), (first, second), (second, owner))):
+        owed_for_delivery(brain, buyer=debtor, supplier=creditor, n=1000 + 3 * n + k)
+    today = timezone.localdate()
+    return nettings.netting_propose(brain=brain, by=operator_of(brain), window_from=today,
+                                    window_to=today + timedelta(days=90))
+
+
+def netting_position(brain, owner, n=0):
+    with brain_context(brain.pk):
+        return netting(brain, owner, n).parties.get(enterprise_id=owner.enterprise_id)
+
+
+def netting_leg(brain, owner, n=0):
+    with brain_context(brain.pk):
+        return netting(brain, owner, n).legs.get(debtor_id=owner.enterprise_id)
+
+
 # --- The endpoints --------------------------------------------------------------------------------------------
 
 
@@ -686,6 +733,11 @@ ENDPOINTS = {
         "POST split": {"amounts": ["100.00", "100.00"]}, "POST transfer": {"receiver": 1}, "POST redeem": {}}),
     "certificate-transfer": Endpoint(certificate_transfer, {
         "POST accept": {}, "POST decline": {"reason": "x"}, "POST withdraw": {}}),
+    "netting": Endpoint(netting, {
+        "POST list": NETTING_WINDOW, "POST preview": NETTING_WINDOW,
+        "POST confirm": {}, "POST reject": {"reason": "x"}, "POST withdraw": {"reason": "x"}}),
+    "netting-position": Endpoint(netting_position),
+    "netting-leg": Endpoint(netting_leg),
     "ip-loan": Endpoint(ip_loan, {
         "POST list": Send(ip_loan_free_patent), "GET patents": None, "GET banks": None, "GET totals": None,
         "POST request-documents": {"items": ["近两年财务报表"]}, "POST supply-documents": {},

@@ -35,6 +35,7 @@ LIST_QUERIES = {
     "policy-list": 13, "policy-match-list": 11,
     # finance
     "payable-list": 11, "certificate-list": 11, "certificate-transfer-list": 11,
+    "netting-list": 11, "netting-position-list": 11, "netting-leg-list": 11,
     "ip-loan-list": 12, "ip-loan-document-list": 11,
 }
 
