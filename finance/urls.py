@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance.views import certificates, ip_loans, payables
+from finance.views import certificates, ip_loans, nettings, payables
 
 app_name = "finance"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("ip-loans/", ip_loans.IpLoanListView.as_view(), name="ip-loans"),
     path("ip-loans/new/", ip_loans.IpLoanNewView.as_view(), name="ip-loan-new"),
     path("ip-loans/<int:pk>/", ip_loans.IpLoanView.as_view(), name="ip-loan"),
+    path("nettings/", nettings.NettingListView.as_view(), name="nettings"),
+    path("nettings/<int:pk>/", nettings.NettingView.as_view(), name="netting"),
 ]

@@ -158,6 +158,16 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "decline": ("v1_brains_certificate_transfers_decline_create",),
         "withdraw": ("v1_brains_certificate_transfers_withdraw_create",),
     },
+    # --- finance: netting (轧差)
+    "finance:nettings": {
+        "preview": ("v1_brains_nettings_preview_create",),
+        "propose": ("v1_brains_nettings_create",),
+    },
+    "finance:netting": {
+        "confirm": ("v1_brains_nettings_confirm_create",),
+        "reject": ("v1_brains_nettings_reject_create",),
+        "withdraw": ("v1_brains_nettings_withdraw_create",),
+    },
     # --- finance: IP-pledge loans
     "finance:ip-loan-new": {POST: ("v1_brains_ip_loans_create",)},
     "finance:ip-loan": {

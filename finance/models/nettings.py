@@ -85,6 +85,11 @@ class Netting(ChangeTracked, BrainOwned):
         """The netted share of what was owed in the window, 0–1."""
         return self.netted_total / self.window_total if self.window_total else 0
 
+    @property
+    def percent(self):
+        """The netted share in per cent, to one place (for people)."""
+        return round(self.share * 100, 1)
+
 
 class NettingParty(BrainOwned):
     """A party's position in a netting: what it owes and is owed on the payables netted, before and after, and its

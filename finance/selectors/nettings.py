@@ -71,5 +71,5 @@ def netting_totals(*, brain, viewer) -> dict:
         count=Count("pk"), netted=Sum("netted_total"), window=Sum("window_total"))
     netted, window = settled["netted"] or ZERO, settled["window"] or ZERO
     return {"settled": settled["count"], "netted": netted, "window": window,
-            "share": netted / window if window else 0,
+            "share": netted / window if window else 0, "percent": round(netted / window * 100, 1) if window else 0,
             "proposed": rows.filter(status=Netting.Status.PROPOSED).count()}

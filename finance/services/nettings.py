@@ -74,6 +74,10 @@ class Plan:
     def share(self):
         return self.netted_total / self.window_total if self.window_total else 0
 
+    @property
+    def percent(self):
+        return round(self.share * 100, 1)
+
 
 def _fen(amount: Decimal) -> int:
     return int(amount * 100)  # amounts are numeric(14, 2): exact
