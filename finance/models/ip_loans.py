@@ -1,4 +1,4 @@
-"""IP-pledge loans (知识产权质押融资): an enterprise borrows from a bank member against patents of its enterprise file."""
+"""IP-pledge loans (知识产权质押融资): an enterprise borrows from a bank of the brain against patents of its file."""
 
 from django.db import models
 from django.db.models import F, Q

@@ -175,7 +175,10 @@ def _payload(application: IpLoanApplication, **extra) -> dict:
 
 def _record(application: IpLoanApplication, *, action: str, before: str, by: User | None, note: str = "",
             event: str | None = None, **payload) -> None:
-    """The audit row, and the outbox event, of an action just taken."""
+    """The audit row, and the outbox event, of an action just taken. The application counts as changed (its
+    `updated_at`, which ERPs sync by, is stamped by the database on any update), whatever part of it changed."""
+    IpLoanApplication.objects.in_brain(application.brain_id).filter(pk=application.pk).update(
+        updated_at=timezone.now())
     IpLoanAction.objects.create(brain_id=application.brain_id, application=application, action=action,
                                 status_before=before, status_after=application.status, by=by,
                                 note=(note or "")[:MAX_TEXT])
@@ -461,7 +464,12 @@ def ip_loan_pledge_register(*, application: IpLoanApplication, by: User, registr
             raise DomainError(_("Another loan of this brain has pledge registration %(number)s.") % {
                 "number": number}, field="registration_number")
         application.pledge_registration_number, application.pledge_registered_on = number, registered_on
-        application.save()
+        try:
+            with transaction.atomic():  # two loans given one number at once: the unique index decides
+                application.save()
+        except IntegrityError:
+            raise DomainError(_("Another loan of this brain has pledge registration %(number)s.") % {
+                "number": number}, field="registration_number") from None
         _record(application, action="register_pledge", before=application.status, by=by,
                 note=f"{number} · {registered_on.isoformat()}")
         return application

@@ -8,7 +8,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import override
 
 from capacity.services.attachments import Upload
@@ -183,6 +182,18 @@ class TestPledgeRace:
         won = next(r for r in results if isinstance(r, IpLoanApplication))
         assert fresh(applied).approved_amount == won.approved_amount
         assert [row[0] for row in trail(applied)] == ["submit", "approve"]
+
+    def test_two_loans_given_one_registration_number_at_once_one_keeps_it(self, approved, kaihua, bank, mould):
+        other = apply(kaihua, bank, mould, patents=["ZL202120777888.3"])
+        ip_loans.ip_loan_approve(application=other, by=bank, amount="10000", apr="3", term_months=3,
+                                 repayment_method="interest_only")
+        results = race(*[lambda loan=loan: ip_loans.ip_loan_pledge_register(
+            application=loan, by=bank, registration_number="Y2026330000999") for loan in (approved, other)])
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert len(errors) == 1 and isinstance(errors[0], DomainError), results
+        assert errors[0].field == "registration_number"
+        assert {fresh(approved).pledge_registration_number, fresh(other).pledge_registration_number} == {
+            "Y2026330000999", ""}
 
     def test_two_disbursements_at_once_pay_out_once(self, registered, bank):
         results = race(lambda: ip_loans.ip_loan_disburse(application=registered, by=bank),
@@ -436,6 +447,11 @@ class TestRepayments:
         assert live_pledges(again) == ["ZL202310001234.5"]
         with pytest.raises(DomainError):
             ip_loans.ip_loan_repayment_record(application=active, by=bank, amount="1")
+
+    def test_a_repayment_counts_as_a_change_of_the_loan_for_the_erps_that_sync(self, active, bank):
+        before = fresh(active).updated_at
+        ip_loans.ip_loan_repayment_record(application=active, by=bank, amount="100.00")
+        assert fresh(active).updated_at > before
 
     def test_one_payment_may_pay_several_instalments(self, active, bank):
         rows = instalments(active)

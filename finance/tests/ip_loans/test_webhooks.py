@@ -5,12 +5,15 @@ import json
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import api_as, make_user
+from finance import tasks
+from finance.models import IpLoanInstalment
 from finance.services import ip_loans
 from finance.tests.ip_loans.conftest import instalments
 from tenants.context import brain_context
-from tenants.models import OutboxEvent, WebhookDelivery
+from tenants.models import Notification, OutboxEvent, WebhookDelivery
 from tenants.webhooks import webhook_endpoint_create, webhooks_fan_out
 
 NAMED = {"ip_loan.submitted", "ip_loan.documents_requested", "ip_loan.approved", "ip_loan.declined",
@@ -50,3 +53,19 @@ def test_each_event_reaches_the_applicant_and_its_bank_only(active, kaihua, bank
     due = next(json.loads(body) for _name, kind, body in delivered if kind == "ip_loan.repayment_due")
     assert due["data"]["ip_loan"] == active.pk and due["data"]["days_before"] == 7
     assert due["data"]["amount"] == str(instalments(active)[0].amount)
+
+
+def test_the_daily_beat_reminds_once_and_the_borrower_is_told_in_the_app(active, kaihua, mould):
+    """The Celery tasks themselves, run as the worker would: beat's reminder run, then the event's notifications."""
+    with brain_context(mould.pk):
+        IpLoanInstalment.objects.filter(application=active, sequence=1).update(
+            due_on=timezone.localdate() + timedelta(days=3))
+    assert tasks.send_ip_loan_reminders() == 1
+    assert tasks.send_ip_loan_reminders() == 0  # the same day again: nothing twice
+    with brain_context(mould.pk):
+        event = OutboxEvent.objects.get(name="ip_loan.repayment_due")
+    assert tasks.notify_ip_loan_event(mould.pk, event.pk) == 1
+    assert tasks.notify_ip_loan_event(mould.pk, event.pk) == 1  # redelivered: the same notification
+    with brain_context(mould.pk):
+        [told] = Notification.objects.filter(kind="ip_loan.repayment_due")
+    assert told.user_id == kaihua.pk and told.link.endswith(f"/finance/ip-loans/{active.pk}/")
