@@ -36,7 +36,7 @@ def load(*, brains: dict, users: dict) -> None:
                 if (payable := payables.payable_record_from_delivery(brain_id=brain.pk, delivery_id=delivery_id))]
     if not recorded:
         return
-    first = recorded[0]
+    first = max(recorded, key=lambda payable: (payable.amount, -payable.pk))  # the largest: worth splitting
     if first.status == Payable.Status.PENDING:
         first = payables.payable_confirm(payable=first, by=users["buyer"])
     supplier = _admin_of(first.creditor_id)
