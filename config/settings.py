@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE = {
     "board-digests": {"task": "capacity.tasks.send_board_digests", "schedule": crontab(hour=8, minute=0)},
     # Finance: certificate offers past their expiry return to their senders.
     "expire-certificate-transfers": {"task": "finance.tasks.expire_certificate_transfers", "schedule": 60.0},
+    # Netting: proposals not confirmed by every party in time are void.
+    "expire-nettings": {"task": "finance.tasks.expire_nettings", "schedule": 60.0},
     # Dynamic discounting: each programme clears once at its daily cut-off (a run per cut-off, a unique constraint).
     "clear-discount-programmes": {"task": "finance.tasks.clear_discount_programmes", "schedule": 60.0},
     # Bank financing: requests and quotes past their expiry expire.

@@ -14,6 +14,7 @@ class FinanceConfig(AppConfig):
         from brain.home import home_section_register
         from finance import webhooks
         from finance.services import ip_loans  # its notification titles register on import
+        from finance.services import nettings  # its notification titles register on import
         from tenants.outbox import subscribe
 
         webhooks.register()
@@ -22,3 +23,5 @@ class FinanceConfig(AppConfig):
         subscribe("payable.confirmed", "finance.tasks.make_standing_discount_offers")
         for event_name in sorted(ip_loans.TO_BANK | ip_loans.TO_APPLICANT):
             subscribe(event_name, "finance.tasks.notify_ip_loan_event")
+        for event_name in nettings.NOTIFIED:
+            subscribe(event_name, "finance.tasks.notify_netting_event")

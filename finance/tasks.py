@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from finance.services import certificates, discounting, financing, ip_loans, payables
+from finance.services import certificates, discounting, financing, ip_loans, nettings, payables
 from tenants.live import push_notifications
 from tenants.outbox import event_payload
 
@@ -50,5 +50,20 @@ def send_ip_loan_reminders() -> int:
 def notify_ip_loan_event(brain_id: int, event_id: int) -> int:
     """ip_loan.*: the in-app notifications (and e-mails) of the bank or the applicant, once per event and user."""
     made = ip_loans.ip_loan_notifications_from_event(brain_id=brain_id, event_id=event_id)
+    push_notifications(made)
+    return len(made)
+
+
+@shared_task(acks_late=True)
+def expire_nettings() -> int:
+    """Beat, every minute: netting proposals whose parties did not all confirm in time are void."""
+    return nettings.nettings_expire()
+
+
+@shared_task(acks_late=True)
+def notify_netting_event(brain_id: int, event_id: int) -> int:
+    """netting.proposed, settled, voided: the parties' (and operators') in-app notifications, once per event and
+    user."""
+    made = nettings.netting_notifications_from_event(brain_id=brain_id, event_id=event_id)
     push_notifications(made)
     return len(made)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finance.selectors.certificates import certificate_list, certificate_transfer_list
 from finance.selectors.ip_loans import ip_loan_list
+from finance.selectors.nettings import netting_list
 from finance.selectors.payables import payable_list
 from tenants.access import enterprise_access
 from tenants.models import Brain
@@ -63,3 +64,12 @@ def register() -> None:
         ("ip_loan.repaid", _("A loan is repaid in full: the pledged patents are released.")),
     ):
         webhook_event_type(name, description=description, audience=ip_loans)
+    nettings = _readers(netting_list, "netting")  # its parties; the payload names none of them
+    for name, description in (
+        ("netting.proposed", _("A netting of payables you owe or are owed is proposed: confirm your position or "
+                               "reject it before it expires.")),
+        ("netting.confirmed", _("A party confirmed a netting you are in (how many of how many have).")),
+        ("netting.settled", _("Every party confirmed: the netting is settled and your netted payables with it.")),
+        ("netting.voided", _("A netting you are in is void: rejected, withdrawn, expired, or a payable changed.")),
+    ):
+        webhook_event_type(name, description=description, audience=nettings)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from finance import circulation
 from finance.models import EarlyPayment, Netting, NettingLeg, NettingParty, Payable
@@ -28,16 +29,25 @@ from ledger.money import FEN, ZERO, fen
 from tenants.access import require_operator
 from tenants.context import brain_context, cross_brain
 from tenants.errors import DomainError, NotAllowed
-from tenants.models import Brain, User
+from tenants.models import NOTIFICATION_TITLES, Brain, BrainStaff, Notification, OutboxEvent, User
 from tenants.outbox import event_record
 from tenants.selectors.memberships import active_members
 from tenants.services.brains import next_number
+from tenants.services.notifications import notify, tell
 
 RESPOND_DAYS = 3
 MAX_RESPOND_DAYS = 14
 MAX_WINDOW_DAYS = 366
 MAX_REASON = 500
 MAX_NOTE = 200
+
+NOTIFIED = ("netting.proposed", "netting.settled", "netting.voided")  # the events the parties are told of in the app
+NOTIFICATION_TITLES.update({
+    "netting.proposed": gettext_lazy("Netting %(number)s: ¥%(netted)s of your payables can be netted; confirm or "
+                                     "reject by %(expires)s"),
+    "netting.settled": gettext_lazy("Netting %(number)s is settled: ¥%(netted)s of your payables netted"),
+    "netting.voided": gettext_lazy("Netting %(number)s is void: %(because)s"),
+})
 
 
 @dataclass(frozen=True)
@@ -350,3 +360,26 @@ def nettings_expire() -> int:
             expired += 1
     return expired
 
+
+def netting_notifications_from_event(*, brain_id: int, event_id: int) -> list[Notification]:
+    """The in-app notifications a netting event calls for: each party's users hear of a proposal (by e-mail too: an
+    answer is awaited), of its settlement and of its end, each with its own netted amount; operators hear how it
+    ended. Safe to run twice: one notification per event and user."""
+    with brain_context(brain_id):
+        event = OutboxEvent.objects.in_brain(brain_id).select_related("brain").get(pk=event_id)
+        netting = Netting.objects.in_brain(brain_id).get(pk=event.payload["netting"])
+        link = f"/b/{event.brain.slug}/finance/nettings/{netting.pk}/"
+        base = {"number": netting.number, "because": str(netting.get_voided_because_display() or ""),
+                "expires": timezone.localtime(netting.expires_at).strftime("%Y-%m-%d %H:%M"),
+                "note": netting.void_reason if event.name == "netting.voided" else netting.note}
+        made = []
+        for position in NettingParty.objects.in_brain(brain_id).filter(netting=netting):
+            users = User.objects.filter(enterprise_id=position.enterprise_id, is_active=True)
+            made += tell(event, users, {**base, "netted": f"{position.netted:,.2f}"}, link,
+                         email=event.name == "netting.proposed")
+        if event.name in ("netting.settled", "netting.voided"):
+            operators = User.objects.filter(brain_staff__brain_id=brain_id, brain_staff__role=BrainStaff.Role.OPERATOR,
+                                            is_active=True)
+            made += notify(event=event, users=operators, params={**base, "netted": f"{netting.netted_total:,.2f}"},
+                           link=link)
+        return made
