@@ -3,18 +3,22 @@ the first is confirmed, issued as a certificate, split, and a part passed on to 
 accepted it; an IP-pledge loan application under review at the demo bank, documents requested. Idempotent: each
 step is taken only if it was not taken before."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from brain.models import DataSource
 from brain.services import enterprise_files, sync
 from brain.sync.engine import map_row, records_merge
-from capacity.models import Delivery
-from finance.models import Certificate, IpLoanApplication, Payable
-from finance.services import certificates, ip_loans, payables
+from capacity.models import Delivery, DeliveryLine, Project, QuoteLine, Rfq, WorkOrder
+from capacity.services import awards, projects, rfqs, work_orders
+from capacity.services.deliveries import delivery_inspect, delivery_record
+from finance.models import Certificate, IpLoanApplication, Netting, NettingLeg, Payable
+from finance.services import certificates, ip_loans, nettings, payables
 from tenants.context import brain_context
-from tenants.models import User
+from tenants.models import Membership, User
 
 BRAIN = "mould"
 
@@ -30,10 +34,14 @@ def load(*, brains: dict, users: dict) -> None:
     if brain is None:
         return
     ip_loan_demo(brain=brain, users=users)
+    netting_demo(brain=brain, users=users)
     with brain_context(brain.pk):
         deliveries = list(Delivery.objects.in_brain(brain).order_by("delivered_on", "pk").values_list("pk", flat=True))
     recorded = [payable for delivery_id in deliveries
                 if (payable := payables.payable_record_from_delivery(brain_id=brain.pk, delivery_id=delivery_id))]
+    with brain_context(brain.pk):  # the netting demo's debts stay as their parties confirmed them
+        netted = set(NettingLeg.objects.in_brain(brain).values_list("payable_id", flat=True))
+    recorded = [payable for payable in recorded if payable.pk not in netted]
     if not recorded:
         return
     first = max(recorded, key=lambda payable: (payable.amount, -payable.pk))  # the largest: worth splitting
@@ -106,3 +114,94 @@ def ip_loan_demo(*, brain, users: dict) -> None:
     if application.status == IpLoanApplication.Status.SUBMITTED:
         ip_loans.ip_loan_documents_request(application=application, by=lender, items=DOCUMENTS,
                                            note="请加盖公章后以 PDF 上传；评估报告可在审批前补交。")
+
+
+# --- Netting (轧差) ----------------------------------------------------------------------------------------------
+# Three members owe each other in a cycle, each debt from real platform evidence (a project, an RFQ, a quote, the
+# award, the work order, its delivery and the buyer's inspection, through capacity's services): 精诚模具 (`buyer`)
+# bought CNC finishing of core inserts from 宏达精密 (`supplier`), 宏达 had the inserts vacuum-hardened at 恒通热处理
+# (`supplier2`), and 恒通 bought quenching fixtures from 精诚. Each debtor confirmed its payable; the operator
+# proposed netting their window, and 恒通 has confirmed: 精诚 and 宏达 see it waiting for their answer.
+
+NETTING_NOTE = "12月月结轧差（演示）"
+NETTING_DEBTS = [  # (debtor, creditor, project code, part, process, quantity, unit price with VAT, RFQ title)
+    ("buyer", "supplier", "NET-DEMO-1", "型芯镶件 CNC 精加工", "CNC", 6, "12500.00", "型芯镶件精加工外协（轧差演示）"),
+    ("supplier", "supplier2", "NET-DEMO-2", "镶件真空淬火+三次回火", "HT", 20, "2600.00", "镶件热处理外协（轧差演示）"),
+    ("supplier2", "buyer", "NET-DEMO-3", "淬火工装夹具", "CNC", 8, "4300.00", "淬火工装夹具采购（轧差演示）"),
+]
+
+
+def _with_role(brain, user: User, role: str) -> None:
+    """Demo set-up: the member also buys (or supplies), as a real member would ask its operator to record."""
+    with brain_context(brain.pk):
+        membership = Membership.objects.in_brain(brain).get(enterprise_id=user.enterprise_id)
+        if role not in membership.roles:
+            membership.roles = sorted({*membership.roles, role})
+            membership.save(update_fields=["roles"])
+
+
+def _owed_for_work(brain, *, debtor: User, creditor: User, code: str, part_name: str, process: str, quantity: int,
+                   unit_price: str, title: str) -> Payable:
+    """What `debtor` owes `creditor` for work it awarded, received and accepted, confirmed: every step once."""
+    today = timezone.localdate()
+    with brain_context(brain.pk):
+        project = Project.objects.in_brain(brain).filter(buyer_id=debtor.enterprise_id, code=code).first()
+    if project is None:
+        project = projects.project_create(brain=brain, by=debtor, code=code, name=title, customer="轧差演示")
+    with brain_context(brain.pk):
+        rfq = Rfq.objects.in_brain(brain).filter(project=project, title=title).first()
+    if rfq is None:
+        part = projects.part_save(project=project, by=debtor, part_no=f"{code}-01", name=part_name,
+                                  quantity=quantity, processes=[process])
+        rfq = rfqs.rfq_create(project=project, by=debtor, title=title, deadline=timezone.now() + timedelta(days=2),
+                              lines=[{"part": part.pk}], notes="含税13%专票，月结")
+        rfqs.rfq_publish(rfq=rfq, by=debtor)
+        with brain_context(brain.pk):
+            line = rfq.lines.get()
+        rfqs.quote_submit(rfq=rfq, by=creditor, remarks="含税13%，可月结", lines=[
+            {"rfq_line": line.pk, "unit_price": Decimal(unit_price), "vat_rate": Decimal("13.00"),
+             "lead_time_days": 7}])
+        rfqs.rfq_close(rfq=rfq, by=debtor)
+        with brain_context(brain.pk):
+            rfq = Rfq.objects.in_brain(brain).get(pk=rfq.pk)
+            quote_line = QuoteLine.objects.in_brain(brain).get(quote__rfq=rfq)
+        awards.award_lines(rfq=rfq, decisions={line.pk: quote_line.pk}, by=debtor)
+    with brain_context(brain.pk):
+        work_order = WorkOrder.objects.in_brain(brain).get(rfq=rfq)
+        delivery = Delivery.objects.in_brain(brain).filter(work_order=work_order).first()
+    if work_order.status == WorkOrder.Status.ISSUED:
+        work_order = work_orders.work_order_accept(work_order=work_order, by=creditor)
+    if delivery is None:
+        with brain_context(brain.pk):
+            line = work_order.lines.get()
+        delivery = delivery_record(work_order=work_order, by=creditor, note_number=f"SH-{code}", delivered_on=today,
+                                   lines={line.pk: line.quantity})
+    with brain_context(brain.pk):
+        waiting = delivery.lines.filter(outcome=DeliveryLine.Outcome.PENDING).first()
+    if waiting is not None:
+        delivery_inspect(delivery_line=waiting, by=debtor, outcome="accepted", inspected_on=today)
+    payable = payables.payable_record_from_delivery(brain_id=brain.pk, delivery_id=delivery.pk)
+    if payable.status == Payable.Status.PENDING:
+        payable = payables.payable_confirm(payable=payable, by=debtor)
+    return payable
+
+
+def netting_demo(*, brain, users: dict) -> None:
+    """A netting proposal among three members who owe each other in a cycle, one of them confirmed. Idempotent."""
+    operator = users.get("operator")
+    people = {name: users.get(name) for name in ("buyer", "supplier", "supplier2")}
+    if operator is None or None in people.values():
+        return
+    with brain_context(brain.pk):
+        if Netting.objects.in_brain(brain).filter(note=NETTING_NOTE).exists():
+            return
+    _with_role(brain, people["buyer"], "supplier")
+    for name in ("supplier", "supplier2"):
+        _with_role(brain, people[name], "buyer")
+    owed = [_owed_for_work(brain, debtor=people[debtor], creditor=people[creditor], code=code, part_name=part,
+                           process=process, quantity=quantity, unit_price=price, title=title)
+            for debtor, creditor, code, part, process, quantity, price, title in NETTING_DEBTS]
+    netting = nettings.netting_propose(brain=brain, by=operator, window_from=min(p.due_on for p in owed),
+                                       window_to=max(p.due_on for p in owed),
+                                       respond_days=nettings.MAX_RESPOND_DAYS, note=NETTING_NOTE)
+    nettings.netting_confirm(netting=netting, by=people["supplier2"])
