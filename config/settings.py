@@ -221,6 +221,8 @@ CELERY_BEAT_SCHEDULE = {
     "clear-discount-programmes": {"task": "finance.tasks.clear_discount_programmes", "schedule": 60.0},
     # Bank financing: requests and quotes past their expiry expire.
     "expire-financing": {"task": "finance.tasks.expire_financing", "schedule": 60.0},
+    # Claims due in 7, 3, 1 and 0 days: payment.due to the debtor and the payee, once each, at 08:00 Beijing time.
+    "maturity-reminders": {"task": "finance.tasks.send_maturity_reminders", "schedule": crontab(hour=8, minute=0)},
     # IP-pledge loans: instalments due in 7, 3 and 1 days are reminded, once each, at 08:30 Beijing time.
     "ip-loan-reminders": {"task": "finance.tasks.send_ip_loan_reminders", "schedule": crontab(hour=8, minute=30)},
 }

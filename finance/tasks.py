@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from finance.services import certificates, discounting, financing, ip_loans, nettings, payables
+from finance.services import certificates, discounting, financing, ip_loans, maturities, nettings, payables
 from tenants.live import push_notifications
 from tenants.outbox import event_payload
 
@@ -38,6 +38,12 @@ def clear_discount_programmes() -> int:
 def expire_financing() -> int:
     """Beat, every minute: financing requests and quotes past their expiry expire."""
     return financing.financing_expire()
+
+
+@shared_task(acks_late=True)
+def send_maturity_reminders() -> int:
+    """Beat, daily: claims due in 7, 3, 1 or 0 days are announced (payment.due), once per claim and day."""
+    return maturities.maturity_reminders_send()
 
 
 @shared_task(acks_late=True)

@@ -4,6 +4,9 @@ payable, certificate or transfer through the API (finance.selectors), and only i
 from django.utils.translation import gettext_lazy as _
 
 from finance.selectors.certificates import certificate_list, certificate_transfer_list
+from finance.selectors.discounting import clearing_run_list
+from finance.selectors.early_payments import early_payment_list
+from finance.selectors.financing import financing_quote_list
 from finance.selectors.ip_loans import ip_loan_list
 from finance.selectors.nettings import netting_list
 from finance.selectors.payables import payable_list
@@ -23,6 +26,18 @@ def _readers(selector, key):
 
     return audience
 
+
+def _financing_asked(event, candidates: set[int]) -> dict[int, dict]:
+    """financing.requested: the supplier, and each bank asked (which is not told which other banks were)."""
+    banks, supplier = set(event.payload.get("banks", [])), event.payload["supplier"]
+    return {enterprise_id: without(event.payload, *(() if enterprise_id == supplier else ("banks",)))
+            for enterprise_id in candidates if enterprise_id == supplier or enterprise_id in banks}
+
+
+def _payer_and_payee(event, candidates: set[int]) -> dict[int, dict]:
+    """payment.due: the debtor who pays and the payee who is paid (the creditor, holder or financing bank)."""
+    return {enterprise_id: without(event.payload) for enterprise_id in candidates
+            if enterprise_id in (event.payload["debtor"], event.payload["payee"])}
 
 def register() -> None:
     payables = _readers(payable_list, "payable")
@@ -73,3 +88,22 @@ def register() -> None:
         ("netting.voided", _("A netting you are in is void: rejected, withdrawn, expired, or a payable changed.")),
     ):
         webhook_event_type(name, description=description, audience=nettings)
+    early_payments = _readers(early_payment_list, "early_payment")  # payer, supplier, debtor
+    webhook_event_type("early_payment.made", description=_(
+        "A claim was paid early: by its buyer at a discount, or by a bank that now holds it and is paid at "
+        "maturity."), audience=early_payments)
+    webhook_event_type("discount.cleared", description=_(
+        "A clearing of your discount programme ran: how many offers cleared and the cash paid."),
+        audience=_readers(clearing_run_list, "run"))
+    webhook_event_type("financing.requested", description=_(
+        "A supplier asks to have a claim financed: your bank was asked to quote (or it is your request)."),
+        audience=_financing_asked)
+    quotes = _readers(financing_quote_list, "quote")  # the bank that quoted and the supplier
+    for name, description in (
+        ("financing.quoted", _("A bank quoted on a financing request.")),
+        ("financing.accepted", _("The supplier accepted a quote: the bank pays it and holds the claim.")),
+    ):
+        webhook_event_type(name, description=description, audience=quotes)
+    webhook_event_type("payment.due", description=_(
+        "A claim you pay or are paid falls due in 7, 3 or 1 days, or today: once per claim and day."),
+        audience=_payer_and_payee)

@@ -592,6 +592,89 @@ def netting_leg(brain, owner, n=0):
         return netting(brain, owner, n).legs.get(debtor_id=owner.enterprise_id)
 
 
+# finance: early payments, dynamic discounting, bank financing (on ¥200.00 payables of deliveries, due in 60 days)
+
+
+def _buyer_of(claim):
+    with brain_context(claim.brain_id):
+        return claim.debtor.users.get()
+
+
+def _programme_of(brain, buyer):
+    """`buyer`'s open discount programme (an earlier open one is closed first): ¥100,000 for 30 days, cleared
+    daily at 23:59, hurdle 5 %, posted 50 %."""
+    from datetime import time
+
+    from finance.models import DiscountProgramme
+    from finance.services import discounting
+
+    with brain_context(brain.pk):
+        earlier = DiscountProgramme.objects.filter(buyer_id=buyer.enterprise_id, status="open").first()
+    if earlier is not None:
+        discounting.discount_programme_close(programme=earlier, by=buyer)
+    return discounting.discount_programme_open(
+        brain=brain, by=buyer, cash_available="100000.00", ends_on=timezone.localdate() + timedelta(days=30),
+        cutoff_time=time(23, 59), hurdle_apr="5", posted_apr="50")
+
+
+def discount_programme(brain, owner, n=0):
+    with_roles(brain, owner, "buyer")
+    return _programme_of(brain, owner)
+
+
+def discount_offer(brain, owner, n=0, *, posted=False):
+    """`owner`'s offer on what another buyer owes it, to that buyer's programme (at the posted rate: cleared)."""
+    from finance.services import discounting
+
+    claim = payable(brain, owner, n, confirmed=True)
+    programme = _programme_of(brain, _buyer_of(claim))
+    return discounting.discount_offer_make(programme=programme, by=owner, payable=claim, apr="50" if posted else "9")
+
+
+def early_payment(brain, owner, n=0):
+    """A claim of `owner`'s paid early by its buyer (an offer at the posted rate, cleared at once)."""
+    return discount_offer(brain, owner, n, posted=True).early_payment
+
+
+def clearing_run(brain, owner, n=0):
+    """A clearing of `owner`'s programme by hand."""
+    from finance.services import discounting
+
+    return discounting.discount_clearing_run(programme=discount_programme(brain, owner, n), by=owner)
+
+
+def credit_line(brain, owner, n=0):
+    """`owner`'s line (as a bank) on another buyer of `brain`."""
+    from finance.services import financing
+
+    with_roles(brain, owner, "financier")
+    buyer = party(brain, ("buyer",), "采购商")
+    return financing.credit_line_open(brain=brain, by=owner, buyer_id=buyer.enterprise_id, limit="100000.00",
+                                      expires_on=timezone.localdate() + timedelta(days=365))
+
+
+def financing_request(brain, owner, n=0):
+    """`owner`'s request to finance what another buyer owes it; a bank of `brain` has a line on that buyer."""
+    from finance.services import financing
+
+    claim = payable(brain, owner, n, confirmed=True)
+    bank = party(brain, ("financier",), "银行")
+    financing.credit_line_open(brain=brain, by=bank, buyer_id=claim.debtor_id, limit="100000.00",
+                               expires_on=timezone.localdate() + timedelta(days=365))
+    return financing.financing_request_make(brain=brain, by=owner, payable=claim)
+
+
+def financing_quote(brain, owner, n=0):
+    """The asked bank's quote on `owner`'s request."""
+    from finance.services import financing
+
+    request = financing_request(brain, owner, n)
+    with brain_context(brain.pk):
+        bank = User.objects.get(enterprise_id=request.invitations.get().bank_id)
+    return financing.financing_quote_make(request=request, by=bank, apr="6",
+                                          valid_until=timezone.now() + timedelta(days=1))
+
+
 # --- The endpoints --------------------------------------------------------------------------------------------
 
 
@@ -746,4 +829,25 @@ ENDPOINTS = {
         "POST decline": {"reason": "x"}, "POST withdraw": {}, "POST register-pledge": {"registration_number": "Y1"},
         "POST disburse": {}, "POST repayments": {"amount": "100.00"}}),
     "ip-loan-document": Endpoint(ip_loan_document, {"GET download": None}),
+    "early-payment": Endpoint(early_payment, {"GET maturities": None}),
+    "discount-programme": Endpoint(discount_programme, {
+        "POST list": {"cash_available": "1000.00", "ends_on": str(timezone.localdate() + timedelta(days=30)),
+                      "cutoff_time": "16:00", "hurdle_apr": "5"},
+        "POST close": {}, "POST clear": {}, "GET rollforward": None}),
+    "discount-offer": Endpoint(discount_offer, {
+        "POST list": Send(lambda offer: {"programme": offer.programme_id, "payable": offer.payable_id, "apr": "9"}),
+        "POST preview": Send(lambda offer: {"programme": offer.programme_id, "payable": offer.payable_id,
+                                            "apr": "9"}),
+        "POST change": {"apr": "10"}, "POST withdraw": {}}),
+    "clearing-run": Endpoint(clearing_run),
+    "credit-line": Endpoint(credit_line, {
+        "POST list": Send(lambda line: {"buyer": line.buyer_id, "limit": "1000.00",
+                                        "expires_on": str(timezone.localdate() + timedelta(days=30))}),
+        "POST revise": {"limit": "200000.00", "expires_on": str(timezone.localdate() + timedelta(days=30))},
+        "GET exposure": None}),
+    "financing-request": Endpoint(financing_request, {
+        "POST list": Send(lambda request: {"payable": request.payable_id}), "POST withdraw": {}}),
+    "financing-quote": Endpoint(financing_quote, {
+        "POST list": Send(lambda quote: {"request": quote.request_id, "apr": "6", "valid_until": later()}),
+        "POST accept": {}, "POST withdraw": {}}),
 }

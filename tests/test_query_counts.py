@@ -37,6 +37,8 @@ LIST_QUERIES = {
     "payable-list": 11, "certificate-list": 11, "certificate-transfer-list": 11,
     "netting-list": 11, "netting-position-list": 11, "netting-leg-list": 11,
     "ip-loan-list": 12, "ip-loan-document-list": 11,
+    "early-payment-list": 11, "discount-programme-list": 11, "discount-offer-list": 11, "clearing-run-list": 11,
+    "credit-line-list": 11, "financing-request-list": 11, "financing-quote-list": 11,
 }
 
 

@@ -6,6 +6,7 @@ from finance.models.ip_loans import (
     IpLoanAction, IpLoanApplication, IpLoanDocument, IpLoanDocumentRequest, IpLoanInstalment, IpLoanPledge,
     IpLoanReminder, IpLoanRepayment,
 )
+from finance.models.maturities import MaturityReminder
 from finance.models.nettings import Netting, NettingLeg, NettingParty
 from finance.models.payables import Payable
 from finance.models.settings import FinanceSettings
@@ -15,4 +16,4 @@ __all__ = ["Certificate", "CertificateTransfer", "EarlyPayment", "FinanceSetting
            "IpLoanAction", "IpLoanApplication", "IpLoanDocument", "IpLoanDocumentRequest", "IpLoanInstalment",
            "IpLoanPledge", "IpLoanReminder", "IpLoanRepayment",
            "ClearingRun", "DiscountOffer", "DiscountProgramme",
-           "CreditLine", "FinancingInvitation", "FinancingQuote", "FinancingRequest"]
+           "CreditLine", "FinancingInvitation", "FinancingQuote", "FinancingRequest", "MaturityReminder"]

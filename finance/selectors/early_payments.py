@@ -1,0 +1,64 @@
+"""Reads of early payments: who sees which, a buyer's maturity calendar, and the totals of what was paid early."""
+
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+
+from finance.models import Certificate, EarlyPayment, Payable
+from ledger.money import ZERO
+
+
+def early_payment_list(*, brain, viewer):
+    """Operators see every early payment; a member those it paid (a buyer's discounts, a bank's portfolio), was
+    paid (a supplier), or whose claim it owes (a buyer: to whom it now pays); nobody else any."""
+    rows = EarlyPayment.objects.in_brain(brain).select_related("payable", "certificate", "debtor", "supplier",
+                                                                "payer")
+    if viewer.is_operator:
+        return rows
+    if viewer.is_member:
+        me = viewer.enterprise_id
+        return rows.filter(Q(payer_id=me) | Q(supplier_id=me) | Q(debtor_id=me))
+    return rows.none()
+
+
+def sees_the_price(payment: EarlyPayment, *, enterprise_id: int | None, operator: bool = False) -> bool:
+    """A bank's price (discount, fee, rate) is the bank's and its supplier's: the buyer who owes the claim sees
+    to whom it now pays, not what the supplier paid for its money."""
+    return operator or enterprise_id in (payment.payer_id, payment.supplier_id)
+
+
+def maturity_calendar(*, brain, viewer, start: date, end: date) -> list[dict]:
+    """What the viewer's enterprise owes between `start` and `end`, day by day, and to whom it pays at maturity:
+    the creditor of a payable (or the bank that financed it) and the holder of a certificate (a bank, if one
+    financed it)."""
+    if not viewer.is_member:
+        return []
+    me = viewer.enterprise_id
+    payables = list(Payable.objects.in_brain(brain).filter(
+        debtor_id=me, status__in=[Payable.Status.CONFIRMED, Payable.Status.FINANCED], due_on__range=(start, end))
+        .select_related("creditor"))
+    banks = {p.payable_id: p.payer for p in EarlyPayment.objects.in_brain(brain).filter(
+        kind=EarlyPayment.Kind.BANK, payable_id__in=[p.pk for p in payables]).select_related("payer")}
+    certificates = Certificate.objects.in_brain(brain).filter(
+        issuer_id=me, status__in=[Certificate.Status.HELD, Certificate.Status.OFFERED],
+        matures_on__range=(start, end)).select_related("holder")
+    rows = [{"due_on": p.due_on, "kind": "payable", "id": p.pk, "number": p.number, "amount": p.amount,
+             "payee": banks.get(p.pk, p.creditor), "financed": p.pk in banks} for p in payables]
+    financed = set(EarlyPayment.objects.in_brain(brain).filter(
+        kind=EarlyPayment.Kind.BANK, certificate__in=certificates).values_list("certificate_id", flat=True))
+    rows += [{"due_on": c.matures_on, "kind": "certificate", "id": c.pk, "number": c.number, "amount": c.amount,
+              "payee": c.holder, "financed": c.pk in financed} for c in certificates]
+    return sorted(rows, key=lambda row: (row["due_on"], row["number"]))
+
+
+def early_payment_totals(*, brain) -> dict:
+    """The brain's early payments by kind (count, face, paid, discounts and fees) and the face banks still wait
+    for: totals only, for every viewer who may see the brain's figures."""
+    rows = EarlyPayment.objects.in_brain(brain).order_by().values("kind").annotate(
+        count=Count("pk"), face=Sum("face"), amount=Sum("amount"), discount=Sum("discount"), fee=Sum("fee"),
+        outstanding=Sum("face", filter=Q(kind=EarlyPayment.Kind.BANK, settled_on__isnull=True)))
+    by_kind = {row["kind"]: row for row in rows}
+    return {"by_kind": [{"kind": kind, "label": label, "count": by_kind.get(kind, {}).get("count", 0),
+                         **{key: by_kind.get(kind, {}).get(key) or ZERO
+                            for key in ("face", "amount", "discount", "fee", "outstanding")}}
+                        for kind, label in EarlyPayment.Kind.choices]}
