@@ -32,7 +32,7 @@ from tenants.errors import DomainError, NotAllowed
 from tenants.models import NOTIFICATION_TITLES, Brain, BrainStaff, Notification, OutboxEvent, User
 from tenants.outbox import event_record
 from tenants.selectors.memberships import active_members
-from tenants.services.brains import next_number
+from tenants.services.brains import next_number, next_numbers
 from tenants.services.notifications import notify, tell
 
 RESPOND_DAYS = 3
@@ -62,6 +62,18 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Owed:
+    """A payable as a plan reads it: only what netting needs (reading model instances would cost more than the
+    algorithm, bench/finance_netting.py)."""
+
+    pk: int
+    debtor_id: int
+    creditor_id: int
+    amount: Decimal
+    due_on: date
+
+
+@dataclass(frozen=True)
 class Plan:
     """What netting a window would do: the payables free to net in it, and how much of each is netted."""
 
@@ -69,7 +81,7 @@ class Plan:
     window_to: date
     window_count: int
     window_total: Decimal
-    legs: list[tuple[Payable, Decimal]]  # (payable, netted), netted > 0, earliest due first
+    legs: list[tuple[Owed, Decimal]]  # (payable, netted), netted > 0, earliest due first
     positions: list[Position]
 
     @property
@@ -100,8 +112,9 @@ def _yuan(fen_amount: int) -> Decimal:
 def netting_plan(*, brain, window_from: date, window_to: date) -> Plan:
     """The most that can be netted now among the payables free to net in the window (finance.circulation)."""
     members = active_members(brain=brain).values("enterprise_id")
-    payables = list(nettable_payables(brain=brain, window_from=window_from, window_to=window_to)
-                    .filter(debtor_id__in=members, creditor_id__in=members).order_by("due_on", "pk"))
+    payables = [Owed(*row) for row in nettable_payables(brain=brain, window_from=window_from, window_to=window_to)
+                .filter(debtor_id__in=members, creditor_id__in=members).order_by("due_on", "pk")
+                .values_list("pk", "debtor_id", "creditor_id", "amount", "due_on")]
     netted = circulation.netting(circulation.Claim(
         id=payable.pk, debtor=payable.debtor_id, creditor=payable.creditor_id, amount=_fen(payable.amount),
         order=(payable.due_on, payable.pk)) for payable in payables)
@@ -163,7 +176,7 @@ def netting_propose(*, brain: Brain, by: User, window_from: date, window_to: dat
         try:
             with transaction.atomic():
                 NettingLeg.objects.bulk_create([NettingLeg(
-                    brain=brain, netting=netting, payable=payable, debtor_id=payable.debtor_id,
+                    brain=brain, netting=netting, payable_id=payable.pk, debtor_id=payable.debtor_id,
                     creditor_id=payable.creditor_id, amount=payable.amount, netted=netted)
                     for payable, netted in plan.legs])
         except IntegrityError as error:  # payable_netted_at_most_once: another proposal took one since the read
@@ -268,25 +281,28 @@ def _settle(netting: Netting, by: User | None) -> Netting:
         return _void(netting, Netting.Voided.CHANGED, by=None, reason=_(
             "Changed since the proposal (paid, issued, financed or otherwise): %(numbers)s%(more)s.") % {
             "numbers": numbers, "more": "…" if len(changed) > 10 else ""})
-    remainders, settled = [], []
-    for leg in legs:
+    in_part = [leg for leg in legs if leg.netted < payables[leg.payable_id].amount]
+    numbers = iter(next_numbers(brain_id=netting.brain_id, prefix="AP", count=len(in_part)) if in_part else [])
+    remainders, split = [], []
+    for leg in in_part:
         payable = payables[leg.payable_id]
-        if leg.netted < payable.amount:
-            # VAT follows the amounts, as in the dispute split: the netted part's share to the fen, the rest the rest.
-            tax = fen(payable.tax * leg.netted / payable.amount)
-            remainders.append((leg, Payable(
-                brain_id=payable.brain_id, number=next_number(brain_id=payable.brain_id, prefix="AP"),
-                source=payable.source, source_id=payable.source_id, split_from=payable,
-                description=payable.description, debtor_id=payable.debtor_id, creditor_id=payable.creditor_id,
-                currency=payable.currency, amount=payable.amount - leg.netted, tax=payable.tax - tax,
-                accepted_on=payable.accepted_on, due_on=payable.due_on, beyond_legal_terms=payable.beyond_legal_terms,
-                status=Payable.Status.CONFIRMED, confirmed_at=payable.confirmed_at,
-                confirmed_by_id=payable.confirmed_by_id)))
-            payable.amount, payable.tax = leg.netted, tax
-        payable.status = Payable.Status.NETTED
-        settled.append(payable)
+        # VAT follows the amounts, as in the dispute split: the netted part's share to the fen, the rest the rest.
+        tax = fen(payable.tax * leg.netted / payable.amount)
+        remainders.append((leg, Payable(
+            brain_id=payable.brain_id, number=next(numbers),
+            source=payable.source, source_id=payable.source_id, split_from=payable,
+            description=payable.description, debtor_id=payable.debtor_id, creditor_id=payable.creditor_id,
+            currency=payable.currency, amount=payable.amount - leg.netted, tax=payable.tax - tax,
+            accepted_on=payable.accepted_on, due_on=payable.due_on, beyond_legal_terms=payable.beyond_legal_terms,
+            status=Payable.Status.CONFIRMED, confirmed_at=payable.confirmed_at,
+            confirmed_by_id=payable.confirmed_by_id)))
+        payable.amount, payable.tax, payable.status = leg.netted, tax, Payable.Status.NETTED
+        split.append(payable)
     Payable.objects.bulk_create([rest for _leg, rest in remainders])
-    Payable.objects.bulk_update(settled, ["amount", "tax", "status"], batch_size=500)
+    # Netted whole: the status alone, in one statement; netted in part: the amount and VAT too, row by row.
+    Payable.objects.in_brain(netting.brain_id).filter(pk__in=[leg.payable_id for leg in legs]).exclude(
+        pk__in=[payable.pk for payable in split]).update(status=Payable.Status.NETTED)
+    Payable.objects.bulk_update(split, ["amount", "tax", "status"], batch_size=500)
     for leg, rest in remainders:
         leg.remainder = rest
     NettingLeg.objects.bulk_update([leg for leg, _rest in remainders], ["remainder"], batch_size=500)
