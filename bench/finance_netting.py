@@ -119,6 +119,19 @@ def build(name: str, graph, operator):
 def main() -> None:
     django_setup()
     from django.conf import settings
+
+    from tenants.models import User
+
+    settings.DEBUG = False  # no query log behind every statement
+    with scratch_database("finance_netting"):
+        print(machine())
+        operator = User.objects.create(username="bench-operator", full_name="基准运营")
+        for name, graph in (("random", random_graph), ("tiered", tiered_graph)):
+            measure_graph(name, *build(name, graph, operator), operator)
+
+
+def measure_graph(name, brain, window_from, window_to, operator) -> None:
+    """Time the floor, the algorithm, the preview, the proposal and the settlement on one brain's payables."""
     from django.db import connection, transaction
 
     from finance import circulation
@@ -126,90 +139,83 @@ def main() -> None:
     from finance.selectors.nettings import nettable_payables
     from finance.services import nettings
     from tenants.context import brain_context
-    from tenants.models import User
     from tenants.selectors.memberships import active_members
 
-    settings.DEBUG = False  # no query log behind every statement
-    with scratch_database("finance_netting"):
-        print(machine())
-        operator = User.objects.create(username="bench-operator", full_name="基准运营")
-        for name, graph in (("random", random_graph), ("tiered", tiered_graph)):
-            brain, window_from, window_to = build(name, graph, operator)
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            window = {"window_from": window_from, "window_to": window_to}
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    window = {"window_from": window_from, "window_to": window_to}
 
-            def floor():
-                """Read what a netting reads and build the graph in memory: claims by (debtor, creditor)."""
+    def floor():
+        """Read what a netting reads and build the graph in memory: claims by (debtor, creditor)."""
+        with brain_context(brain.pk):
+            members = active_members(brain=brain).values("enterprise_id")
+            rows = (nettable_payables(brain=brain, **window)
+                    .filter(debtor_id__in=members, creditor_id__in=members)
+                    .values_list("pk", "debtor_id", "creditor_id", "amount", "due_on"))
+            graph = defaultdict(list)
+            for pk, debtor, creditor, amount, due_on in rows:
+                graph[(debtor, creditor)].append(circulation.Claim(
+                    id=pk, debtor=debtor, creditor=creditor, amount=int(amount * 100), order=(due_on, pk)))
+        return graph
+
+    claims = [claim for group in floor().values() for claim in group]
+    total = sum(claim.amount for claim in claims)
+
+    def algorithm():
+        return circulation.netting(claims)
+
+    def preview():
+        return nettings.netting_preview(brain=brain, by=operator, **window)
+
+    def propose():
+        try:
+            with transaction.atomic():
+                nettings.netting_propose(brain=brain, by=operator, **window)
+                raise Rollback
+        except Rollback:
+            pass
+
+    settle_times = []
+
+    def settle():
+        try:
+            with transaction.atomic():
+                netting = nettings.netting_propose(brain=brain, by=operator, **window)
                 with brain_context(brain.pk):
-                    members = active_members(brain=brain).values("enterprise_id")
-                    rows = (nettable_payables(brain=brain, **window)
-                            .filter(debtor_id__in=members, creditor_id__in=members)
-                            .values_list("pk", "debtor_id", "creditor_id", "amount", "due_on"))
-                    graph = defaultdict(list)
-                    for pk, debtor, creditor, amount, due_on in rows:
-                        graph[(debtor, creditor)].append(circulation.Claim(
-                            id=pk, debtor=debtor, creditor=creditor, amount=int(amount * 100), order=(due_on, pk)))
-                return graph
+                    NettingParty.objects.in_brain(brain).filter(netting=netting).update(
+                        decision=NettingParty.Decision.CONFIRMED, decided_at=netting.proposed_at)
+                started = time.perf_counter()
+                nettings.netting_settle(netting=netting, by=operator)
+                settle_times.append(time.perf_counter() - started)
+                raise Rollback
+        except Rollback:
+            pass
 
-            claims = [claim for group in floor().values() for claim in group]
-            total = sum(claim.amount for claim in claims)
-
-            def algorithm():
-                return circulation.netting(claims)
-
-            def preview():
-                return nettings.netting_preview(brain=brain, by=operator, **window)
-
-            def propose():
-                try:
-                    with transaction.atomic():
-                        nettings.netting_propose(brain=brain, by=operator, **window)
-                        raise Rollback
-                except Rollback:
-                    pass
-
-            settle_times = []
-
-            def settle():
-                try:
-                    with transaction.atomic():
-                        netting = nettings.netting_propose(brain=brain, by=operator, **window)
-                        with brain_context(brain.pk):
-                            NettingParty.objects.in_brain(brain).filter(netting=netting).update(
-                                decision=NettingParty.Decision.CONFIRMED, decided_at=netting.proposed_at)
-                        started = time.perf_counter()
-                        nettings.netting_settle(netting=netting, by=operator)
-                        settle_times.append(time.perf_counter() - started)
-                        raise Rollback
-                except Rollback:
-                    pass
-
-            timed = defaultdict(list)
-            for round_ in range(RUNS + 1):  # interleaved; the first round warms up
-                for key, fn in (("floor", floor), ("algorithm", algorithm), ("preview", preview),
-                                ("propose", propose)):
-                    started = time.perf_counter()
-                    fn()
-                    if round_:
-                        timed[key].append(time.perf_counter() - started)
-                settle()
-            netted = algorithm()
-            plan = preview()
-            partial = sum(1 for claim in claims if claim.id in netted and netted[claim.id] < claim.amount)
-            with brain_context(brain.pk):
-                assert not Netting.objects.in_brain(brain).exists()  # every round rolled back
-                assert Payable.objects.in_brain(brain).count() == PAYABLES
-            print(f"\n{name}: {len(claims):,} payables, ¥{total / 100:,.2f} owed, {len({c.debtor for c in claims} | {c.creditor for c in claims})} parties")
-            print(f"  netted ¥{sum(netted.values()) / 100:,.2f} = {sum(netted.values()) / total * 100:.1f} % of the "
-                  f"total, on {len(netted):,} payables ({partial:,} of them in part), "
-                  f"{len(plan.positions)} parties; plan agrees: {plan.netted_total * 100 == sum(netted.values())}")
-            base = median(timed["floor"])
-            for key in ("floor", "algorithm", "preview", "propose"):
-                print(f"  {key:<10} {spread(timed[key])}  = {median(timed[key]) / base:.2f} × floor")
-            settle_runs = settle_times[1:]
-            print(f"  {'settle':<10} {spread(settle_runs)}  = {median(settle_runs) / base:.2f} × floor "
-                  f"({partial:,} remainders split off and numbered, one entry)")
+    timed = defaultdict(list)
+    for round_ in range(RUNS + 1):  # interleaved; the first round warms up
+        for key, fn in (("floor", floor), ("algorithm", algorithm), ("preview", preview),
+                        ("propose", propose)):
+            started = time.perf_counter()
+            fn()
+            if round_:
+                timed[key].append(time.perf_counter() - started)
+        settle()
+    netted = algorithm()
+    plan = preview()
+    partial = sum(1 for claim in claims if claim.id in netted and netted[claim.id] < claim.amount)
+    with brain_context(brain.pk):
+        assert not Netting.objects.in_brain(brain).exists()  # every round rolled back
+        assert Payable.objects.in_brain(brain).count() == PAYABLES
+    print(f"\n{name}: {len(claims):,} payables, ¥{total / 100:,.2f} owed, {len({c.debtor for c in claims} | {c.creditor for c in claims})} parties")
+    print(f"  netted ¥{sum(netted.values()) / 100:,.2f} = {sum(netted.values()) / total * 100:.1f} % of the "
+          f"total, on {len(netted):,} payables ({partial:,} of them in part), "
+          f"{len(plan.positions)} parties; plan agrees: {plan.netted_total * 100 == sum(netted.values())}")
+    base = median(timed["floor"])
+    for key in ("floor", "algorithm", "preview", "propose"):
+        print(f"  {key:<10} {spread(timed[key])}  = {median(timed[key]) / base:.2f} × floor")
+    settle_runs = settle_times[1:]
+    print(f"  {'settle':<10} {spread(settle_runs)}  = {median(settle_runs) / base:.2f} × floor "
+          f"({partial:,} remainders split off and numbered, one entry)")
 
 
 if __name__ == "__main__":
