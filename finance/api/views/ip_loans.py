@@ -13,14 +13,29 @@ from rest_framework.response import Response
 from capacity.uploads import uploads_from
 from finance.api.filters.ip_loans import IpLoanDocumentFilter, IpLoanFilter
 from finance.api.serializers.ip_loans import (
-    IpLoanApplySerializer, IpLoanApproveSerializer, IpLoanDetailSerializer, IpLoanDisburseSerializer,
-    IpLoanDocumentSerializer, IpLoanDocumentsRequestSerializer, IpLoanDocumentsUploadSerializer, IpLoanNoteSerializer,
-    IpLoanPledgeRegistrationSerializer, IpLoanReasonSerializer, IpLoanRepaymentRecordSerializer,
-    IpLoanRepaymentSerializer, IpLoanSerializer, IpLoanTotalsSerializer, PatentChoiceSerializer,
+    IpLoanApplySerializer,
+    IpLoanApproveSerializer,
+    IpLoanDetailSerializer,
+    IpLoanDisburseSerializer,
+    IpLoanDocumentSerializer,
+    IpLoanDocumentsRequestSerializer,
+    IpLoanDocumentsUploadSerializer,
+    IpLoanNoteSerializer,
+    IpLoanPledgeRegistrationSerializer,
+    IpLoanReasonSerializer,
+    IpLoanRepaymentRecordSerializer,
+    IpLoanRepaymentSerializer,
+    IpLoanSerializer,
+    IpLoanTotalsSerializer,
+    PatentChoiceSerializer,
 )
 from finance.models import IpLoanApplication, IpLoanDocument
 from finance.selectors.ip_loans import (
-    ip_loan_banks, ip_loan_document_list, ip_loan_list, ip_loan_patents, ip_loan_totals,
+    ip_loan_banks,
+    ip_loan_document_list,
+    ip_loan_list,
+    ip_loan_patents,
+    ip_loan_totals,
 )
 from finance.services import ip_loans
 from tenants.api.base import BrainScopedViewSet
@@ -51,7 +66,7 @@ class IpLoanViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         return self.fresh(made, status.HTTP_201_CREATED)
 
     @extend_schema(responses=PatentChoiceSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def patents(self, request, brain_slug=None):
         """The patents your enterprise file lists, each with the application of this brain pledging it, if any."""
         me = self.access.enterprise_id if self.access.is_member else None
@@ -59,13 +74,13 @@ class IpLoanViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
                                                many=True).data)
 
     @extend_schema(responses=EnterpriseBriefSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def banks(self, request, brain_slug=None):
         """The banks of this brain one may apply to."""
         return Response(EnterpriseBriefSerializer(ip_loan_banks(brain=request.brain), many=True).data)
 
     @extend_schema(responses=IpLoanTotalsSerializer)
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def totals(self, request, brain_slug=None):
         """How many applications and how much money by status: the brain's for its operators and government
         viewers, your own for a member."""
