@@ -14,7 +14,7 @@ class CertificateSplitForm(forms.Form):
 
 
 class CertificateTransferForm(forms.Form):
-    receiver = forms.TypedChoiceField(label=_("to"), coerce=int)
+    receiver = forms.TypedChoiceField(label=_("receiver"), coerce=int)
     amount = forms.DecimalField(label=_("amount (yuan)"), max_digits=14, decimal_places=2, required=False,
                                 help_text=_("Leave empty to pass on the whole certificate."))
     note = forms.CharField(label=_("note"), required=False, max_length=300)
