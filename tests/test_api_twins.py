@@ -181,6 +181,27 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "disburse": ("v1_brains_ip_loans_disburse_create",),
         "repay": ("v1_brains_ip_loans_repayments_create",),
     },
+    # --- finance: early payment (dynamic discounting, bank financing)
+    "finance:programmes": {"open": ("v1_brains_discount_programmes_create",)},
+    "finance:programme": {
+        "clear": ("v1_brains_discount_programmes_clear_create",),
+        "close": ("v1_brains_discount_programmes_close_create",),
+        "offer": ("v1_brains_discount_offers_create",),
+        "preview": ("v1_brains_discount_offers_preview_create",),
+        "change": ("v1_brains_discount_offers_change_create",),
+        "withdraw": ("v1_brains_discount_offers_withdraw_create",),
+    },
+    "finance:financing": {
+        "ask": ("v1_brains_financing_requests_create",),
+        "open-line": ("v1_brains_credit_lines_create",),
+        "revise-line": ("v1_brains_credit_lines_revise_create",),
+    },
+    "finance:financing-request": {
+        "quote": ("v1_brains_financing_quotes_create",),
+        "accept": ("v1_brains_financing_quotes_accept_create",),
+        "withdraw-quote": ("v1_brains_financing_quotes_withdraw_create",),
+        "withdraw": ("v1_brains_financing_requests_withdraw_create",),
+    },
 }
 
 # Web write routes with no API twin, and why none is needed. Keep it short.

@@ -22,7 +22,8 @@ class CreditLine(ChangeTracked, BrainOwned):
     financed and the buyer has not yet paid it. Never above the limit: a check constraint, and every change takes
     the line's row lock."""
 
-    bank = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("bank"))
+    bank = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=pgettext_lazy("financier", "bank"))
     buyer = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer"))
     limit = models.DecimalField(_("limit"), **AMOUNT)
     used = models.DecimalField(_("used"), default=0, **AMOUNT)
@@ -101,7 +102,8 @@ class FinancingInvitation(BrainOwned):
     """A bank asked to quote on a request: it had room on its line on the debtor when the request was made."""
 
     request = models.ForeignKey(FinancingRequest, on_delete=models.PROTECT, related_name="invitations")
-    bank = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("bank"))
+    bank = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=pgettext_lazy("financier", "bank"))
     credit_line = models.ForeignKey(CreditLine, on_delete=models.PROTECT, related_name="+")
     invited_at = models.DateTimeField(default=timezone.now)
 
@@ -127,7 +129,8 @@ class FinancingQuote(ChangeTracked, BrainOwned):
         PERCENT = "percent", _("flat percent of the face")
 
     request = models.ForeignKey(FinancingRequest, on_delete=models.PROTECT, related_name="quotes")
-    bank = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("bank"))
+    bank = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=pgettext_lazy("financier", "bank"))
     rate = models.CharField(_("rate"), max_length=10, choices=Rate.choices)
     apr = models.DecimalField(_("annual rate (%)"), null=True, blank=True, **APR)
     percent = models.DecimalField(_("discount (% of the face)"), null=True, blank=True, **PERCENT)

@@ -1,10 +1,13 @@
 """Reads of early payments: who sees which, a buyer's maturity calendar, and the totals of what was paid early."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from finance.models import Certificate, EarlyPayment, Payable
+from finance.models import (
+    Certificate, DiscountOffer, DiscountProgramme, EarlyPayment, FinancingInvitation, FinancingRequest, Payable,
+)
 from ledger.money import ZERO
 
 
@@ -54,11 +57,51 @@ def maturity_calendar(*, brain, viewer, start: date, end: date) -> list[dict]:
 def early_payment_totals(*, brain) -> dict:
     """The brain's early payments by kind (count, face, paid, discounts and fees) and the face banks still wait
     for: totals only, for every viewer who may see the brain's figures."""
+    keys = ("face", "amount", "discount", "fee")
     rows = EarlyPayment.objects.in_brain(brain).order_by().values("kind").annotate(
-        count=Count("pk"), face=Sum("face"), amount=Sum("amount"), discount=Sum("discount"), fee=Sum("fee"),
-        outstanding=Sum("face", filter=Q(kind=EarlyPayment.Kind.BANK, settled_on__isnull=True)))
+        count=Count("pk"), **{f"{key}_total": Sum(key) for key in keys},
+        outstanding_total=Sum("face", filter=Q(kind=EarlyPayment.Kind.BANK, settled_on__isnull=True)))
     by_kind = {row["kind"]: row for row in rows}
     return {"by_kind": [{"kind": kind, "label": label, "count": by_kind.get(kind, {}).get("count", 0),
-                         **{key: by_kind.get(kind, {}).get(key) or ZERO
-                            for key in ("face", "amount", "discount", "fee", "outstanding")}}
+                         **{key: by_kind.get(kind, {}).get(f"{key}_total") or ZERO
+                            for key in (*keys, "outstanding")}}
                         for kind, label in EarlyPayment.Kind.choices]}
+
+
+def claims_to_pay_early(*, brain, viewer, debtor_id: int | None = None) -> list:
+    """The claims the viewer's enterprise may have paid early (by `debtor_id` only, if given): its confirmed
+    payables never issued as certificates and the live certificates it holds, not paid early, not yet due."""
+    if not viewer.is_member:
+        return []
+    me, today = viewer.enterprise_id, timezone.localdate()
+    payables = Payable.objects.in_brain(brain).filter(creditor_id=me, status=Payable.Status.CONFIRMED,
+                                                      due_on__gt=today).select_related("debtor")
+    certificates = Certificate.objects.in_brain(brain).filter(
+        holder_id=me, status=Certificate.Status.HELD, matures_on__gt=today).exclude(
+        early_payments__isnull=False).select_related("issuer")
+    if debtor_id is not None:
+        payables, certificates = payables.filter(debtor_id=debtor_id), certificates.filter(issuer_id=debtor_id)
+    return [*payables.order_by("due_on", "pk"), *certificates.order_by("matures_on", "pk")]
+
+
+def early_payment_overview(*, brain, viewer) -> dict:
+    """The finance home's early-payment section for a member: its open programme (a buyer) and the offers waiting
+    on it, its open offers and requests (a supplier), the requests it was asked to quote (a bank), and what it
+    pays in the next 30 days."""
+    if not viewer.is_member:
+        return {}
+    me, today = viewer.enterprise_id, timezone.localdate()
+    programme = DiscountProgramme.objects.in_brain(brain).filter(buyer_id=me,
+                                                                status=DiscountProgramme.Status.OPEN).first()
+    offers = DiscountOffer.objects.in_brain(brain).filter(status=DiscountOffer.Status.OPEN, recurring=False)
+    return {
+        "programme": programme,
+        "offers_waiting": offers.filter(programme=programme).count() if programme else 0,
+        "my_offers": offers.filter(supplier_id=me).count(),
+        "my_requests": FinancingRequest.objects.in_brain(brain).filter(
+            supplier_id=me, status=FinancingRequest.Status.OPEN).count(),
+        "to_quote": FinancingInvitation.objects.in_brain(brain).filter(
+            bank_id=me, request__status=FinancingRequest.Status.OPEN).count() if viewer.has_role("financier") else 0,
+        "due_soon": sum(row["amount"] for row in maturity_calendar(brain=brain, viewer=viewer, start=today,
+                                                                   end=today + timedelta(days=30))),
+    }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from finance.forms.payables import PayableConfirmForm, PayableWaiveForm, PaymentForm
 from finance.models import Certificate, CertificateTransfer, Payable
 from finance.selectors.certificates import certificate_list, certificate_transfer_list
+from finance.selectors.early_payments import early_payment_overview
 from finance.selectors.ip_loans import ip_loan_awaiting
 from finance.selectors.payables import payable_list, payable_totals
 from finance.services import certificates, payables
@@ -36,6 +37,7 @@ class FinanceHomeView(BrainView):
                 offers=certificate_transfer_list(brain=self.brain, viewer=self.access).filter(
                     receiver_id=me, outcome=CertificateTransfer.Outcome.PENDING),
                 ip_loans_awaiting=ip_loan_awaiting(brain=self.brain, viewer=self.access)[:50],
+                early=early_payment_overview(brain=self.brain, viewer=self.access),
             )
         if self.access.is_operator:
             context["flagged"] = visible.filter(beyond_legal_terms=True, status__in=LIVE)
