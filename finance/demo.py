@@ -1,9 +1,10 @@
 """Finance demo of the mould brain, on capacity's demo evidence: every accepted delivery note gives its payable;
 the first is confirmed, issued as a certificate, split, and a part passed on to a second-tier supplier, who
-accepted it; an IP-pledge loan application under review at the demo bank, documents requested. Idempotent: each
-step is taken only if it was not taken before."""
+accepted it; an IP-pledge loan application under review at the demo bank, documents requested; early payment: the
+bank's line on the buyer, a financed claim, a request waiting for a quote, a discount programme cleared once.
+Idempotent: each step is taken only if it was not taken before."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,8 +16,11 @@ from brain.sync.engine import map_row, records_merge
 from capacity.models import Delivery, DeliveryLine, Project, QuoteLine, Rfq, WorkOrder
 from capacity.services import awards, projects, rfqs, work_orders
 from capacity.services.deliveries import delivery_inspect, delivery_record
-from finance.models import Certificate, IpLoanApplication, Netting, NettingLeg, Payable
-from finance.services import certificates, ip_loans, nettings, payables
+from finance.models import (
+    Certificate, ClearingRun, CreditLine, DiscountOffer, DiscountProgramme, FinancingQuote, FinancingRequest,
+    IpLoanApplication, Netting, NettingLeg, Payable,
+)
+from finance.services import certificates, discounting, financing, ip_loans, nettings, payables
 from tenants.context import brain_context
 from tenants.models import Membership, User
 
@@ -35,12 +39,14 @@ def load(*, brains: dict, users: dict) -> None:
         return
     ip_loan_demo(brain=brain, users=users)
     netting_demo(brain=brain, users=users)
+    early_payment_demo(brain=brain, users=users)
     with brain_context(brain.pk):
         deliveries = list(Delivery.objects.in_brain(brain).order_by("delivered_on", "pk").values_list("pk", flat=True))
     recorded = [payable for delivery_id in deliveries
                 if (payable := payables.payable_record_from_delivery(brain_id=brain.pk, delivery_id=delivery_id))]
     with brain_context(brain.pk):  # the netting demo's debts stay as their parties confirmed them
         netted = set(NettingLeg.objects.in_brain(brain).values_list("payable_id", flat=True))
+    netted |= _early_claims(brain)  # and the early-payment demo's, paid early or waiting for it
     recorded = [payable for payable in recorded if payable.pk not in netted]
     if not recorded:
         return
@@ -205,3 +211,87 @@ def netting_demo(*, brain, users: dict) -> None:
                                        window_to=max(p.due_on for p in owed),
                                        respond_days=nettings.MAX_RESPOND_DAYS, note=NETTING_NOTE)
     nettings.netting_confirm(netting=netting, by=people["supplier2"])
+
+
+# --- Early payment (提前付款): dynamic discounting and bank financing -----------------------------------------------
+# 精诚模具 (`buyer`) owes its suppliers for work it awarded, received and accepted (capacity's flow, as above). The
+# demo bank (`bank`, 泰隆银行) keeps a credit line on it. 宏达精密 (`supplier`) had one such claim financed: it asked,
+# the bank quoted, it accepted and was paid; 精诚 pays the bank at maturity. 恒通热处理 (`supplier2`) has asked to
+# finance another, which waits for the bank's quote. 精诚 runs a discount programme: both suppliers offered discounts
+# on further claims, one clearing ran (the two best offers paid), and an offer that did not fit waits for the next.
+
+EARLY_DEMO_NOTE = "SH-EP-DEMO"  # the delivery notes of these claims: the certificate story above leaves them alone
+EARLY_DEBTS = {  # key: (creditor, project code, part, process, quantity, unit price with VAT, RFQ title)
+    "financed": ("supplier", "EP-DEMO-1", "动模板 CNC 粗精加工", "CNC", 12, "20000.00", "动模板加工外协（融资演示）"),
+    "asked": ("supplier2", "EP-DEMO-2", "滑块真空淬火", "HT", 16, "5000.00", "滑块热处理外协（融资演示）"),
+    "best": ("supplier", "EP-DEMO-3", "定模镶件精加工", "CNC", 8, "15000.00", "定模镶件加工外协（贴现演示）"),
+    "second": ("supplier2", "EP-DEMO-4", "型腔镶件淬火回火", "HT", 30, "5000.00", "型腔镶件热处理外协（贴现演示）"),
+    "waiting": ("supplier", "EP-DEMO-5", "斜顶机构加工", "CNC", 10, "10000.00", "斜顶机构加工外协（贴现演示）"),
+}
+EARLY_OFFERS = {"best": "9.5", "second": "8", "waiting": "7"}  # % a year
+PROGRAMME_TITLE = "2026年末供应商提前付款计划（演示）"
+
+
+def _early_claims(brain) -> set[int]:
+    with brain_context(brain.pk):
+        return set(Payable.objects.in_brain(brain).filter(description__contains=EARLY_DEMO_NOTE)
+                   .values_list("pk", flat=True))
+
+
+def _financed(brain, *, payable: Payable, supplier: User, bank: User) -> None:
+    """宏达 asks, the bank quotes, 宏达 accepts: each step once."""
+    if payable.status != Payable.Status.CONFIRMED:
+        return
+    with brain_context(brain.pk):
+        request = FinancingRequest.objects.in_brain(brain).filter(
+            payable=payable, status=FinancingRequest.Status.OPEN).first()
+    request = request or financing.financing_request_make(brain=brain, by=supplier, payable=payable,
+                                                          note="月底发放工资、采购模具钢（演示）")
+    with brain_context(brain.pk):
+        quote = FinancingQuote.objects.in_brain(brain).filter(request=request, bank_id=bank.enterprise_id,
+                                                              status=FinancingQuote.Status.OPEN).first()
+    quote = quote or financing.financing_quote_make(request=request, by=bank, apr="4.35", fee="200.00",
+                                                    valid_until=request.expires_at, note="核心企业确权应付账款，T+0放款")
+    financing.financing_quote_accept(quote=quote, by=supplier)
+
+
+def early_payment_demo(*, brain, users: dict) -> None:
+    """The bank's line on 精诚, a financed claim, a request waiting for the bank's quote, and 精诚's discount
+    programme with offers and one clearing run. Idempotent."""
+    buyer, bank, operator = users.get("buyer"), users.get("bank"), users.get("operator")
+    people = {name: users.get(name) for name in ("supplier", "supplier2")}
+    if not (buyer and bank and operator) or None in people.values():
+        return
+    claims = {key: _owed_for_work(brain, debtor=buyer, creditor=people[creditor], code=code, part_name=part,
+                                  process=process, quantity=quantity, unit_price=price, title=title)
+              for key, (creditor, code, part, process, quantity, price, title) in EARLY_DEBTS.items()}
+    with brain_context(brain.pk):
+        line = CreditLine.objects.in_brain(brain).filter(bank_id=bank.enterprise_id, buyer_id=buyer.enterprise_id)
+        has_line = line.exists()
+    if not has_line:
+        financing.credit_line_open(brain=brain, by=bank, buyer_id=buyer.enterprise_id, limit="5000000.00",
+                                   expires_on=timezone.localdate() + timedelta(days=365))
+    _financed(brain, payable=claims["financed"], supplier=people["supplier"], bank=bank)
+    asked = claims["asked"]
+    with brain_context(brain.pk):
+        requested = FinancingRequest.objects.in_brain(brain).filter(payable=asked).exists()
+    if not requested and asked.status == Payable.Status.CONFIRMED:
+        financing.financing_request_make(brain=brain, by=people["supplier2"], payable=asked,
+                                         note="旺季备料，希望本周到账（演示）")
+    with brain_context(brain.pk):
+        programme = DiscountProgramme.objects.in_brain(brain).filter(buyer_id=buyer.enterprise_id,
+                                                                     title=PROGRAMME_TITLE).first()
+    if programme is None:
+        programme = discounting.discount_programme_open(
+            brain=brain, by=buyer, title=PROGRAMME_TITLE, cash_available="300000.00",
+            ends_on=timezone.localdate() + timedelta(days=60), cutoff_time=time(16, 0), hurdle_apr="6")
+    for key, apr in EARLY_OFFERS.items():
+        with brain_context(brain.pk):
+            offered = DiscountOffer.objects.in_brain(brain).filter(payable=claims[key]).exists()
+        if not offered and claims[key].status == Payable.Status.CONFIRMED:
+            supplier = people[EARLY_DEBTS[key][0]]
+            discounting.discount_offer_make(programme=programme, by=supplier, payable=claims[key], apr=apr)
+    with brain_context(brain.pk):
+        cleared = ClearingRun.objects.in_brain(brain).filter(programme=programme).exists()
+    if not cleared and programme.status == DiscountProgramme.Status.OPEN:
+        discounting.discount_clearing_run(programme=programme, by=buyer)
