@@ -37,6 +37,29 @@ def account_of(*, brain_id: int, book: str, kind: str, enterprise_id: int | None
         return Account.objects.get(**lookup)
 
 
+def accounts_of(*, brain_id: int, book: str, keys: set[tuple[str, int | None]]) -> dict:
+    """The book's accounts for the given (kind, enterprise id) pairs, made on first use: two queries whatever the
+    number of legs (an entry of a netting or a clearing run has a thousand), three when some are new."""
+
+    def read(wanted):
+        match = Q()
+        for kind in {kind for kind, _enterprise in wanted}:
+            ids = [enterprise for k, enterprise in wanted if k == kind]
+            ours = Q(enterprise_id__in=[i for i in ids if i is not None])
+            if None in ids:
+                ours |= Q(enterprise_id__isnull=True)
+            match |= Q(kind=kind) & ours
+        return {(a.kind, a.enterprise_id): a for a in Account.objects.filter(brain_id=brain_id, book=book).filter(match)}
+
+    found = read(keys)
+    missing = keys - found.keys()
+    if missing:  # made by a concurrent posting meanwhile: the conflict is ignored and the row read back
+        Account.objects.bulk_create([Account(brain_id=brain_id, book=book, kind=kind, enterprise_id=enterprise)
+                                     for kind, enterprise in missing], ignore_conflicts=True)
+        found.update(read(missing))
+    return found
+
+
 def entry_post(*, brain_id: int, book: str, kind: str, legs: list[Leg], by: User | None = None,
                document: tuple[str, int] | None = None, memo: str = "", reference: str = "") -> Entry:
     """Post one entry. Refuses an unbalanced or empty one here already; the database would at commit."""
@@ -49,9 +72,10 @@ def entry_post(*, brain_id: int, book: str, kind: str, legs: list[Leg], by: User
     entry = Entry.objects.create(brain_id=brain_id, book=book, kind=kind, document_type=document_type,
                                  document_id=document_id, memo=memo[:300], reference=reference[:100],
                                  created_by=by if by and by.pk else None)
+    accounts = accounts_of(brain_id=brain_id, book=book, keys={(leg.kind, leg.enterprise_id) for leg in legs})
     Line.objects.bulk_create(
         Line(brain_id=brain_id, entry=entry, debit=leg.debit, credit=leg.credit,
-             account=account_of(brain_id=brain_id, book=book, kind=leg.kind, enterprise_id=leg.enterprise_id))
+             account=accounts[(leg.kind, leg.enterprise_id)])
         for leg in legs)
     return entry
 

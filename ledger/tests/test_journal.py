@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from conftest import make_enterprise
 from ledger.models import Account, Entry, Line
 from ledger.services.journal import Leg, account_of, balance, balances, entry_post
 from tenants.context import brain_context
@@ -89,3 +90,17 @@ def test_the_check_holds_at_a_real_commit_after_the_brain_context_is_left(mould)
                    legs=[Leg("cash", debit=D("1.00")), Leg("fees", credit=D("1.00"))])
     with brain_context(mould.pk):
         assert Line.objects.count() == 2
+
+
+def test_an_entry_of_many_parties_costs_the_same_queries_as_one_of_few(mould, alice_ent, django_assert_max_num_queries):
+    """A netting or clearing posts one entry with a leg per party: its accounts are read (and made) in bulk."""
+    parties = [alice_ent] + [make_enterprise(700 + n, f"企业{n}") for n in range(30)]
+    legs = [leg for party in parties for leg in (Leg("receivable", debit=D("1.00"), enterprise_id=party.pk),
+                                                   Leg("payable", credit=D("1.00"), enterprise_id=party.pk))]
+    with brain_context(mould.pk):
+        with django_assert_max_num_queries(8):  # entry, two reads, one bulk insert of accounts, lines, savepoints
+            entry_post(brain_id=mould.pk, book="finance", kind="netting", legs=legs)
+        with django_assert_max_num_queries(6):  # the accounts exist now: read once
+            entry_post(brain_id=mould.pk, book="finance", kind="netting", legs=legs)
+        assert Account.objects.filter(book="finance").count() == 62
+        assert balances(brain_id=mould.pk, book="finance")[("receivable", alice_ent.pk)] == D("2.00")
