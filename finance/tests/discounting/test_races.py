@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def paid_out(programme):
     with brain_context(programme.brain_id):
-        return EarlyPayment.objects.aggregate(total=Sum("amount"))["total"] or D("0")
+        return EarlyPayment.objects.aggregate(total=Sum("amount"))["total"] or D(0)
 
 
 def test_a_clearing_while_the_offer_is_withdrawn_ends_one_way(alice, shop_a):
@@ -49,9 +49,9 @@ def test_a_clearing_while_the_offer_is_changed_pays_the_rate_it_cleared_at(alice
     with brain_context(made.brain_id):
         payment = EarlyPayment.objects.get(payable_id=made.payable_id)
     if isinstance(changed, DomainError):  # cleared first at 10 %: 50,000 × 10 % × 73 / 365
-        assert payment.apr == D("10") and payment.discount == D("1000.00")
+        assert payment.apr == D(10) and payment.discount == D("1000.00")
     else:  # changed first, then cleared at 20 %
-        assert made.apr == D("20") and payment.apr == D("20") and payment.discount == D("2000.00")
+        assert made.apr == D(20) and payment.apr == D(20) and payment.discount == D("2000.00")
     assert made.status == DiscountOffer.Status.CLEARED and paid_out(programme) == fresh(programme).cash_used
 
 
