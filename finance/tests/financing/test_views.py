@@ -134,3 +134,14 @@ def test_the_finance_home_points_each_member_to_early_payment(alice, shop_a, tao
     assert "to-quote-link" in client.get(home).content.decode()
     client, home = page(alice, "home")
     assert programme.number in client.get(home).content.decode()
+
+
+def test_a_programme_page_is_404_to_another_brain_and_a_bank_that_is_owed_nothing(programme, alice, taolong,
+                                                                                     charlie):
+    for stranger, brain in ((charlie, "pump-valve"), (charlie, "mould"), (taolong, "mould")):
+        client, detail = page(stranger, "programme", programme.pk, brain=brain)
+        assert client.get(detail).status_code == 404
+        assert client.post(detail, {"action": "close"}).status_code == 404
+    assert fresh(programme).status == "open"
+    client, detail = page(alice, "programme", programme.pk)
+    assert client.get(detail).status_code == 200
