@@ -4,7 +4,7 @@ high-tech or specialised SMEs) and its tags recomputed.
 
 Measured side by side in one run, per brain size:
 
-  - the enterprise file alone (`enterprise_file(..., viewer_access=None)`) for every member: the floor, because
+  - the enterprise file alone (`enterprise_file(..., viewer=None)`) for every member: the floor, because
     matching decides from the file;
   - `eligibility.decide` alone over the files already built (pure Python);
   - `policy_match`, first run: every decision inserted (the matches are deleted before each round, untimed);
@@ -168,7 +168,7 @@ def main() -> None:
 
             def files():
                 with brain_context(brain.pk):
-                    return [enterprise_file(brain=brain, enterprise=pk, viewer_access=None) for pk in members]
+                    return [enterprise_file(brain=brain, enterprise=pk, viewer=None) for pk in members]
 
             built = files()
 

@@ -155,39 +155,39 @@ def _source_names(*, brain, records: list[PublicRecord]) -> dict[int, str]:
     return dict(DataSource.objects.in_brain(brain).filter(pk__in=[i for i in ids if i]).values_list("pk", "name"))
 
 
-def enterprise_file_visibility(*, brain, enterprise_id: int, viewer_access) -> tuple[Membership, bool]:
+def enterprise_file_visibility(*, brain, enterprise_id: int, viewer) -> tuple[Membership, bool]:
     """(the enterprise's membership of `brain`, whether the viewer sees the private part), or
-    EnterpriseFileNotFound. `viewer_access` None is the platform itself (tagging): it sees all."""
+    EnterpriseFileNotFound. `viewer` None is the platform itself (tagging): it sees all."""
     membership = Membership.objects.in_brain(brain).select_related("enterprise").filter(
         enterprise_id=enterprise_id).first()
     if membership is None:
         raise EnterpriseFileNotFound
-    if viewer_access is None or viewer_access.is_operator:
+    if viewer is None or viewer.is_operator:
         return membership, True
-    own = viewer_access.membership
-    if own is not None and own.enterprise_id == enterprise_id and viewer_access.is_member:
+    own = viewer.membership
+    if own is not None and own.enterprise_id == enterprise_id and viewer.is_member:
         return membership, True
-    if viewer_access.is_member and membership.status == Membership.Status.ACTIVE:
+    if viewer.is_member and membership.status == Membership.Status.ACTIVE:
         return membership, False
     raise EnterpriseFileNotFound
 
 
-def enterprise_file_list(*, brain, viewer_access) -> QuerySet[Membership]:
+def enterprise_file_list(*, brain, viewer) -> QuerySet[Membership]:
     """Memberships whose files the viewer may open: every one for operators, the active ones for members."""
     memberships = Membership.objects.in_brain(brain).select_related("enterprise").order_by(
         "enterprise__legal_name", "enterprise_id")
-    if viewer_access.is_operator:
+    if viewer.is_operator:
         return memberships
-    if not viewer_access.is_member:
+    if not viewer.is_member:
         return memberships.none()
     return memberships.filter(status=Membership.Status.ACTIVE)
 
 
-def enterprise_file(*, brain, enterprise: Enterprise | int, viewer_access) -> EnterpriseFile:
-    """The enterprise file (一企一档) of one enterprise of `brain`, cut to what `viewer_access` may see."""
+def enterprise_file(*, brain, enterprise: Enterprise | int, viewer) -> EnterpriseFile:
+    """The enterprise file (一企一档) of one enterprise of `brain`, cut to what `viewer` may see."""
     enterprise_id = getattr(enterprise, "pk", enterprise)
     membership, full = enterprise_file_visibility(brain=brain, enterprise_id=enterprise_id,
-                                                  viewer_access=viewer_access)
+                                                  viewer=viewer)
     enterprise = membership.enterprise
     records = public_records_of(credit_code=enterprise.credit_code)
     names = _source_names(brain=brain, records=records)

@@ -8,23 +8,23 @@ from brain import eligibility
 from brain.models import Policy, PolicyMatch
 
 
-def policy_list(*, brain, viewer_access) -> QuerySet[Policy]:
+def policy_list(*, brain, viewer) -> QuerySet[Policy]:
     policies = Policy.objects.in_brain(brain).order_by("-published_at", "-created_at", "-id")
-    if viewer_access.is_operator:
+    if viewer.is_operator:
         return policies
-    if viewer_access.is_member or viewer_access.staff_role:
+    if viewer.is_member or viewer.staff_role:
         return policies.filter(status__in=[Policy.Status.PUBLISHED, Policy.Status.WITHDRAWN])
     return policies.none()
 
 
-def policy_match_list(*, brain, viewer_access, policy_id: int | None = None,
+def policy_match_list(*, brain, viewer, policy_id: int | None = None,
                       outcome: str | None = None) -> QuerySet[PolicyMatch]:
     """Decisions the viewer may read: all for operators, its own enterprise's for a member, none for others."""
     matches = PolicyMatch.objects.in_brain(brain).select_related("policy", "enterprise").order_by(
         "policy_id", "outcome", "enterprise__legal_name", "id")
-    if not viewer_access.is_operator:
-        own = viewer_access.membership
-        if not (viewer_access.is_member and own):
+    if not viewer.is_operator:
+        own = viewer.membership
+        if not (viewer.is_member and own):
             return matches.none()
         matches = matches.filter(enterprise_id=own.enterprise_id, policy__status__in=[
             Policy.Status.PUBLISHED, Policy.Status.WITHDRAWN])
@@ -47,10 +47,10 @@ def policy_counts(*, brain, policy_ids) -> dict[int, dict[str, int]]:
     return counts
 
 
-def own_matches(*, brain, viewer_access, policy_ids) -> dict[int, PolicyMatch]:
+def own_matches(*, brain, viewer, policy_ids) -> dict[int, PolicyMatch]:
     """The viewer's enterprise's decision on each of these policies."""
-    own = viewer_access.membership
-    if not (viewer_access.is_member and own):
+    own = viewer.membership
+    if not (viewer.is_member and own):
         return {}
     return {m.policy_id: m for m in PolicyMatch.objects.in_brain(brain).filter(
         policy_id__in=list(policy_ids), enterprise_id=own.enterprise_id)}

@@ -6,17 +6,24 @@ from django.db.models import QuerySet
 from brain.models import DataSource, PublicRecord, QuarantinedRecord, SyncRun
 
 
-def data_source_list(*, brain) -> QuerySet[DataSource]:
+def data_source_list(*, brain, viewer) -> QuerySet[DataSource]:
+    """The brain's sources: its operators' to see (their tokens and folders are the brain's business only)."""
+    if not viewer.is_operator:
+        return DataSource.objects.none()
     return DataSource.objects.in_brain(brain).order_by("name", "id")
 
 
-def sync_run_list(*, brain, source_id: int | None = None) -> QuerySet[SyncRun]:
+def sync_run_list(*, brain, viewer, source_id: int | None = None) -> QuerySet[SyncRun]:
+    if not viewer.is_operator:
+        return SyncRun.objects.none()
     runs = SyncRun.objects.in_brain(brain).select_related("source").order_by("-queued_at", "-id")
     return runs.filter(source_id=source_id) if source_id else runs
 
 
-def quarantined_record_list(*, brain, status: str | None = QuarantinedRecord.Status.OPEN,
+def quarantined_record_list(*, brain, viewer, status: str | None = QuarantinedRecord.Status.OPEN,
                             source_id: int | None = None) -> QuerySet[QuarantinedRecord]:
+    if not viewer.is_operator:
+        return QuarantinedRecord.objects.none()
     records = QuarantinedRecord.objects.in_brain(brain).select_related("source").order_by("-last_seen_at", "-id")
     if status:
         records = records.filter(status=status)

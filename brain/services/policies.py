@@ -177,7 +177,7 @@ def _members(brain_id: int):
 
 def _file(brain: Brain, enterprise_id: int):
     try:
-        return enterprise_file(brain=brain, enterprise=enterprise_id, viewer_access=None)
+        return enterprise_file(brain=brain, enterprise=enterprise_id, viewer=None)
     except EnterpriseFileNotFound:
         return None
 

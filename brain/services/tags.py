@@ -19,7 +19,7 @@ def enterprise_tags_recompute(*, brain, enterprise_id: int) -> list[str]:
         if not Membership.objects.in_brain(brain_id).select_for_update().filter(enterprise_id=enterprise_id).exists():
             return []
         try:
-            file = enterprise_file(brain=Brain.objects.get(pk=brain_id), enterprise=enterprise_id, viewer_access=None)
+            file = enterprise_file(brain=Brain.objects.get(pk=brain_id), enterprise=enterprise_id, viewer=None)
         except EnterpriseFileNotFound:
             return []
         found = findings_of(file)

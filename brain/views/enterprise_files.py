@@ -14,7 +14,7 @@ class EnterpriseFileView(BrainView):
 
     def get(self, request, brain_slug, enterprise_id):
         try:
-            file = enterprise_files.enterprise_file(brain=self.brain, enterprise=enterprise_id, viewer_access=self.access)
+            file = enterprise_files.enterprise_file(brain=self.brain, enterprise=enterprise_id, viewer=self.access)
         except enterprise_files.EnterpriseFileNotFound:
             raise Http404 from None
         return render(request, "brain/enterprise_files/detail.html", {"file": file})

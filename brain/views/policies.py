@@ -26,11 +26,11 @@ from tenants.views.base import BrainView
 
 class PoliciesView(BrainView):
     def get(self, request, brain_slug):
-        policies = list(policy_list(brain=self.brain, viewer_access=self.access)[:200])
+        policies = list(policy_list(brain=self.brain, viewer=self.access)[:200])
         ids = [p.pk for p in policies]
         counts = (policy_counts(brain=self.brain, policy_ids=ids)
                   if self.access.is_operator or self.access.staff_role else {})
-        own = own_matches(brain=self.brain, viewer_access=self.access, policy_ids=ids)
+        own = own_matches(brain=self.brain, viewer=self.access, policy_ids=ids)
         return render(request, "brain/policies/list.html", {
             "rows": [(p, counts.get(p.pk), own.get(p.pk)) for p in policies]})
 
@@ -43,7 +43,7 @@ class PolicyFormView(BrainView):
     def policy(self, pk):
         if pk is None:
             return None
-        return get_object_or_404(policy_list(brain=self.brain, viewer_access=self.access), pk=pk)
+        return get_object_or_404(policy_list(brain=self.brain, viewer=self.access), pk=pk)
 
     def get(self, request, brain_slug, pk=None):
         policy = self.policy(pk)
@@ -105,12 +105,12 @@ class PolicyView(BrainView):
     and every decision."""
 
     def get(self, request, brain_slug, pk):
-        policy = get_object_or_404(policy_list(brain=self.brain, viewer_access=self.access), pk=pk)
+        policy = get_object_or_404(policy_list(brain=self.brain, viewer=self.access), pk=pk)
         return self.page(policy, PolicyWithdrawForm())
 
     def page(self, policy, withdraw_form, status=200):
         context = {"policy": policy, "rules": rule_texts(policy), "withdraw_form": withdraw_form}
-        own = own_matches(brain=self.brain, viewer_access=self.access, policy_ids=[policy.pk])
+        own = own_matches(brain=self.brain, viewer=self.access, policy_ids=[policy.pk])
         if policy.pk in own:
             context["own"] = own[policy.pk]
             context["checks"] = match_explanation(own[policy.pk])
@@ -121,13 +121,13 @@ class PolicyView(BrainView):
             outcome = outcome if outcome in PolicyMatch.Outcome.values else ""
             context["outcome"], context["outcomes"] = outcome, PolicyMatch.Outcome.choices
             context["matches"] = policy_match_list(
-                brain=self.brain, viewer_access=self.access, policy_id=policy.pk, outcome=outcome or None)[:500]
+                brain=self.brain, viewer=self.access, policy_id=policy.pk, outcome=outcome or None)[:500]
         return render(self.request, "brain/policies/detail.html", context, status=status)
 
     def post(self, request, brain_slug, pk):
         if not self.access.is_operator:
             raise Http404
-        policy = get_object_or_404(policy_list(brain=self.brain, viewer_access=self.access), pk=pk)
+        policy = get_object_or_404(policy_list(brain=self.brain, viewer=self.access), pk=pk)
         action = request.POST.get("action", "")
         handlers = {"publish": self._publish, "withdraw": self._withdraw, "rematch": self._rematch,
                     "delete": self._delete}
@@ -182,7 +182,7 @@ class PolicyDecisionView(BrainView):
 
     def get(self, request, brain_slug, pk, enterprise_id):
         match = get_object_or_404(policy_match_list(
-            brain=self.brain, viewer_access=self.access, policy_id=pk), enterprise_id=enterprise_id)
+            brain=self.brain, viewer=self.access, policy_id=pk), enterprise_id=enterprise_id)
         return render(request, "brain/policies/decision.html", {
             "match": match, "policy": match.policy, "checks": match_explanation(match)})
 
@@ -195,9 +195,9 @@ class PolicyDecisionsCsvView(BrainView):
     operators_only = True
 
     def get(self, request, brain_slug, pk):
-        policy = get_object_or_404(policy_list(brain=self.brain, viewer_access=self.access), pk=pk)
+        policy = get_object_or_404(policy_list(brain=self.brain, viewer=self.access), pk=pk)
         outcome = request.GET.get("outcome", "")
-        matches = policy_match_list(brain=self.brain, viewer_access=self.access, policy_id=policy.pk,
+        matches = policy_match_list(brain=self.brain, viewer=self.access, policy_id=policy.pk,
                                     outcome=outcome if outcome in PolicyMatch.Outcome.values else None)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="policy-{policy.pk}-decisions.csv"'

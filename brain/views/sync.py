@@ -41,10 +41,10 @@ class SyncSourcesView(BrainView):
         return self.page(form, status=400)
 
     def page(self, form, status=200):
-        sources = data_source_list(brain=self.brain).annotate(
+        sources = data_source_list(brain=self.brain, viewer=self.access).annotate(
             open_quarantine=Count("quarantine", filter=Q(quarantine__status=QuarantinedRecord.Status.OPEN)))
         last_runs = {}
-        for run in sync_run_list(brain=self.brain)[:200]:
+        for run in sync_run_list(brain=self.brain, viewer=self.access)[:200]:
             last_runs.setdefault(run.source_id, run)
         return render(self.request, "brain/sync/sources.html", {
             "sources": [(s, last_runs.get(s.pk)) for s in sources], "form": form}, status=status)
@@ -56,7 +56,7 @@ class SyncSourceView(BrainView):
     operators_only = True
 
     def source(self, pk):
-        return get_object_or_404(data_source_list(brain=self.brain), pk=pk)
+        return get_object_or_404(data_source_list(brain=self.brain, viewer=self.access), pk=pk)
 
     def get(self, request, brain_slug, pk):
         source = self.source(pk)
@@ -64,8 +64,8 @@ class SyncSourceView(BrainView):
 
     def page(self, source, form, status=200):
         return render(self.request, "brain/sync/source.html", {
-            "source": source, "form": form, "runs": sync_run_list(brain=self.brain, source_id=source.pk)[:50],
-            "open_quarantine": quarantined_record_list(brain=self.brain, source_id=source.pk).count(),
+            "source": source, "form": form, "runs": sync_run_list(brain=self.brain, viewer=self.access, source_id=source.pk)[:50],
+            "open_quarantine": quarantined_record_list(brain=self.brain, viewer=self.access, source_id=source.pk).count(),
         }, status=status)
 
     def post(self, request, brain_slug, pk):
@@ -111,7 +111,7 @@ class SyncRunView(BrainView):
     operators_only = True
 
     def get(self, request, brain_slug, pk):
-        run = get_object_or_404(sync_run_list(brain=self.brain), pk=pk)
+        run = get_object_or_404(sync_run_list(brain=self.brain, viewer=self.access), pk=pk)
         return render(request, "brain/sync/run.html", {
             "run": run, "quarantine": QuarantinedRecord.objects.in_brain(self.brain).filter(run=run)[:200]})
 
@@ -126,7 +126,7 @@ class SyncQuarantineView(BrainView):
         if status not in QuarantinedRecord.Status.values:
             status = QuarantinedRecord.Status.OPEN
         source = request.GET.get("source", "")
-        records = quarantined_record_list(brain=self.brain, status=status,
+        records = quarantined_record_list(brain=self.brain, viewer=self.access, status=status,
                                           source_id=int(source) if source.isdigit() else None)
         return render(request, "brain/sync/quarantine.html", {
             "records": records[:200], "status": status, "statuses": QuarantinedRecord.Status.choices})
@@ -137,7 +137,7 @@ class SyncQuarantineView(BrainView):
         handlers = {"retry": self._retry, "dismiss": self._dismiss}
         if action not in handlers or not form.is_valid():
             raise Http404
-        record = get_object_or_404(quarantined_record_list(brain=self.brain, status=None),
+        record = get_object_or_404(quarantined_record_list(brain=self.brain, viewer=self.access, status=None),
                                    pk=form.cleaned_data["record"])
         try:
             message = handlers[action](record, form.cleaned_data)

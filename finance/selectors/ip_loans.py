@@ -89,7 +89,7 @@ def ip_loan_patents(*, brain, enterprise_id: int | None) -> list[PatentChoice]:
         return []
     brain = brain if isinstance(brain, Brain) else Brain.objects.get(pk=brain)
     try:
-        file = enterprise_file(brain=brain, enterprise=enterprise_id, viewer_access=None)
+        file = enterprise_file(brain=brain, enterprise=enterprise_id, viewer=None)
     except EnterpriseFileNotFound:
         return []
     numbers = {normalise_patent_number(p.number): p for p in file.patents}

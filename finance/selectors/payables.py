@@ -22,7 +22,7 @@ def payable_list(*, brain, viewer):
 def enterprise_size(*, brain_id: int, enterprise_id: int) -> str | None:
     """large, medium, small or micro by the 2011 standard, from the enterprise file's figures; None if it cannot
     say."""
-    file = enterprise_file(brain=Brain.objects.get(pk=brain_id), enterprise=enterprise_id, viewer_access=None)
+    file = enterprise_file(brain=Brain.objects.get(pk=brain_id), enterprise=enterprise_id, viewer=None)
     return CRITERIA["size_class"].read(file).value
 
 

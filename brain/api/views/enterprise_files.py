@@ -24,7 +24,7 @@ class EnterpriseFileViewSet(BrainScopedViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()
-        return enterprise_files.enterprise_file_list(brain=self.request.brain, viewer_access=self.access)
+        return enterprise_files.enterprise_file_list(brain=self.request.brain, viewer=self.access)
 
     def list(self, request, brain_slug=None):
         page = self.paginate_queryset(self.get_queryset())
@@ -35,7 +35,7 @@ class EnterpriseFileViewSet(BrainScopedViewSet):
                                                 description="The enterprise's id.")])
     def retrieve(self, request, brain_slug=None, pk=None):
         try:
-            file = enterprise_files.enterprise_file(brain=request.brain, enterprise=int(pk), viewer_access=self.access)
+            file = enterprise_files.enterprise_file(brain=request.brain, enterprise=int(pk), viewer=self.access)
         except enterprise_files.EnterpriseFileNotFound:
             raise exceptions.NotFound() from None
         return Response(EnterpriseFileSerializer(file).data)

@@ -34,14 +34,14 @@ class PolicyViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()
-        return policy_list(brain=self.request.brain, viewer_access=self.access)
+        return policy_list(brain=self.request.brain, viewer=self.access)
 
     def _context(self, policies) -> dict:
         ids = [p.pk for p in policies]
         context = self.get_serializer_context()
         if self.access.is_operator or self.access.staff_role:
             context["counts"] = policy_counts(brain=self.request.brain, policy_ids=ids)
-        context["own"] = own_matches(brain=self.request.brain, viewer_access=self.access,
+        context["own"] = own_matches(brain=self.request.brain, viewer=self.access,
                                      policy_ids=ids)
         return context
 
@@ -125,4 +125,4 @@ class PolicyMatchViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retri
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()
-        return policy_match_list(brain=self.request.brain, viewer_access=self.access)
+        return policy_match_list(brain=self.request.brain, viewer=self.access)

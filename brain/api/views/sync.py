@@ -3,7 +3,7 @@ enterprises' API keys) finds nothing here: 404. Thin: reads through brain.select
 brain.services.sync."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -17,32 +17,19 @@ from brain.services import sync
 from tenants.api.base import BrainScopedViewSet
 
 
-class OperatorViewSet(BrainScopedViewSet):
-    selector = None
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not self.access.is_operator:
-            raise exceptions.NotFound()
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        return type(self).selector(brain=self.request.brain)
-
-
-class DataSourceViewSet(OperatorViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class DataSourceViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Where the brain's public government data comes from: a department's paged HTTP JSON API (with a token)
     or files dropped into a folder; the field mapping, the attributes it is authoritative for, the schedule
     and the watermark. `run` queues a run now."""
 
     queryset = DataSource.objects.all()
+    operators_only = True
     serializer_class = DataSourceSerializer
     filterset_fields = ["kind", "department", "record_type", "enabled"]
     selector = data_source_list
 
     def fresh(self, source, status_code=status.HTTP_200_OK):
-        return Response(self.get_serializer(self.get_queryset().get(pk=source.pk)).data, status=status_code)
+        return Response(self.get_serializer(self.visible().get(pk=source.pk)).data, status=status_code)
 
     @extend_schema(request=DataSourceInputSerializer, responses={201: DataSourceSerializer})
     def create(self, request, brain_slug=None):
@@ -72,27 +59,29 @@ class DataSourceViewSet(OperatorViewSet, mixins.ListModelMixin, mixins.RetrieveM
         return Response(SyncRunSerializer(queued).data, status=status.HTTP_202_ACCEPTED)
 
 
-class SyncRunViewSet(OperatorViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class SyncRunViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Runs of the brain's sources, newest first, with their reconciled counts: rows read = inserted + updated +
     unchanged + deleted + rejected; faults of the source that were retried, and the error of a failed run."""
 
     queryset = SyncRun.objects.all()
+    operators_only = True
     serializer_class = SyncRunSerializer
     filterset_fields = ["source", "status", "trigger"]
     selector = sync_run_list
 
 
-class QuarantinedRecordViewSet(OperatorViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class QuarantinedRecordViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Rows a source sent that could not be taken (a malformed credit code, a wrong check character, no as-of
     date…), with the reason and the row as sent. Re-try (with a corrected credit code) or dismiss them."""
 
     queryset = QuarantinedRecord.objects.all()
+    operators_only = True
     serializer_class = QuarantinedRecordSerializer
     filterset_fields = ["source", "status", "reason_code"]
 
     @staticmethod
-    def selector(*, brain):
-        return quarantined_record_list(brain=brain, status=None)
+    def selector(*, brain, viewer):
+        return quarantined_record_list(brain=brain, viewer=viewer, status=None)
 
     @extend_schema(request=QuarantineRetrySerializer, responses=QuarantinedRecordSerializer)
     @action(detail=True, methods=["post"])

@@ -67,7 +67,7 @@ def save_profile(brain, user, **values):
 
 def file_of(brain, enterprise, viewer):
     with brain_context(brain.pk):
-        return enterprise_files.enterprise_file(brain=brain, enterprise=enterprise, viewer_access=brain_access(
+        return enterprise_files.enterprise_file(brain=brain, enterprise=enterprise, viewer=brain_access(
             user=viewer, brain=brain))
 
 
