@@ -61,7 +61,8 @@ def sync_field(model) -> str | None:
 
 
 def with_changed_at(queryset: QuerySet) -> QuerySet:
-    """`changed_at`: the latest change of the row or of its children."""
+    """`sync_changed_at`: the latest change of the row or of its children (a name no model's own field takes: a
+    discount offer has a `changed_at` of its own)."""
     model = queryset.model
     own = F(sync_field(model))
     children = []
@@ -73,7 +74,7 @@ def with_changed_at(queryset: QuerySet) -> QuerySet:
                   .annotate(latest=Max(field)).values("latest"))
         children.append(Coalesce(Subquery(latest, output_field=DateTimeField()), own))
     changed = Greatest(own, *children) if children else own
-    return queryset.annotate(changed_at=changed)
+    return queryset.annotate(sync_changed_at=changed)
 
 
 def changed_after(queryset: QuerySet, *, since: datetime | None = None,
@@ -82,8 +83,8 @@ def changed_after(queryset: QuerySet, *, since: datetime | None = None,
     of change."""
     queryset = with_changed_at(queryset)
     if since is not None:
-        queryset = queryset.filter(changed_at__gte=since)
+        queryset = queryset.filter(sync_changed_at__gte=since)
     if after is not None:
         at, pk = after
-        queryset = queryset.filter(Q(changed_at__gt=at) | Q(changed_at=at, pk__gt=pk))
-    return queryset.order_by("changed_at", "pk")
+        queryset = queryset.filter(Q(sync_changed_at__gt=at) | Q(sync_changed_at=at, pk__gt=pk))
+    return queryset.order_by("sync_changed_at", "pk")

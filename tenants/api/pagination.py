@@ -88,7 +88,7 @@ class PagePagination(PageNumberPagination):
     def get_paginated_response(self, data):
         if not self.syncing:
             return super().get_paginated_response(data)
-        last = self.page_rows[-1].changed_at.isoformat() if self.page_rows else None
+        last = self.page_rows[-1].sync_changed_at.isoformat() if self.page_rows else None
         return Response(OrderedDict([("next", self.next_cursor_link()), ("previous", None),
                                      ("changed_until", last), ("results", data)]))
 
@@ -97,7 +97,7 @@ class PagePagination(PageNumberPagination):
             return None
         last = self.page_rows[-1]
         url = remove_query_param(self.request.build_absolute_uri(), "page")
-        return replace_query_param(url, CURSOR, _encode(last.changed_at, last.pk))
+        return replace_query_param(url, CURSOR, _encode(last.sync_changed_at, last.pk))
 
     def get_paginated_response_schema(self, schema):
         paged = super().get_paginated_response_schema(schema)

@@ -67,7 +67,7 @@ class DiscountProgrammeViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins
         return Response(ClearingRunSerializer(row, context=self.get_serializer_context()).data)
 
     @extend_schema(parameters=PERIOD, responses=RollforwardSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def rollforward(self, request, brain_slug=None):
         """Per buyer, from the journal: owed at the start, confirmed, paid at maturity, paid early at a discount,
         owed at the end; and the face banks financed (default: this month to today)."""

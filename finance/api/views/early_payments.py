@@ -41,7 +41,7 @@ class EarlyPaymentViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retr
     filterset_class = EarlyPaymentFilter
 
     @extend_schema(parameters=PERIOD, responses=MaturitySerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def maturities(self, request, brain_slug=None):
         """Your maturity calendar: what you owe by due date, and whom you pay then (the creditor or holder, or the
         bank that financed the claim)."""

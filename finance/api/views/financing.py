@@ -54,7 +54,7 @@ class CreditLineViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retrie
                                                        **self.valid(CreditLineReviseSerializer)))
 
     @extend_schema(request=None, responses=BankExposureSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def exposure(self, request, brain_slug=None):
         """Each bank's exposure per buyer against its line (yours; operators every bank's; government viewers the
         brain's total)."""
