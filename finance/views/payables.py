@@ -10,14 +10,15 @@ from django.utils.translation import gettext as _
 from finance.forms.payables import PayableConfirmForm, PayableWaiveForm, PaymentForm
 from finance.models import Certificate, CertificateTransfer, Payable
 from finance.selectors.certificates import certificate_list, certificate_transfer_list
-from finance.selectors.early_payments import early_payment_overview
+from finance.selectors.early_payments import early_payment_list, early_payment_overview
 from finance.selectors.ip_loans import ip_loan_awaiting
 from finance.selectors.payables import payable_list, payable_totals
 from finance.services import certificates, payables
 from tenants.errors import DomainError, form_error
 from tenants.views.base import BrainView
 
-LIVE = [Payable.Status.PENDING, Payable.Status.DISPUTED, Payable.Status.CONFIRMED, Payable.Status.CERTIFIED]
+LIVE = [Payable.Status.PENDING, Payable.Status.DISPUTED, Payable.Status.CONFIRMED, Payable.Status.CERTIFIED,
+        Payable.Status.FINANCED]
 
 
 class FinanceHomeView(BrainView):
@@ -109,7 +110,11 @@ class PayableView(BrainView):
             "waive_form": forms.get("waive") or PayableWaiveForm()
             if is_creditor and payable.status == Payable.Status.DISPUTED else None,
             "pay_form": forms.get("pay") or PaymentForm()
-            if is_debtor and payable.status == Payable.Status.CONFIRMED else None,
+            if is_debtor and payable.status in (Payable.Status.CONFIRMED, Payable.Status.FINANCED) else None,
+            # a financed payable is paid to its bank: the debtor and the supplier see which
+            "financed_by": early_payment_list(brain=self.brain, viewer=self.access).filter(
+                payable=payable, kind="bank").select_related("payer").first()
+            if payable.status in (Payable.Status.FINANCED, Payable.Status.PAID) else None,
             "can_issue": is_creditor and payable.status == Payable.Status.CONFIRMED,
             "splits": payable_list(brain=self.brain, viewer=self.access).filter(split_from=payable),
             "certificates": certificate_list(brain=self.brain, viewer=self.access).filter(payable=payable),

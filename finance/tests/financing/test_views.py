@@ -145,3 +145,21 @@ def test_a_programme_page_is_404_to_another_brain_and_a_bank_that_is_owed_nothin
     assert fresh(programme).status == "open"
     client, detail = page(alice, "programme", programme.pk)
     assert client.get(detail).status_code == 200
+
+
+def test_the_buyer_sees_a_financed_payable_among_what_it_owes_and_pays_the_bank_on_its_page(alice, shop_a,
+                                                                                             taolong):
+    from finance.services import financing
+
+    line(taolong, alice)
+    payable = owed(alice, shop_a, "50000.00", due_in=20)
+    financing.financing_quote_accept(quote=quote(ask(shop_a, payable), taolong, apr="6"), by=shop_a)
+    client, home = page(alice, "home")
+    assert payable.number in client.get(home).content.decode()
+    client, detail = page(alice, "payable", payable.pk)
+    body = client.get(detail).content.decode()
+    assert "financed-by" in body and taolong.enterprise.legal_name in body and "pay-button" in body
+    assert client.post(detail, {"action": "pay", "reference": "ICBC-9"}).status_code == 302
+    assert fresh(payable).status == "paid"
+    with brain_context(payable.brain_id):
+        assert EarlyPayment.objects.get(payable=payable).settled_on == timezone.localdate()
