@@ -382,16 +382,22 @@ class _Candidate:
 def _candidates(programme: DiscountProgramme, cutoff_at: datetime, paid_on: date):
     """The open offers made before the cut-off, each with its claim locked and its terms on `paid_on`; those whose
     claim can no longer be paid early apart (to lapse). Lock order: offers by id, payables by id, certificates by
-    id; three queries for any number of offers, and one more for which claims were paid early already."""
+    id; four queries for any number of offers, and one more for which claims were paid early already."""
     brain_id = programme.brain_id
     offers = list(DiscountOffer.objects.in_brain(brain_id).select_for_update().filter(
         programme=programme, status=DiscountOffer.Status.OPEN, recurring=False, offered_at__lte=cutoff_at)
         .order_by("pk"))
-    certificates = {c.pk: c for c in Certificate.objects.in_brain(brain_id).select_for_update().filter(
-        pk__in=[o.certificate_id for o in offers if o.certificate_id]).order_by("pk")} if offers else {}
-    payable_ids = {o.payable_id for o in offers if o.payable_id} | {c.payable_id for c in certificates.values()}
+    certificate_ids = [o.certificate_id for o in offers if o.certificate_id]
+    # The certificates' payables are read before anything is locked (a certificate's payable never changes), so
+    # that payables are locked before certificates, as lock_claim does: the other order deadlocked against a bank's
+    # acceptance of the same claim.
+    certificate_payables = set(Certificate.objects.in_brain(brain_id).filter(pk__in=certificate_ids)
+                               .values_list("payable_id", flat=True)) if certificate_ids else set()
+    payable_ids = {o.payable_id for o in offers if o.payable_id} | certificate_payables
     payables = {p.pk: p for p in Payable.objects.in_brain(brain_id).select_for_update().filter(
         pk__in=payable_ids).order_by("pk")} if payable_ids else {}
+    certificates = {c.pk: c for c in Certificate.objects.in_brain(brain_id).select_for_update().filter(
+        pk__in=certificate_ids).order_by("pk")} if certificate_ids else {}
     early = EarlyPayment.objects.in_brain(brain_id)
     payables_paid_early = set(early.filter(payable_id__in=payable_ids).values_list("payable_id", flat=True))
     certificates_paid_early = set(early.filter(certificate_id__in=list(certificates)).values_list(
