@@ -313,6 +313,15 @@ class TestAtMostOnce:
                 transaction.atomic():
             Payable.objects.filter(pk=netting.legs.first().payable_id).update(status="netted")
 
+    def test_a_payable_issued_as_a_certificate_is_never_netted_even_in_a_live_netting(self, cycle, olga):
+        netting = propose(olga)
+        with brain_context(netting.brain_id):
+            payable_id = netting.legs.first().payable_id
+            Payable.objects.filter(pk=payable_id).update(status="certified")  # as if issued after the proposal
+        with brain_context(netting.brain_id), pytest.raises(IntegrityError, match="only when confirmed"), \
+                transaction.atomic():
+            Payable.objects.filter(pk=payable_id).update(status="netted")
+
     def test_settled_and_void_are_final_and_a_leg_never_changes(self, cycle, olga, alice, hongda, hengtong):
         netting = confirm_all(propose(olga), alice, hongda, hengtong)
         with brain_context(netting.brain_id), pytest.raises(IntegrityError, match="for good"), transaction.atomic():
