@@ -31,6 +31,12 @@ def discount_programme_list(*, brain, viewer):
     return rows.none()
 
 
+def programme_cash_visible(*, programme, viewer) -> bool:
+    """A programme's cash (available and used) is its buyer's and the operators' to see; suppliers offering on it
+    are not told how much the buyer has put up."""
+    return bool(viewer and (viewer.is_operator or viewer.enterprise_id == programme.buyer_id))
+
+
 def discount_offer_list(*, brain, viewer):
     """Operators see every offer; a supplier its own; a buyer the offers on its programmes."""
     rows = DiscountOffer.objects.in_brain(brain).select_related(

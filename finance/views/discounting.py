@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from finance.forms.discounting import OfferChangeForm, OfferForm, ProgrammeOpenForm
 from finance.models import Certificate, DiscountOffer, DiscountProgramme
 from finance.selectors.certificates import certificate_list
-from finance.selectors.discounting import clearing_run_list, discount_offer_list, discount_programme_list
+from finance.selectors.discounting import (
+    clearing_run_list, discount_offer_list, discount_programme_list, programme_cash_visible,
+)
 from finance.selectors.early_payments import claims_to_pay_early
 from finance.selectors.payables import payable_list
 from finance.services import discounting
@@ -184,7 +186,7 @@ class ProgrammeView(BrainView):
         claims = self._claims(programme) if me and not is_buyer and open_ else []
         return render(self.request, "finance/discounting/detail.html", {
             "programme": programme, "is_buyer": is_buyer, "can_act": open_,
-            "show_cash": is_buyer or self.access.is_operator,
+            "show_cash": programme_cash_visible(programme=programme, viewer=self.access),
             "next_clearing": discounting.next_clearing(programme) if open_ else None,
             "offers": offers.order_by("status", "-apr", "pk")[:500],
             "runs": clearing_run_list(brain=self.brain, viewer=self.access).filter(programme=programme)[:50],

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from finance.models import ClearingRun, DiscountOffer, DiscountProgramme
+from finance.selectors.discounting import programme_cash_visible
 from tenants.api.fields import EnterpriseBriefSerializer, PersonField, money
 
 RATE = {"max_digits": 7, "decimal_places": 4}
@@ -24,9 +25,8 @@ class DiscountProgrammeSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        operator = bool(request and getattr(getattr(request, "brain_access", None), "is_operator", False))
-        if not operator and self.context.get("enterprise_id") != instance.buyer_id:
+        viewer = getattr(self.context.get("request"), "brain_access", None)
+        if not programme_cash_visible(programme=instance, viewer=viewer):
             data["cash_available"] = data["cash_used"] = None
         return data
 
