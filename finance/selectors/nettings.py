@@ -33,6 +33,12 @@ def _nettings(*, brain, viewer):
     return Netting.objects.none()
 
 
+def netting_notes_visible(*, viewer) -> bool:
+    """A netting's note and the reason it was rejected are for its parties and the operators (a member sees only the
+    nettings it is a party to); government viewers see the totals only."""
+    return bool(viewer and (viewer.is_operator or viewer.is_member))
+
+
 def netting_list(*, brain, viewer):
     """Operators and government viewers see every netting of the brain (as totals; positions and payables are read
     through the two selectors below); a member the nettings it is a party to; nobody else any."""

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from finance.forms.nettings import NettingReasonForm, NettingWindowForm
 from finance.models import Netting, NettingParty
-from finance.selectors.nettings import netting_leg_list, netting_list, netting_party_list, netting_totals
+from finance.selectors.nettings import (
+    netting_leg_list, netting_list, netting_notes_visible, netting_party_list, netting_totals,
+)
 from finance.services import nettings
 from tenants.errors import DomainError, form_error
 from tenants.views.base import BrainView
@@ -66,6 +68,7 @@ class NettingListView(BrainView):
         return render(self.request, "finance/nettings/list.html", {
             "nettings": rows, "mine": mine, "totals": netting_totals(brain=self.brain, viewer=self.access),
             "form": form if self.access.is_operator else None, "plan": plan,
+            "notes_visible": netting_notes_visible(viewer=self.access),
             "waiting": [p for p in mine.values() if p.decision == NettingParty.Decision.PENDING
                         and p.netting.status == Netting.Status.PROPOSED],
         }, status=status)
@@ -122,7 +125,7 @@ class NettingView(BrainView):
         open_ = netting.status == Netting.Status.PROPOSED
         answering = bool(mine and open_ and mine.decision == NettingParty.Decision.PENDING)
         return render(self.request, "finance/nettings/detail.html", {
-            "netting": netting, "me": me, "mine": mine, "private": self.access.is_operator or mine is not None,
+            "netting": netting, "me": me, "mine": mine, "private": netting_notes_visible(viewer=self.access),
             "my_legs": [leg for leg in legs if me in (leg.debtor_id, leg.creditor_id)] if mine else [],
             "positions": positions if self.access.is_operator else [],
             "legs": legs if self.access.is_operator else [],

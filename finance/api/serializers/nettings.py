@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from finance.models import Netting, NettingLeg, NettingParty
+from finance.selectors.nettings import netting_notes_visible
 from finance.services.nettings import MAX_RESPOND_DAYS, RESPOND_DAYS
 from tenants.api.fields import EnterpriseBriefSerializer, PersonField, money
 
@@ -32,8 +33,7 @@ class NettingSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        access = getattr(self.context.get("request"), "brain_access", None)
-        if access is None or not (access.is_operator or access.is_member):  # government viewers: totals only
+        if not netting_notes_visible(viewer=getattr(self.context.get("request"), "brain_access", None)):
             data["note"] = data["void_reason"] = ""
         return data
 
