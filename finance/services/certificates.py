@@ -5,7 +5,7 @@ Lock order, everywhere: the payable, then certificates by id (a parent before it
 A certificate paid early (finance.services.early_payments) is never split or passed on: the database says so too.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -165,7 +165,7 @@ def certificate_transfer(*, certificate: Certificate, by: User, receiver_id: int
 
 def _end_of(day: date):
     """The moment before `day` begins in Beijing: a transfer cannot wait past its certificate's maturity."""
-    return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _lock_transfer(transfer: CertificateTransfer) -> tuple[Certificate, CertificateTransfer]:

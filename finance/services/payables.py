@@ -12,7 +12,7 @@ from finance.models import Payable
 from finance.selectors.payables import enterprise_size
 from finance.services import books
 from finance.services.settlements import bank_payment_of, bank_settle
-from ledger.money import FEN, fen
+from ledger.money import FEN, MAX_AMOUNT, fen
 from ledger.services.journal import Leg
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -22,7 +22,6 @@ from tenants.selectors.memberships import active_members
 from tenants.services.brains import next_number
 
 LEGAL_PAYMENT_DAYS = 60  # 保障中小企业款项支付条例: a large enterprise pays an SME within 60 days of acceptance
-MAX_DUE_DAYS = 365
 MAX_REASON = 500
 SMALL = {"medium", "small", "micro"}
 
@@ -91,7 +90,7 @@ def amount_of(value, *, field: str = "amount") -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         amount = None
     if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(FEN) \
-            or amount > Decimal("999999999999.99"):
+            or amount > MAX_AMOUNT:
         raise DomainError(_("Give a positive amount in yuan with at most two decimals, e.g. 12800.00."), field=field)
     return amount
 
