@@ -6,6 +6,8 @@ import brain.api.urls
 import brain.urls
 import capacity.api.urls
 import capacity.urls
+import dataproducts.api.urls
+import dataproducts.urls
 import finance.api.urls
 import finance.urls
 import supplychain.api.urls
@@ -16,10 +18,11 @@ import tenants.urls
 # Every app adds its brain pages to `brain_pages` and its brain API to `brain_api`; the brain slug is
 # resolved by tenants.middleware.BrainMiddleware before any view runs.
 brain_pages = [*brain.urls.urlpatterns, *tenants.urls.brain_urlpatterns, path("capacity/", include(capacity.urls)),
-               path("supply/", include(supplychain.urls)), path("finance/", include(finance.urls)), path("reserves/", include(supplychain.urls.reserve_urlpatterns))]
+               path("supply/", include(supplychain.urls)), path("finance/", include(finance.urls)), path("data/", include(dataproducts.urls)),
+               path("reserves/", include(supplychain.urls.reserve_urlpatterns))]
 brain_api_routers = [tenants.api.urls.brain_router, capacity.api.urls.router, supplychain.api.urls.router,
                      brain.api.urls.router,
-                     finance.api.urls.router]  # tests/test_cross_brain.py checks each has a case
+                     finance.api.urls.router, dataproducts.api.urls.router]  # tests/test_cross_brain.py checks each has a case
 brain_api = [url for router in brain_api_routers for url in router.urls]
 
 urlpatterns = [
