@@ -3,6 +3,7 @@ from dataproducts.models.components import (
     Component,
     ComponentListing,
     ComponentRating,
+    ComponentUse,
     ComponentVersion,
     Installation,
 )
@@ -13,6 +14,7 @@ from dataproducts.models.settings import DataProductSettings
 from dataproducts.models.subscriptions import Subscription
 from dataproducts.models.usage import UsageRecord, UsageStatement, UsageStatementLine
 
-__all__ = ["AccessEvent", "AccessRequest", "Component", "ComponentListing", "ComponentRating", "ComponentVersion",
+__all__ = ["AccessEvent", "AccessRequest", "Component", "ComponentListing", "ComponentRating", "ComponentUse",
+           "ComponentVersion",
            "Contribution", "DataProduct", "DataProductSettings", "Installation", "OptOut", "Revision", "RevisionRow",
            "Subscription", "UsageRecord", "UsageStatement", "UsageStatementLine"]

@@ -24,7 +24,7 @@ from tenants.models import (
     WebhookEndpoint,
 )
 
-__all__ = ["Component", "ComponentListing", "ComponentRating", "ComponentVersion", "Installation"]
+__all__ = ["Component", "ComponentListing", "ComponentRating", "ComponentUse", "ComponentVersion", "Installation"]
 
 
 class Component(ChangeTracked, Bilingual):
@@ -46,6 +46,9 @@ class Component(ChangeTracked, Bilingual):
     api_scope = models.CharField(_("API scope"), max_length=5, choices=ApiKey.Scope.choices, blank=True)
     event_types = ArrayField(models.CharField(max_length=60), default=list, blank=True,
                              verbose_name=_("event types"))
+    # Whether operators of other brains may find it and list it in theirs (after their own review). A global flag on
+    # a global row: brain B's operators discover it without reading brain A's listings, so RLS is never crossed.
+    offered_to_other_brains = models.BooleanField(_("other brains may list it"), default=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -120,6 +123,18 @@ class Installation(ChangeTracked, BrainOwned):
         ordering = ["-installed_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["listing", "enterprise"], condition=Q(uninstalled_at__isnull=True),
                                                name="installed_once_at_a_time")]
+
+
+class ComponentUse(BrainOwned):
+    """A member opened a knowledge document or a tool of a listing (first time only): what lets it rate one that has
+    nothing to install."""
+
+    listing = models.ForeignKey(ComponentListing, on_delete=models.CASCADE, related_name="uses")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    first_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["listing", "enterprise"], name="component_used_once_per_member")]
 
 
 class ComponentRating(ChangeTracked, BrainOwned):
