@@ -16,6 +16,24 @@ def record_payable(brain_id: int, event_id: int) -> int | None:
 
 
 @shared_task(acks_late=True)
+def record_group_buy_payable(brain_id: int, event_id: int) -> int | None:
+    """group_buy.received: once every piece of the member's allocation has arrived, what it owes the brain's trader
+    (once, however often run)."""
+    payload = event_payload(brain_id=brain_id, event_id=event_id)
+    payable = payables.payable_record_from_group_buy(brain_id=brain_id, group_buy_id=payload["group_buy"],
+                                                     member_id=payload["member"])
+    return payable.pk if payable else None
+
+
+@shared_task(acks_late=True)
+def record_group_buy_payables(brain_id: int, event_id: int) -> int:
+    """supply_chain_settings.saved: with a trader named, the goods already received are owed to it too."""
+    if event_payload(brain_id=brain_id, event_id=event_id).get("trader") is None:
+        return 0
+    return len(payables.payables_record_from_group_buys(brain_id=brain_id))
+
+
+@shared_task(acks_late=True)
 def expire_certificate_transfers() -> int:
     """Beat, every minute: offers past their expiry return to their senders."""
     return certificates.certificate_transfers_expire()

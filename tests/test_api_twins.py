@@ -43,6 +43,7 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
     "notifications": {POST: ("v1_brains_notifications_mark_read_create",)},  # all read: mark-read without ids
     "webhooks": {POST: ("v1_brains_webhook_endpoints_create",)},
     # --- supply chain: group purchases and sample group orders
+    "supplychain:group-buys": {"settings": ("v1_brains_group_buys_settings_update",)},
     "supplychain:group-buy-new": {POST: ("v1_brains_group_buys_create",)},
     "supplychain:group-buy": {
         "open": ("v1_brains_group_buys_open_create",),

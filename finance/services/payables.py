@@ -14,6 +14,7 @@ from finance.services import books
 from finance.services.settlements import bank_payment_of, bank_settle
 from ledger.money import FEN, MAX_AMOUNT, fen
 from ledger.services.journal import Leg
+from supplychain.selectors.group_buys import group_buy_trader, received_settlement, received_settlement_list
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import User
@@ -43,31 +44,77 @@ def payable_record_from_delivery(*, brain_id: int, delivery_id: int) -> Payable 
     """The payable of an accepted delivery note, once all its lines are inspected; nothing while one waits or if
     every piece was refused. Safe to call any number of times, at once too: one payable per delivery."""
     with transaction.atomic(), brain_context(brain_id):
-        existing = Payable.objects.in_brain(brain_id).filter(
-            source=Payable.Source.DELIVERY, source_id=delivery_id, split_from__isnull=True).first()
+        existing = _recorded(brain_id, Payable.Source.DELIVERY, delivery_id)
         if existing:
             return existing
         accepted = accepted_delivery(brain_id=brain_id, delivery_id=delivery_id)
         if accepted is None:
             return None
-        due_on = accepted.accepted_on + timedelta(days=accepted.payment_days)
-        try:
-            with transaction.atomic():
-                payable = Payable.objects.create(
-                    brain_id=brain_id, number=next_number(brain_id=brain_id, prefix="AP"),
-                    source=Payable.Source.DELIVERY, source_id=delivery_id,
-                    description=_("Delivery note %(note)s, %(rfq)s") % {"note": accepted.note_number,
-                                                                        "rfq": accepted.rfq_number},
-                    debtor_id=accepted.buyer_id, creditor_id=accepted.supplier_id, currency=accepted.currency,
-                    amount=accepted.amount, tax=accepted.tax, accepted_on=accepted.accepted_on, due_on=due_on,
-                    beyond_legal_terms=beyond_legal_terms(
-                        brain_id=brain_id, debtor_id=accepted.buyer_id, creditor_id=accepted.supplier_id,
-                        accepted_on=accepted.accepted_on, due_on=due_on))
-        except IntegrityError:  # recorded by a concurrent worker since the read above
-            return Payable.objects.in_brain(brain_id).get(source=Payable.Source.DELIVERY, source_id=delivery_id,
-                                                          split_from__isnull=True)
-        event_record(brain_id=brain_id, name="payable.recorded", payload=_payload(payable))
-        return payable
+        return _record(
+            brain_id=brain_id, source=Payable.Source.DELIVERY, source_id=delivery_id,
+            description=_("Delivery note %(note)s, %(rfq)s") % {"note": accepted.note_number,
+                                                                "rfq": accepted.rfq_number},
+            debtor_id=accepted.buyer_id, creditor_id=accepted.supplier_id, currency=accepted.currency,
+            amount=accepted.amount, tax=accepted.tax, accepted_on=accepted.accepted_on,
+            due_on=accepted.accepted_on + timedelta(days=accepted.payment_days))
+
+
+def payable_record_from_group_buy(*, brain_id: int, group_buy_id: int, member_id: int) -> Payable | None:
+    """What a member owes the brain's trader (平台贸易商) for its goods of a group purchase, once every piece of its
+    allocation has arrived: the settlement's goods with VAT, due per the campaign's payment terms (60 days if it
+    states none) after the last receipt. Nothing while pieces are still to come, while the brain names no trader,
+    or if the member is the trader. Safe to call any number of times, at once too: one payable per settlement."""
+    with transaction.atomic(), brain_context(brain_id):
+        received = received_settlement(brain_id=brain_id, group_buy_id=group_buy_id, member_id=member_id)
+        if received is None:
+            return None
+        existing = _recorded(brain_id, Payable.Source.GROUP_BUY, received.settlement_id)
+        if existing:
+            return existing
+        trader = group_buy_trader(brain=brain_id)
+        if trader is None or trader.pk == received.member_id:
+            return None
+        days = LEGAL_PAYMENT_DAYS if received.payment_days is None else received.payment_days
+        return _record(
+            brain_id=brain_id, source=Payable.Source.GROUP_BUY, source_id=received.settlement_id,
+            description=_("Group purchase %(number)s, %(title)s") % {"number": received.group_buy_number,
+                                                                     "title": received.title},
+            debtor_id=received.member_id, creditor_id=trader.pk, currency=received.currency,
+            amount=received.amount, tax=received.tax, accepted_on=received.received_on,
+            due_on=received.received_on + timedelta(days=days))
+
+
+def payables_record_from_group_buys(*, brain_id: int) -> list[Payable]:
+    """Every member's payable to the trader whose goods have all arrived and that has none yet: once the operators
+    name the trader, what was received before is owed to it too."""
+    with transaction.atomic(), brain_context(brain_id):
+        received = received_settlement_list(brain_id=brain_id)
+    made = (payable_record_from_group_buy(brain_id=brain_id, group_buy_id=row.group_buy_id, member_id=row.member_id)
+            for row in received)
+    return [payable for payable in made if payable is not None]
+
+
+def _recorded(brain_id: int, source: str, source_id: int) -> Payable | None:
+    return Payable.objects.in_brain(brain_id).filter(source=source, source_id=source_id,
+                                                     split_from__isnull=True).first()
+
+
+def _record(*, brain_id: int, source: str, source_id: int, description: str, debtor_id: int, creditor_id: int,
+            currency: str, amount, tax, accepted_on: date, due_on: date) -> Payable:
+    """The payable of one piece of evidence, once: a concurrent worker's row, if it won, is returned instead."""
+    try:
+        with transaction.atomic():
+            payable = Payable.objects.create(
+                brain_id=brain_id, number=next_number(brain_id=brain_id, prefix="AP"), source=source,
+                source_id=source_id, description=description[:200], debtor_id=debtor_id, creditor_id=creditor_id,
+                currency=currency, amount=amount, tax=tax, accepted_on=accepted_on, due_on=due_on,
+                beyond_legal_terms=beyond_legal_terms(brain_id=brain_id, debtor_id=debtor_id,
+                                                      creditor_id=creditor_id, accepted_on=accepted_on,
+                                                      due_on=due_on))
+    except IntegrityError:  # recorded by a concurrent worker since the caller's read
+        return Payable.objects.in_brain(brain_id).get(source=source, source_id=source_id, split_from__isnull=True)
+    event_record(brain_id=brain_id, name="payable.recorded", payload=_payload(payable))
+    return payable
 
 
 def _payload(payable: Payable) -> dict:

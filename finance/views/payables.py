@@ -14,6 +14,7 @@ from finance.selectors.early_payments import early_payment_list, early_payment_o
 from finance.selectors.ip_loans import ip_loan_awaiting
 from finance.selectors.payables import payable_list, payable_totals
 from finance.services import certificates, payables
+from supplychain.selectors.group_buys import group_buy_trader
 from tenants.errors import DomainError, form_error
 from tenants.views.base import BrainView
 
@@ -42,6 +43,9 @@ class FinanceHomeView(BrainView):
             )
         if self.access.is_operator:
             context["flagged"] = visible.filter(beyond_legal_terms=True, status__in=LIVE)
+            # Members owe group purchases' goods to the brain's trader: without one, the operators are told why
+            # no such payable appears.
+            context["trader"] = group_buy_trader(brain=self.brain)
         return render(request, "finance/payables/home.html", context)
 
 

@@ -48,6 +48,10 @@ class GroupBuyForm(forms.Form):
     fee_value = forms.DecimalField(label=_("Service fee value"), max_digits=14, decimal_places=2, initial=Decimal("1"))
     on_failure = forms.ChoiceField(label=_("If the minimum is not reached"), choices=GroupBuy.OnFailure.choices)
     extension_days = forms.IntegerField(label=_("Extension (days)"), min_value=1, max_value=90, initial=7)
+    payment_days = forms.IntegerField(label=_("Payment terms (days after receipt)"), min_value=0, max_value=365,
+                                      required=False,
+                                      help_text=_("Days a member has to pay the brain's trader once all its goods "
+                                                  "arrived; empty: 60."))
     suppliers = forms.MultipleChoiceField(label=_("Suppliers, in the order pledges fill them"),
                                           widget=forms.CheckboxSelectMultiple)
 
@@ -101,3 +105,18 @@ class ShipmentForm(forms.Form):
 class ReceiptForm(forms.Form):
     shipment = forms.IntegerField(widget=forms.HiddenInput)
     quantity = forms.DecimalField(label=_("Quantity received"), max_digits=14, decimal_places=3)
+
+
+class SupplyChainSettingsForm(forms.Form):
+    """The operators' choices for pooled buying in their brain."""
+
+    members_may_open = forms.BooleanField(label=_("Buyer members may open group purchases"), required=False)
+    trader = forms.TypedChoiceField(label=_("The brain's trader (平台贸易商)"), required=False, coerce=int,
+                                    empty_value=None,
+                                    help_text=_("The member that sells the pooled goods to the members: each member "
+                                                "owes it for its goods once they have all arrived (a payable in "
+                                                "finance). None: no payables are recorded."))
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trader"].choices = [("", _("— none —"))] + [(e.pk, str(e)) for e in members]

@@ -30,6 +30,10 @@ class SupplyChainSettings(ChangeTracked, BrainOwned):
     """A brain's choices for pooled buying, set by its operators."""
 
     members_may_open = models.BooleanField(_("buyer members may open group purchases"), default=False)
+    # The brain has no enterprise of its own: the member that trades for it (平台贸易商) sells the pooled goods to
+    # the members, so what a member owes for its allocation is owed to this enterprise (finance records it).
+    trader = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("the brain's trader (平台贸易商)"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["brain"], name="one_supply_chain_settings_per_brain")]
@@ -92,6 +96,10 @@ class GroupBuy(ChangeTracked, BrainOwned):
                                   default=OnFailure.CANCEL)
     extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=7)
     extended = models.BooleanField(default=False)
+    # Days a member has to pay the brain's trader for its goods after receiving the last of them; none stated: 60,
+    # the law's limit for a large enterprise paying an SME (保障中小企业款项支付条例).
+    payment_days = models.PositiveSmallIntegerField(_("payment terms (days after receipt)"), null=True, blank=True,
+                                                    validators=[MaxValueValidator(365)])
     # Who and when
     status = FSMField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     organiser = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -9,9 +9,11 @@ Who sees what (anything else answers 404, like an object that does not exist):
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplychain.models import (
@@ -21,6 +23,8 @@ from supplychain.models import (
 from supplychain.services import ledger
 from supplychain.services.group_buys import pledged_total
 from tenants.errors import DomainError
+from tenants.models import Enterprise
+from tenants.selectors.memberships import active_members
 
 
 def group_buy_list(*, brain, viewer):
@@ -72,7 +76,66 @@ def tier_progress(group_buy: GroupBuy) -> TierProgress:
 
 def supply_chain_settings(*, brain) -> SupplyChainSettings:
     """The brain's choices for pooled buying (the defaults while its operators have made none)."""
-    return SupplyChainSettings.objects.in_brain(brain).first() or SupplyChainSettings(brain=brain)
+    return (SupplyChainSettings.objects.in_brain(brain).select_related("trader").first()
+            or SupplyChainSettings(brain_id=getattr(brain, "pk", brain)))
+
+
+def group_buy_trader(*, brain) -> Enterprise | None:
+    """The member that trades for the brain (平台贸易商), to whom members owe their goods; None while the operators
+    have named none, or while it is not an active member."""
+    trader = supply_chain_settings(brain=brain).trader
+    if trader is None or not active_members(brain=brain).filter(enterprise_id=trader.pk).exists():
+        return None
+    return trader
+
+
+# --- What finance reads: a member's goods, all received --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceivedSettlement:
+    """A member's settlement of a locked campaign whose every piece has arrived: what it owes the brain's trader
+    for its goods, the evidence of a payable. The deposit and the service fee stay with the campaign's books."""
+
+    settlement_id: int
+    group_buy_id: int
+    group_buy_number: str
+    title: str
+    member_id: int
+    currency: str
+    amount: Decimal  # the goods, VAT included, as fixed to the fen at the lock
+    tax: Decimal
+    received_on: date  # the member's last receipt
+    payment_days: int | None  # the campaign's payment terms, if it states any
+
+
+def _received(brain_id: int, settlements) -> list[ReceivedSettlement]:
+    open_line = SupplyOrderLine.objects.in_brain(brain_id).filter(pledge_id=OuterRef("pledge_id"),
+                                                                  received__lt=F("quantity"))
+    received = Shipment.objects.in_brain(brain_id).filter(line__pledge_id=OuterRef("pledge_id"),
+                                                          received_quantity__gt=0)
+    rows = (settlements.filter(~Exists(open_line), Exists(received))
+            .annotate(received_at=Max("pledge__order_lines__shipments__received_at",
+                                      filter=Q(pledge__order_lines__shipments__received_quantity__gt=0)))
+            .select_related("group_buy").order_by("pk"))
+    return [ReceivedSettlement(
+        settlement_id=row.pk, group_buy_id=row.group_buy_id, group_buy_number=row.group_buy.number,
+        title=row.group_buy.title, member_id=row.member_id, currency=row.currency, amount=row.goods_total,
+        tax=row.goods_vat, received_on=timezone.localdate(row.received_at), payment_days=row.group_buy.payment_days)
+        for row in rows]
+
+
+def received_settlement(*, brain_id: int, group_buy_id: int, member_id: int) -> ReceivedSettlement | None:
+    """The member's settlement of the campaign once every piece of it has arrived; None while some is still to
+    ship or to receive (a shortfall is shipped anew), or if the member has none."""
+    found = _received(brain_id, Settlement.objects.in_brain(brain_id).filter(group_buy_id=group_buy_id,
+                                                                             member_id=member_id))
+    return found[0] if found else None
+
+
+def received_settlement_list(*, brain_id: int) -> list[ReceivedSettlement]:
+    """Every settlement of the brain whose pieces have all arrived."""
+    return _received(brain_id, Settlement.objects.in_brain(brain_id))
 
 
 def pledge_list(*, brain, viewer):

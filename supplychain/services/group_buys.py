@@ -32,6 +32,8 @@ from tenants.outbox import event_record
 from tenants.services.brains import next_number
 
 Status = GroupBuy.Status
+MAX_PAYMENT_DAYS = 365
+UNCHANGED = object()  # a setting the caller leaves as it is
 logger = logging.getLogger("industry_brain.supplychain")
 
 
@@ -103,6 +105,10 @@ def _check_terms(terms: dict, tiers: list[dict], windows: list[dict], suppliers:
         bad(_("The service fee cannot be negative."), "fee_value")
     if terms.get("fee_mode") == GroupBuy.FeeMode.PERCENT and terms.get("fee_value", ZERO) > 100:
         bad(_("A percentage fee is at most 100."), "fee_value")
+    payment_days = terms.get("payment_days")
+    if payment_days is not None and (not isinstance(payment_days, int) or not 0 <= payment_days <= MAX_PAYMENT_DAYS):
+        bad(_("Payment terms are 0 to %(days)s days after receipt (empty: 60).") % {"days": MAX_PAYMENT_DAYS},
+            "payment_days")
 
 
 @transaction.atomic
@@ -555,13 +561,19 @@ def payment_record(*, group_buy: GroupBuy, by: User, kind: str, enterprise_id: i
 
 
 @transaction.atomic
-def settings_save(*, brain: Brain, by: User, members_may_open: bool):
-    """Operators choose whether buyer members may open group purchases in their brain."""
+def settings_save(*, brain: Brain, by: User, members_may_open: bool | None = None, trader_id=UNCHANGED):
+    """Operators choose whether buyer members may open group purchases in their brain, and which active member trades
+    for the brain (平台贸易商: members owe it for their goods; None: no trader). A setting not given stays."""
     with brain_context(brain.pk):
         require_operator(brain=brain, user=by)
-        settings, _created = SupplyChainSettings.objects.get_or_create(brain=brain)
-        settings.members_may_open = members_may_open
+        settings, _created = SupplyChainSettings.objects.select_for_update().get_or_create(brain=brain)
+        if members_may_open is not None:
+            settings.members_may_open = members_may_open
+        if trader_id is not UNCHANGED:
+            if trader_id is not None and _active_member(brain, trader_id) is None:
+                raise DomainError(_("The trader must be an active member of this brain."), field="trader")
+            settings.trader_id = trader_id
         settings.save()
         event_record(brain_id=brain.pk, name="supply_chain_settings.saved",
-                     payload={"members_may_open": members_may_open})
+                     payload={"members_may_open": settings.members_may_open, "trader": settings.trader_id})
         return settings

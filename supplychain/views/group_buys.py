@@ -8,17 +8,20 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from supplychain.forms.group_buys import GroupBuyForm, PaymentForm, PledgeForm, ReceiptForm, ShipmentForm
+from supplychain.forms.group_buys import (
+    GroupBuyForm, PaymentForm, PledgeForm, ReceiptForm, ShipmentForm, SupplyChainSettingsForm,
+)
 from supplychain.models import GroupBuy
 from supplychain.quantities import qty
 from supplychain.selectors.group_buys import (
-    group_buy_list, member_statement, pledge_list, settlement_list, shipment_list, supply_order_line_list,
-    tier_progress,
+    group_buy_list, group_buy_trader, member_statement, pledge_list, settlement_list, shipment_list,
+    supply_chain_settings, supply_order_line_list, tier_progress,
 )
 from supplychain.selectors.ledger import journal_entry_list
 from supplychain.services import group_buys, ledger
 from tenants.errors import DomainError
 from tenants.models import Enterprise, Membership
+from tenants.selectors.memberships import active_members
 from tenants.views.base import BrainView
 
 
@@ -31,11 +34,38 @@ class SupplyView(BrainView):
 
 
 class GroupBuyListView(SupplyView):
-    def get(self, request, brain_slug):
+    """The campaigns; operators also the books and the brain's settings (who may open, the brain's trader)."""
+
+    def get(self, request, brain_slug, settings_form=None, status=200):
         campaigns = list(self.campaigns())
+        settings = supply_chain_settings(brain=self.brain)
+        if settings_form is None and self.access.is_operator:
+            settings_form = self.settings_form(initial={"members_may_open": settings.members_may_open,
+                                                        "trader": settings.trader_id})
         return render(request, "supplychain/group_buys/list.html", {
             "campaigns": [(c, tier_progress(c)) for c in campaigns], "may_open": self.may_open(),
-            "exposure": ledger.exposure(brain_id=self.brain.pk) if self.access.is_operator else None})
+            "exposure": ledger.exposure(brain_id=self.brain.pk) if self.access.is_operator else None,
+            "settings": settings, "settings_form": settings_form}, status=status)
+
+    def settings_form(self, *args, **kwargs):
+        members = Enterprise.objects.filter(pk__in=active_members(brain=self.brain).values("enterprise_id"))
+        return SupplyChainSettingsForm(*args, members=members.order_by("legal_name"), **kwargs)
+
+    def post(self, request, brain_slug):
+        if not self.access.is_operator or request.POST.get("action") != "settings":
+            raise Http404
+        form = self.settings_form(request.POST)
+        if form.is_valid():
+            try:
+                group_buys.settings_save(brain=self.brain, by=request.user,
+                                         members_may_open=form.cleaned_data["members_may_open"],
+                                         trader_id=form.cleaned_data["trader"])
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.detail)
+            else:
+                messages.success(request, _("Settings saved."))
+                return HttpResponseRedirect(reverse("supplychain:group-buys", args=[brain_slug]))
+        return self.get(request, brain_slug, settings_form=form, status=400)
 
 
 class GroupBuyNewView(SupplyView):
@@ -92,6 +122,7 @@ class GroupBuyView(SupplyView):
             "is_supplier": group_buy.suppliers.filter(supplier_id=enterprise_id or 0).exists(),
             "lines": lines, "operator": operator,
             "statement": member_statement(group_buy=group_buy, enterprise_id=enterprise_id) if own else None,
+            "trader": group_buy_trader(brain=self.brain),
         }
         if operator:
             pledges = pledge_list(brain=self.brain, viewer=self.access).filter(group_buy=group_buy)

@@ -77,7 +77,7 @@ class GroupBuySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "number", "title", "material_grade", "specification", "unit", "style", "target_price",
                   "description", "currency", "vat_rate", "prices_include_vat", "minimum_total", "member_minimum",
                   "member_maximum", "increment", "deadline", "deposit_percent", "fee_mode", "fee_value",
-                  "fee_vat_rate", "on_failure", "extension_days", "extended", "status", "organiser", "opened_at",
+                  "fee_vat_rate", "on_failure", "extension_days", "extended", "payment_days", "status", "organiser", "opened_at",
                   "decided_at", "locked_price", "locked_total", "cancel_reason", "tiers", "windows", "suppliers",
                   "progress", "created_at", "updated_at"]
         read_only_fields = fields
@@ -117,6 +117,9 @@ class GroupBuyCreateSerializer(serializers.Serializer):
     fee_vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, default="6.00")
     on_failure = serializers.ChoiceField(choices=GroupBuy.OnFailure.choices, default=GroupBuy.OnFailure.CANCEL)
     extension_days = serializers.IntegerField(min_value=1, max_value=90, default=7)
+    payment_days = serializers.IntegerField(
+        min_value=0, max_value=365, required=False, allow_null=True, default=None,
+        help_text=_("Days a member has to pay the brain's trader after receiving its goods; null: 60."))
     tiers = PriceTierSerializer(many=True, allow_empty=False, max_length=20)
     windows = WindowInput(many=True, allow_empty=False, max_length=20)
     suppliers = SupplierInput(many=True, allow_empty=False, max_length=20)
@@ -233,11 +236,24 @@ class MemberStatementSerializer(serializers.Serializer):
 
 
 class SupplyChainSettingsSerializer(serializers.ModelSerializer):
+    trader = PartySerializer(read_only=True, allow_null=True)
+
     class Meta:
         model = SupplyChainSettings
-        fields = ["members_may_open", "updated_at"]
+        fields = ["members_may_open", "trader", "updated_at"]
         read_only_fields = ["updated_at"]
 
 
 class SupplyChainSettingsInputSerializer(serializers.Serializer):
-    members_may_open = serializers.BooleanField(help_text=_("Buyer members may open group purchases."))
+    members_may_open = serializers.BooleanField(required=False,
+                                                help_text=_("Buyer members may open group purchases."))
+    trader = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        help_text=_("The active member that trades for the brain (平台贸易商): members owe it for their group-purchase "
+                    "goods, as payables in finance. null: none. Left out: unchanged."))
+
+    def validate(self, attrs):
+        if not attrs:
+            message = _("Give at least one setting to change.")
+            raise serializers.ValidationError({"members_may_open": [message], "trader": [message]})
+        return attrs

@@ -152,9 +152,12 @@ class GroupBuyViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
                    responses=SupplyChainSettingsSerializer)
     @action(detail=False, methods=["get", "put"], url_path="settings", filter_backends=[], pagination_class=None)
     def brain_settings(self, request, brain_slug=None):
-        """The brain's choices: whether buyer members may open group purchases (operators change them)."""
+        """The brain's choices: whether buyer members may open group purchases, and the brain's trader (平台贸易商),
+        to whom members owe their goods (operators change them; a field left out stays)."""
         if request.method == "PUT":
-            data = self.valid(SupplyChainSettingsInputSerializer)
+            data = dict(self.valid(SupplyChainSettingsInputSerializer))
+            if "trader" in data:
+                data["trader_id"] = data.pop("trader")
             group_buys.settings_save(brain=request.brain, by=request.user, **data)
         return Response(SupplyChainSettingsSerializer(supply_chain_settings(brain=request.brain)).data)
 

@@ -149,3 +149,27 @@ def test_a_stranger_cannot_follow_a_campaign(live_server_url, steel_buy, charlie
             return "closed"
 
     assert outcome(alice) in ("refused", "closed"), "not a member of the pump-valve brain"
+
+
+def test_operators_name_the_brains_trader_and_every_member_reads_it(pump, pete, dongfang, steel):
+    settings = url("group-buy-brain-settings")
+    named = api_as(pete).put(settings, {"trader": steel.enterprise_id}, format="json")
+    assert named.status_code == 200, named.json()
+    assert named.json()["trader"]["id"] == steel.enterprise_id and named.json()["members_may_open"] is False
+    assert api_as(dongfang).get(settings).json()["trader"]["legal_name"] == "浙江钱江钢材贸易有限公司"
+    assert api_as(dongfang).put(settings, {"trader": None}, format="json").status_code == 403
+    stranger = api_as(pete).put(settings, {"trader": 2**40}, format="json")  # no member of this brain
+    assert stranger.status_code == 400 and "trader" in stranger.json()["fields"]
+    assert api_as(pete).put(settings, {"members_may_open": True}, format="json").json()["trader"]["id"] == \
+        steel.enterprise_id  # a setting left out stays
+    assert api_as(pete).put(settings, {"trader": None}, format="json").json()["trader"] is None
+
+
+def test_a_campaign_states_its_payment_terms_or_leaves_them_to_the_default(pump, pete, steel):
+    operator = api_as(pete)
+    body = create_body(steel, timezone.now() + timedelta(days=3))
+    assert operator.post(url("group-buy-list"), body, format="json").json()["payment_days"] is None  # 60
+    assert operator.post(url("group-buy-list"), {**body, "payment_days": 30}, format="json").json()[
+        "payment_days"] == 30
+    refused = operator.post(url("group-buy-list"), {**body, "payment_days": 366}, format="json")
+    assert refused.status_code == 400 and "payment_days" in refused.json()["fields"]

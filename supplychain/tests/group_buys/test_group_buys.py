@@ -455,3 +455,12 @@ def test_one_campaign_that_cannot_be_decided_does_not_hold_back_the_others(pump,
                            [broken.pk])
     assert group_buys.group_buys_decide_due() == 1
     assert reload(fine).status == "locked" and reload(broken).status == "open"
+
+
+@pytest.mark.parametrize("days", [-1, 366, "30"])
+def test_payment_terms_are_0_to_365_days_or_none(pump, pete, steel, days):
+    with pytest.raises(DomainError) as error:
+        campaign(pump, pete, steel, payment_days=days)
+    assert error.value.field == "payment_days"
+    assert campaign(pump, pete, steel, payment_days=0).payment_days == 0
+    assert campaign(pump, pete, steel).payment_days is None  # finance takes 60

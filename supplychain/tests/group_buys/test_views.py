@@ -1,5 +1,6 @@
 """The pooled-buying pages: list, new campaign, one campaign for operator, member and supplier."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -122,3 +123,27 @@ def test_the_brain_home_leads_to_pooled_buying_and_joint_reserves(client, pump, 
     home = client.get(reverse("brain-home", args=["pump-valve"])).content.decode()
     assert reverse("supplychain:group-buys", args=["pump-valve"]) in home
     assert reverse("reserves:list", args=["pump-valve"]) in home
+
+
+def test_the_operator_names_the_brains_trader_on_the_list_and_members_see_whom_they_owe(client, pump, pete, steel,
+                                                                                        dongfang, songmen):
+    client.force_login(pete)
+    assert 'data-testid="settings"' in client.get(page()).content.decode()
+    refused = client.post(page(), {"action": "settings", "trader": "999999999"})  # not one of the choices
+    assert refused.status_code == 400
+    response = client.post(page(), {"action": "settings", "trader": str(steel.enterprise_id)})
+    assert response.status_code == 302
+    assert "浙江钱江钢材贸易有限公司" in client.get(page()).content.decode()
+    from supplychain.tests.conftest import campaign
+
+    made = campaign(pump, pete, steel, payment_days=45)
+    pledge(made, dongfang, "6")
+    pledge(made, songmen, "5")
+    at_deadline(made)
+    client.force_login(dongfang)
+    body = client.get(page(made.pk)).content.decode()
+    assert 'data-testid="settings"' not in client.get(page()).content.decode()  # operators only
+    terms = re.search(r'data-testid="payment-terms">([^<]*)<', body).group(1)
+    assert "45" in terms and "60" not in terms
+    assert 'data-testid="trader-note"' in body and "浙江钱江钢材贸易有限公司" in body
+    assert client.post(page(), {"action": "settings", "trader": ""}).status_code == 404
