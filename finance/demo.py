@@ -1,8 +1,9 @@
 """Finance demo of the mould brain, on capacity's demo evidence: every accepted delivery note gives its payable;
 the first is confirmed, issued as a certificate, split, and a part passed on to a second-tier supplier, who
 accepted it; an IP-pledge loan application under review at the demo bank, documents requested; early payment: the
-bank's line on the buyer, a financed claim, a request waiting for a quote, a discount programme cleared once.
-Idempotent: each step is taken only if it was not taken before."""
+bank's line on the buyer, a financed claim, a request waiting for a quote, a discount programme cleared once; in
+any brain, the members' payables to its trader for group-purchase goods received, confirmed. Idempotent: each step
+is taken only if it was not taken before."""
 
 from datetime import time, timedelta
 from decimal import Decimal
@@ -34,6 +35,7 @@ def _admin_of(enterprise_id: int) -> User:
 
 @transaction.atomic
 def load(*, brains: dict, users: dict) -> None:
+    group_buy_demo(brains=brains)
     brain = brains.get(BRAIN)
     if brain is None:
         return
@@ -67,6 +69,19 @@ def load(*, brains: dict, users: dict) -> None:
     transfer = certificates.certificate_transfer(certificate=root, by=supplier, receiver_id=second_tier.enterprise_id,
                                                  amount=part, note="热处理外协加工款（演示）")
     certificates.certificate_transfer_accept(transfer=transfer, by=second_tier)
+
+
+# --- Group purchases ---------------------------------------------------------------------------------------------
+# In the pump-valve brain the coil purchase's member whose goods all arrived (松门) owes them to the brain's trader,
+# which supplychain's demo named; the member has confirmed it, so the trader holds a claim it may finance.
+
+
+def group_buy_demo(*, brains: dict) -> None:
+    for brain in brains.values():
+        for payable in payables.payables_record_from_group_buys(brain_id=brain.pk):
+            member = _admin_of(payable.debtor_id)
+            if payable.status == Payable.Status.PENDING and member is not None:
+                payables.payable_confirm(payable=payable, by=member)
 
 
 # --- IP-pledge loans ----------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Demo of pooled buying (idempotent): in the pump-valve brain an open 304 stainless group purchase 10 t short
-of its next tier, a locked Q235B coil purchase with a deposit paid, the supplier paid and a partial shipment,
-and a 304 coil joint reserve drawn below its threshold, its replenishment ordered; in the leather-shoe brain a traders'
-sample group order 90 pairs short of the factory's minimum."""
+of its next tier, a locked Q235B coil purchase with a deposit paid, the supplier paid, one member's goods all
+received and another's in part, the brain's trader (平台贸易商) named, so the member whose goods all arrived owes it
+(finance records that payable), and a 304 coil joint reserve drawn below its threshold, its replenishment ordered;
+in the leather-shoe brain a traders' sample group order 90 pairs short of the factory's minimum."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -10,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from supplychain.models import EntryKind, GroupBuy, Replenishment, Reserve, SupplyOrderLine
+from supplychain.selectors import group_buys as selectors
 from supplychain.services import group_buys, reserves
 from tenants import demo as tenants_demo
 from tenants.context import brain_context
-from tenants.models import Enterprise, User
+from tenants.models import Enterprise, Membership, User
 
 D = Decimal
 
@@ -104,6 +106,42 @@ def _coil(brain, operator, steel, dongfang, songmen):
     group_buys.shipment_receive(shipment=shipment, by=dongfang, quantity=D("24"))
 
 
+TRADER = ("台州泵阀产业大脑供应链管理有限公司（演示）", "331081")  # the brain company's trading arm, not in tenants' list
+
+
+def _trader(brain, operator) -> Enterprise:
+    """The brain's trader: a member of its own (the brain has no enterprise), named in the brain's settings once."""
+    name, region = TRADER
+    trader, _created = Enterprise.objects.get_or_create(
+        credit_code=tenants_demo.demo_credit_code(90, region),
+        defaults={"legal_name": name, "region_code": region, "address": "浙江省温岭市东部新区 泵阀产业大脑服务中心",
+                  "verified": True})
+    with brain_context(brain.pk):
+        Membership.objects.get_or_create(brain=brain, enterprise=trader,
+                                         defaults={"roles": ["supplier"], "status": Membership.Status.ACTIVE})
+        named = selectors.supply_chain_settings(brain=brain).trader_id
+    if named is None:
+        group_buys.settings_save(brain=brain, by=operator, trader_id=trader.pk)
+    if not User.objects.filter(enterprise=trader).exists():
+        user = User(username="pvtrader", full_name="钱佳", mobile="13800000290", enterprise=trader,
+                    enterprise_role="admin")
+        user.set_password(tenants_demo.PASSWORD)
+        user.save()
+    return trader
+
+
+def _coil_received(brain, steel, songmen):
+    """松门's 25 t of the coil purchase shipped and received whole: what it owes the trader is due from today."""
+    with brain_context(brain.pk):
+        line = SupplyOrderLine.objects.in_brain(brain).filter(order__group_buy__title__startswith="Q235B",
+                                                              member_id=songmen.enterprise_id).first()
+    if line is None or line.received >= line.quantity:
+        return
+    shipment = group_buys.shipment_record(line=line, by=steel, quantity=line.quantity - line.shipped,
+                                          note_number="QJ-2026-1202")
+    group_buys.shipment_receive(shipment=shipment, by=songmen, quantity=shipment.quantity)
+
+
 def _samples(brain, trader, other_trader, factory):
     title = "2027 春季女士乐福鞋 打样拼单"
     if _exists(brain, title):
@@ -157,6 +195,8 @@ def load(*, brains: dict, users: dict) -> None:
         songmen = _user("温岭市松门水泵配件厂", "pvsongmen", "蒋松")
         _stainless(pump, operator, steel, dongfang, lio)
         _coil(pump, operator, steel, dongfang, songmen)
+        _trader(pump, operator)
+        _coil_received(pump, steel, songmen)
         _reserve(pump, operator, steel, dongfang, lio, songmen)
     shoe = brains.get("leather-shoe")
     if shoe is not None:

@@ -287,3 +287,26 @@ def test_the_worker_records_the_payable_from_the_receipt_event(bars, trader, ste
     assert wait_for(recorded, timeout=20) == [(D("102700.00"), trader.enterprise_id)]
     with brain_context(bars.brain_id):
         assert Payable.objects.count() == 1
+
+
+def test_the_demo_names_the_trader_and_the_member_whose_coil_arrived_owes_it(db):
+    from finance import demo as finance_demo
+    from supplychain import demo as supply_demo
+    from tenants import demo as tenants_demo
+
+    def load():
+        loaded = tenants_demo.load()
+        supply_demo.load(brains=loaded["brains"], users=loaded["users"])
+        finance_demo.group_buy_demo(brains=loaded["brains"])
+        return loaded["brains"]["pump-valve"]
+
+    pump = load()
+    with brain_context(pump.pk):
+        first = list(Payable.objects.values_list("pk", "debtor__legal_name", "creditor__legal_name", "amount",
+                                                 "status"))
+    assert [row[1:] for row in first] == [("温岭市松门水泵配件厂", "台州泵阀产业大脑供应链管理有限公司（演示）",
+                                           D("102000.00"), Payable.Status.CONFIRMED)]  # 25 t × ¥4,080.00
+    load()
+    with brain_context(pump.pk):
+        assert list(Payable.objects.values_list("pk", "debtor__legal_name", "creditor__legal_name", "amount",
+                                                "status")) == first
