@@ -102,11 +102,17 @@ class Plan:
 
 
 def _fen(amount: Decimal) -> int:
-    return int(amount * 100)  # amounts are numeric(14, 2): exact
+    """Yuan to whole fen for the circulation, exactly: a part of a fen is refused, never truncated (int() would drop
+    it silently, and a netting would then cancel less than it says or leave a fraction behind)."""
+    fen_amount = amount.scaleb(2)
+    if fen_amount != fen_amount.to_integral_value():
+        raise ValueError(f"¥{amount} is not a whole number of fen")
+    return int(fen_amount)
 
 
 def _yuan(fen_amount: int) -> Decimal:
-    return (Decimal(fen_amount) / 100).quantize(FEN)
+    """Whole fen back to yuan with two places, exactly."""
+    return Decimal(fen_amount).scaleb(-2).quantize(FEN)
 
 
 def netting_plan(*, brain, window_from: date, window_to: date) -> Plan:

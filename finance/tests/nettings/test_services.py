@@ -373,3 +373,35 @@ class TestProperty:
                 assert now.tax + (rest.tax if rest else 0) == payable.tax
             assert net_positions(brain_id) == before and claims_match_debts(brain_id)
             transaction.set_rollback(True)
+
+
+class TestFenExact:
+    """Yuan go to the circulation as whole fen and come back as yuan: no fen lost or invented on the way."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(amount=st.decimals(min_value=D("0.01"), max_value=D("999999999999.99"), places=2))
+    def test_an_amount_goes_to_fen_and_back_unchanged(self, amount):
+        in_fen = nettings._fen(amount)
+        assert isinstance(in_fen, int) and D(in_fen) == amount * 100
+        assert nettings._yuan(in_fen) == amount and str(nettings._yuan(in_fen)).count(".") == 1
+
+    @pytest.mark.parametrize("amount", [D("12.345"), D("0.005"), D("0.009"), D("999999999999.999")])
+    def test_a_part_of_a_fen_is_refused_not_truncated(self, amount):
+        with pytest.raises(ValueError):
+            nettings._fen(amount)
+
+    def test_odd_amounts_settle_to_the_fen_with_their_vat(self, olga, alice, hongda, hengtong):
+        owed = [owe(alice, hongda, "33333.33", tax="3834.78"), owe(hongda, hengtong, "12345.67", tax="1420.30"),
+                owe(hengtong, alice, "9876.55", tax="1136.24")]
+        before = net_positions(owed[0].brain_id)
+        netting = confirm_all(propose(olga), alice, hongda, hengtong)
+        assert netting.status == Netting.Status.SETTLED and netting.netted_total == D("29629.65")  # 3 × 9,876.55
+        legs = legs_of(netting)
+        for original in owed:
+            netted, leg = fresh(original), legs[original.pk]
+            rest = fresh(leg.remainder) if leg.remainder_id else None
+            assert netted.amount == leg.netted == D("9876.55")
+            assert netted.amount + (rest.amount if rest else 0) == original.amount  # not a fen lost or made
+            assert netted.tax + (rest.tax if rest else 0) == original.tax
+        assert sum(leg.netted for leg in legs.values()) == netting.netted_total
+        assert net_positions(netting.brain_id) == before and claims_match_debts(netting.brain_id)
