@@ -14,7 +14,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is 0")
-    SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 (development and tests only)
+    SECRET_KEY = "dev-only-insecure-key"
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -225,6 +225,13 @@ CELERY_BEAT_SCHEDULE = {
     "maturity-reminders": {"task": "finance.tasks.send_maturity_reminders", "schedule": crontab(hour=8, minute=0)},
     # IP-pledge loans: instalments due in 7, 3 and 1 days are reminded, once each, at 08:30 Beijing time.
     "ip-loan-reminders": {"task": "finance.tasks.send_ip_loan_reminders", "schedule": crontab(hour=8, minute=30)},
+    # Data products: subscription periods charged hourly once they start; last month's usage statements on the 1st at
+    # 02:00 Beijing time (after the periods that started at midnight were charged).
+    "charge-subscription-periods": {"task": "dataproducts.tasks.charge_subscription_periods", "schedule": crontab(minute=5)},
+    "issue-usage-statements": {"task": "dataproducts.tasks.issue_usage_statements",
+                               "schedule": crontab(day_of_month=1, hour=2, minute=0)},
+    # Data products: subscriptions that ran out get their audit step and event (access stopped at their end already).
+    "expire-data-product-subscriptions": {"task": "dataproducts.tasks.expire_subscriptions", "schedule": 60.0},
 }
 
 # --- Webhooks (tenants.webhooks) ---------------------------------------------------------------

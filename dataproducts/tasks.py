@@ -3,7 +3,41 @@
 # --- revisions: scheduled builds ------------------------------------------------------------------------
 
 # --- subscriptions: expiry ------------------------------------------------------------------------------
+from celery import shared_task  # noqa: E402
+
+from dataproducts.services import access_requests, subscriptions  # noqa: E402
+from tenants.live import push_notifications  # noqa: E402
+
+
+@shared_task(acks_late=True)
+def expire_subscriptions() -> int:
+    """Beat, every minute: subscriptions that ran out get their audit step and event, once each."""
+    return subscriptions.subscriptions_expire()
+
+
+@shared_task(acks_late=True)
+def notify_access_event(brain_id: int, event_id: int) -> int:
+    """access_request.*, subscription.revoked|expired: the requester's (or operators') in-app notifications, once
+    per event and user."""
+    made = access_requests.access_notifications_from_event(brain_id=brain_id, event_id=event_id)
+    push_notifications(made)
+    return len(made)
+
 
 # --- usage: monthly statements --------------------------------------------------------------------------
+from dataproducts.services import usage
+
+
+@shared_task(acks_late=True)
+def charge_subscription_periods() -> int:
+    """Beat, hourly: every priced subscription's periods that started are charged, once each (period keys)."""
+    return usage.subscription_periods_charge_due()
+
+
+@shared_task(acks_late=True)
+def issue_usage_statements() -> int:
+    """Beat, on the 1st of each month: last month's statement of every subscriber with priced usage, once each
+    (the unique brain, subscriber and month)."""
+    return usage.usage_statements_issue_due()
 
 # --- capability centre ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import make_enterprise, make_user, join
+from conftest import join, make_enterprise, make_user
 from dataproducts.models import (
     Component,
     ComponentListing,
@@ -25,7 +25,7 @@ def fresh(obj):
 
 
 def make_product(brain, code="price-index", *, access="paid", subscription_price=None, price_per_call=None,
-                 price_per_row=None, vat_rate=Decimal("6"), period="month"):
+                 price_per_row=None, vat_rate=Decimal(6), period="month"):
     with brain_context(brain.pk):
         return DataProduct.objects.create(
             brain=brain, code=code, definition="price_index", name_zh="模具价格指数", name_en="Mould price index",
