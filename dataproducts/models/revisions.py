@@ -73,6 +73,9 @@ class Contribution(BrainOwned):
     records = models.PositiveIntegerField(_("records used"))
     cells = models.PositiveIntegerField(_("published cells it fed"))
     suppressed_cells = models.PositiveIntegerField(_("suppressed cells it fed"))
+    # Published row position → [records, weight]: what the next revision's differencing check compares against
+    # (dataproducts.privacy). Never shown to anyone but the enterprise itself.
+    row_shares = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["revision", "enterprise"], name="contribution_once_per_revision")]
