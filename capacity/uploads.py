@@ -1,25 +1,18 @@
-"""Files received over HTTP (API multipart bodies, web forms) as the services' Upload values.
-
-Sizes are checked before anything is read into memory; the content is checked by the services."""
+"""Files received over HTTP for progress reports and trials, as the services' Upload values: bounded by capacity's
+count and per-kind sizes through tenants.uploads before anything is read; the content is checked by the services."""
 
 from django.utils.translation import gettext as _
 
-from capacity.services.attachments import MAX_BYTES, MAX_FILES, Upload, _content_type
+from capacity.services.attachments import MAX_BYTES, MAX_FILES, _content_type
 from tenants.errors import DomainError
+from tenants.uploads import Upload, uploads_read
 
 
-def uploads_from(files_and_kinds, *, field: str = "files", max_bytes: int | None = None) -> list[Upload]:
-    """[(uploaded file, kind)] → [Upload]; too many or too large files are refused unread. `max_bytes` bounds
-    every file, for callers (finance's loan documents) whose kinds are not capacity's."""
-    files_and_kinds = list(files_and_kinds)
-    if len(files_and_kinds) > MAX_FILES:
-        raise DomainError(_("At most %(n)s files at once.") % {"n": MAX_FILES}, field=field)
-    for upload, kind in files_and_kinds:
-        limit = max_bytes or MAX_BYTES.get(kind, max(MAX_BYTES.values()))
-        if upload.size > limit:
-            raise DomainError(_("The file %(name)s is too large (at most %(mb)s MB).") % {
-                "name": upload.name, "mb": limit // (1024 * 1024)}, field=field)
-    return [Upload(name=upload.name or "file", content=upload.read(), kind=kind) for upload, kind in files_and_kinds]
+def uploads_from(files_and_kinds, *, field: str = "files") -> list[Upload]:
+    """[(uploaded file, kind)] → [Upload]; too many or too large files (by capacity's bound for each kind) are
+    refused unread."""
+    return uploads_read(files_and_kinds, field=field, max_files=MAX_FILES,
+                        max_bytes=lambda kind: MAX_BYTES.get(kind, max(MAX_BYTES.values())))
 
 
 def kind_of(upload) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from capacity.models import Attachment, MouldTrial, ProgressReport
 from tenants.errors import DomainError
 from tenants.models import User
+from tenants.uploads import Upload as ReceivedUpload
 
 # content type -> (kinds it may be, magic bytes at offset 0 or, for ISO media, "ftyp" brands at offset 4)
 ATTACHMENT_TYPES = {
@@ -27,11 +28,10 @@ MAX_FILES = 10
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A file as received: its name, its bytes and what the uploader says it is (photo, video, inspection)."""
+class Upload(ReceivedUpload):
+    """A file as received (tenants.uploads) for a report or a trial: a photo unless its sender says video or
+    inspection."""
 
-    name: str
-    content: bytes
     kind: str = "photo"
 
 

@@ -4,10 +4,10 @@ the bank. The services check the rules; these only take the input."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from capacity.forms.trials import MultipleFileField
 from finance.models import IpLoanApplication
 from finance.models.ip_loans import MAX_TERM_MONTHS
 from finance.services.ip_loans import MAX_DOCUMENT_BYTES
+from tenants.forms.uploads import MultipleFileField
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 MONEY = {"max_digits": 14, "decimal_places": 2, "widget": forms.NumberInput(attrs={"inputmode": "decimal",

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
-from capacity.services.attachments import Upload
 from finance.models import (
     IpLoanAction, IpLoanApplication, IpLoanDocument, IpLoanDocumentRequest, IpLoanInstalment, IpLoanPledge,
     IpLoanReminder, IpLoanRepayment,
@@ -38,6 +37,7 @@ from tenants.outbox import event_record
 from tenants.selectors.memberships import active_members
 from tenants.services.brains import next_number
 from tenants.services.notifications import tell
+from tenants.uploads import Upload
 
 MIN_AMOUNT = Decimal("1000.00")
 MAX_APR = Decimal("24")  # % a year: above what a bank lends at (and what courts protect, four times the LPR)
@@ -46,6 +46,7 @@ MAX_TEXT = 500
 MAX_ITEMS = 20
 MAX_DOCUMENTS = 40  # per application
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENTS_AT_ONCE = 10  # per upload
 REMINDER_DAYS = (7, 3, 1)  # days before a due date; the beat runs once a day
 # content type -> (magic bytes at offset 0, the file name endings that say it)
 DOCUMENT_TYPES = {
@@ -315,6 +316,8 @@ def ip_loan_documents_upload(*, application: IpLoanApplication, by: User, upload
             _refuse(application, "upload")
         if not uploads:
             raise DomainError(_("Choose a file to upload."), code="required", field="files")
+        if len(uploads) > MAX_DOCUMENTS_AT_ONCE:
+            raise DomainError(_("At most %(n)s files at once.") % {"n": MAX_DOCUMENTS_AT_ONCE}, field="files")
         item = _text(item, field="item", limit=200)
         held = IpLoanDocument.objects.in_brain(application.brain_id).filter(application=application).count()
         if held + len(uploads) > MAX_DOCUMENTS:

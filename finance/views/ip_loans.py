@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from capacity.uploads import uploads_from
 from finance.forms.ip_loans import (
     ApproveForm, DeclineForm, DisburseForm, DocumentsRequestForm, DocumentsUploadForm, IpLoanApplyForm, NoteForm,
     PledgeRegistrationForm, RepaymentForm, WithdrawForm,
@@ -19,6 +18,7 @@ from finance.selectors.ip_loans import (
 )
 from finance.services import ip_loans
 from tenants.errors import DomainError, form_error
+from tenants.uploads import uploads_read
 from tenants.views.base import BrainView
 
 Status = IpLoanApplication.Status
@@ -120,8 +120,8 @@ class IpLoanView(BrainView):
     def act(self, action, application, data):
         user, said = self.request.user, None
         if action == "upload":
-            uploads = uploads_from([(upload, "document") for upload in data.get("files", [])], field="files",
-                                   max_bytes=ip_loans.MAX_DOCUMENT_BYTES)
+            uploads = uploads_read([(upload, "document") for upload in data.get("files", [])], field="files",
+                                   max_files=ip_loans.MAX_DOCUMENTS_AT_ONCE, max_bytes=ip_loans.MAX_DOCUMENT_BYTES)
             stored = ip_loans.ip_loan_documents_upload(application=application, by=user, uploads=uploads,
                                                        item=data.get("item", ""))
             said = _("%(n)s file(s) uploaded.") % {"n": len(stored)}

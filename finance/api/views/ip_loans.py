@@ -10,7 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from capacity.uploads import uploads_from
 from finance.api.filters.ip_loans import IpLoanDocumentFilter, IpLoanFilter
 from finance.api.serializers.ip_loans import (
     IpLoanApplySerializer,
@@ -41,6 +40,7 @@ from finance.services import ip_loans
 from tenants.api.base import BrainScopedViewSet
 from tenants.api.downloads import DOWNLOAD
 from tenants.api.fields import EnterpriseBriefSerializer
+from tenants.uploads import uploads_read
 
 
 class IpLoanViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -103,8 +103,8 @@ class IpLoanViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         larger), checked by content."""
         application = self.get_object()
         data = self.valid(IpLoanDocumentsUploadSerializer)
-        uploads = uploads_from([(upload, "document") for upload in data["files"]], field="files",
-                               max_bytes=ip_loans.MAX_DOCUMENT_BYTES)
+        uploads = uploads_read([(upload, "document") for upload in data["files"]], field="files",
+                               max_files=ip_loans.MAX_DOCUMENTS_AT_ONCE, max_bytes=ip_loans.MAX_DOCUMENT_BYTES)
         stored = ip_loans.ip_loan_documents_upload(application=application, by=request.user, uploads=uploads,
                                                    item=data["item"])
         rows = ip_loan_document_list(brain=request.brain, viewer=self.access).filter(

@@ -8,8 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from capacity.services.attachments import Upload
-from capacity.uploads import uploads_from
 from conftest import api_as, make_user
 from finance.models import IpLoanDocument, IpLoanRepayment
 from finance.services import ip_loans
@@ -19,6 +17,7 @@ from tenants.context import brain_context
 from tenants.errors import DomainError
 from tenants.models import BrainStaff
 from tenants.services import api_keys
+from tenants.uploads import Upload, uploads_read
 from tests.support import ids, url
 
 
@@ -135,7 +134,8 @@ def test_an_oversized_file_is_refused_before_it_is_read(applied, kaihua):
             raise AssertionError("read before its size was checked")
 
     with pytest.raises(DomainError) as error:
-        uploads_from([(Huge(), "document")], field="files", max_bytes=ip_loans.MAX_DOCUMENT_BYTES)
+        uploads_read([(Huge(), "document")], field="files", max_files=ip_loans.MAX_DOCUMENTS_AT_ONCE,
+                     max_bytes=ip_loans.MAX_DOCUMENT_BYTES)
     assert error.value.field == "files" and "10 MB" in error.value.detail
     big = SimpleUploadedFile("报表.pdf", PDF + b"0" * ip_loans.MAX_DOCUMENT_BYTES)
     response = api_as(kaihua).post(url("ip-loan-documents", applied.pk), {"files": [big]}, format="multipart")
@@ -180,3 +180,24 @@ def test_a_read_only_key_reads_but_does_not_act(applied, bank, mould):
     assert ids(client.get(url("ip-loan-list"))) == [applied.pk]
     assert client.post(url("ip-loan-decline", applied.pk), {"reason": "x"}, format="json").status_code == 403
     assert fresh(applied).status == "submitted"
+
+
+def test_more_files_than_one_upload_takes_are_refused_unread(applied, kaihua):
+    class Unread:
+        name, size = "报表.pdf", 1000
+
+        def read(self, *args):
+            raise AssertionError("read before the files were counted")
+
+    with pytest.raises(DomainError) as error:
+        uploads_read([(Unread(), "document")] * (ip_loans.MAX_DOCUMENTS_AT_ONCE + 1), field="files",
+                     max_files=ip_loans.MAX_DOCUMENTS_AT_ONCE, max_bytes=ip_loans.MAX_DOCUMENT_BYTES)
+    assert error.value.field == "files"
+    files = [SimpleUploadedFile(f"报表{n}.pdf", PDF) for n in range(ip_loans.MAX_DOCUMENTS_AT_ONCE + 1)]
+    response = api_as(kaihua).post(url("ip-loan-documents", applied.pk), {"files": files}, format="multipart")
+    assert response.status_code == 400 and "files" in response.json()["fields"]
+    with pytest.raises(DomainError):  # the service holds the same bound for any caller
+        ip_loans.ip_loan_documents_upload(application=applied, by=kaihua, uploads=[
+            Upload(name=f"报表{n}.pdf", content=PDF) for n in range(ip_loans.MAX_DOCUMENTS_AT_ONCE + 1)])
+    with brain_context(applied.brain_id):
+        assert not IpLoanDocument.objects.exists()

@@ -10,7 +10,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils.translation import override
 
-from capacity.services.attachments import Upload
 from conftest import join, make_user
 from finance.models import (
     IpLoanAction, IpLoanApplication, IpLoanDocument, IpLoanDocumentRequest, IpLoanInstalment, IpLoanPledge,
@@ -27,6 +26,7 @@ from tenants.access import brain_access, enterprise_access
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
 from tenants.models import BrainStaff, Notification, OutboxEvent
+from tenants.uploads import Upload
 from tests.support import race
 
 
