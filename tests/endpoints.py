@@ -15,7 +15,7 @@ An endpoint is its router basename with
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -706,6 +706,47 @@ POLICY = {"title": "专项补助", "issuer": "经信局", "summary": "补助",
           "rules": [{"field": "roles", "op": "has_any", "value": ["supplier"]}]}
 
 
+# dataproducts: usage and statements (a paid product of the brain, `owner`'s subscription metered per call; one
+# record dated last month, billed by the operator's statement)
+
+
+def metered_subscription(brain, owner, n=0):
+    from dataproducts.services import products, subscriptions
+
+    operator = operator_of(brain)
+    product = products.product_create(brain=brain, by=operator, definition="price_index",
+                                      code=f"metered-{next(_numbers)}", name_zh="价格指数", name_en="Price index",
+                                      access="paid", price_per_call=Decimal("0.05"), price_per_row=Decimal("0.01"))
+    product = products.product_update(product=product, by=operator, status="listed")
+    return subscriptions.subscription_grant(product=product, enterprise_id=owner.enterprise_id, days=90, by=operator)
+
+
+def usage_record_last_month(brain, owner, n=0):
+    """`owner`'s metered call of 3 rows (¥0.08), dated n + 1 months ago (the n-th: a month of its own), not billed."""
+    from dataproducts.services.usage import usage_record
+
+    month = timezone.localdate().replace(day=1)
+    for _k in range(n + 1):
+        month = (month - timedelta(days=1)).replace(day=1)
+    record, _created = usage_record(subscription=metered_subscription(brain, owner, n), kind="call",
+                                    idempotency_key=f"call-{n}", rows=3,
+                                    at=timezone.make_aware(datetime.combine(month, time(10))))
+    return record
+
+
+def usage_statement(brain, owner, n=0):
+    from dataproducts.services.usage import usage_statement_issue
+
+    record = usage_record_last_month(brain, owner, n)
+    month = timezone.localtime(record.at).date()
+    with brain_context(brain.pk):
+        return usage_statement_issue(brain=brain, enterprise=record.enterprise, month=month, by=operator_of(brain))
+
+
+def issue_last_month(record):
+    return {"month": timezone.localtime(record.at).strftime("%Y-%m"), "enterprise": record.enterprise_id}
+
+
 ENDPOINTS = {
     # tenants
     "process": Endpoint(process, {
@@ -850,4 +891,8 @@ ENDPOINTS = {
     "financing-quote": Endpoint(financing_quote, {
         "POST list": Send(lambda quote: {"request": quote.request_id, "apr": "6", "valid_until": later()}),
         "POST accept": {}, "POST withdraw": {}}),
+    # dataproducts: usage and statements
+    "usage-record": Endpoint(usage_record_last_month),
+    "usage-statement": Endpoint(usage_statement, {
+        "POST issue": Send(issue_last_month, make=usage_record_last_month, own=201)}),
 }

@@ -7,7 +7,21 @@ router = SimpleRouter()
 # --- products, revisions, consents ----------------------------------------------------------------------
 
 # --- access requests, subscriptions ---------------------------------------------------------------------
+from dataproducts.api.views.access_requests import AccessRequestViewSet, SubscriptionViewSet
+from dataproducts.api.views.downloads import DataProductRowsViewSet
+
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("data-product-rows", DataProductRowsViewSet, basename="data-product-rows")
 
 # --- usage and statements -------------------------------------------------------------------------------
+from dataproducts.api.views.usage import UsageRecordViewSet, UsageStatementViewSet  # noqa: E402
+
+router.register("usage-records", UsageRecordViewSet, basename="usage-record")
+router.register("usage-statements", UsageStatementViewSet, basename="usage-statement")
 
 # --- capability centre ----------------------------------------------------------------------------------
+from dataproducts.api.views.components import InstallationViewSet, ListingViewSet  # noqa: E402
+
+router.register("components", ListingViewSet, basename="component-listing")
+router.register("installations", InstallationViewSet, basename="installation")
