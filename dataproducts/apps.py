@@ -11,4 +11,26 @@ class DataproductsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: registries are filled once the app registry is ready. One line per concept.
+        self.access_ready()
+        self.components_ready()
         pass
+
+    def access_ready(self) -> None:
+        """Access requests and subscriptions: notification titles, webhook event types, who is told of what."""
+        from dataproducts import webhooks
+        from dataproducts.services import access_requests  # its notification titles register on import
+        from dataproducts.services import subscriptions  # noqa: F401  (its notification titles, too)
+        from tenants.outbox import subscribe
+
+        webhooks.access_register()
+        for event_name in access_requests.NOTIFIED:
+            subscribe(event_name, "dataproducts.tasks.notify_access_event")
+
+    def components_ready(self) -> None:
+        """The capability centre: notification titles, the component.listed webhook type, who is told of what."""
+        from dataproducts.services import components
+        from tenants.outbox import subscribe
+
+        components.webhooks_register()
+        for event_name in sorted(components.NOTIFIED):
+            subscribe(event_name, "dataproducts.tasks.notify_component_event")

@@ -3,10 +3,10 @@
 # --- revisions: scheduled builds ------------------------------------------------------------------------
 
 # --- subscriptions: expiry ------------------------------------------------------------------------------
-from celery import shared_task  # noqa: E402
+from celery import shared_task
 
-from dataproducts.services import access_requests, subscriptions  # noqa: E402
-from tenants.live import push_notifications  # noqa: E402
+from dataproducts.services import access_requests, subscriptions
+from tenants.live import push_notifications
 
 
 @shared_task(acks_late=True)
@@ -41,3 +41,13 @@ def issue_usage_statements() -> int:
     return usage.usage_statements_issue_due()
 
 # --- capability centre ----------------------------------------------------------------------------------
+from dataproducts.services import components  # noqa: E402
+
+
+@shared_task(acks_late=True)
+def notify_component_event(brain_id: int, event_id: int) -> int:
+    """component.*: the vendor's (or, for a submission, the operators') in-app notifications, once per event and
+    user."""
+    made = components.component_notifications_from_event(brain_id=brain_id, event_id=event_id)
+    push_notifications(made)
+    return len(made)

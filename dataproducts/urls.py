@@ -6,6 +6,17 @@ urlpatterns: list = []
 # --- products, revisions, consents (catalogue pages, revision pages, what my data fed) ---------------------
 
 # --- access requests, subscriptions, downloads ----------------------------------------------------------
+from django.urls import path
+
+from dataproducts.views import access_requests as access_views
+
+urlpatterns += [
+    path("access/", access_views.AccessListView.as_view(), name="access"),
+    path("access/requests/<int:pk>/", access_views.AccessRequestView.as_view(), name="access-request"),
+    path("access/subscriptions/<int:pk>/", access_views.SubscriptionView.as_view(), name="subscription"),
+    path("products/<int:pk>/access/", access_views.ProductAccessView.as_view(), name="product-access"),
+    path("products/<int:pk>/download.<str:kind>", access_views.DownloadView.as_view(), name="download"),
+]
 
 # --- usage and statements -------------------------------------------------------------------------------
 
