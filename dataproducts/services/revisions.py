@@ -196,7 +196,9 @@ def revision_build(*, product: DataProduct, period_from: date, period_to: date, 
 
 def revision_correct(*, revision: Revision, by: User, comment: str) -> Revision:
     """A draft correcting a published revision: the same period built again, with a comment saying why."""
-    return revision_build(product=revision.product, period_from=revision.period_from, period_to=revision.period_to,
+    with brain_context(revision.brain_id):
+        product = DataProduct.objects.in_brain(revision.brain_id).get(pk=revision.product_id)
+    return revision_build(product=product, period_from=revision.period_from, period_to=revision.period_to,
                           by=by, comment=comment, corrects=revision)
 
 
