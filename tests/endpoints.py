@@ -747,6 +747,28 @@ def issue_last_month(record):
     return {"month": timezone.localtime(record.at).strftime("%Y-%m"), "enterprise": record.enterprise_id}
 
 
+# dataproducts: the capability centre (a component `owner`'s enterprise offers as its vendor, listed by the brain's
+# operator; its installation by `owner`)
+
+
+def component_listing(brain, owner, n=0, *, kind="app", approve=True):
+    from capacity.services.attachments import Upload
+    from dataproducts.services import components
+
+    more = {"app": {"webhook_url": f"https://erp.example.com/app/{n}", "api_scope": "read",
+                    "event_types": ["component.listed"]},
+            "tool": {"homepage": "https://tools.example.com/quote"},
+            "knowledge": {"document": Upload(name="规范.pdf", content=PDF)}}[kind]
+    listing = components.component_submit(brain=brain, by=owner, kind=kind, name_zh=f"能力组件{n}", **more)
+    return components.listing_approve(listing=listing, by=operator_of(brain)) if approve else listing
+
+
+def installation(brain, owner, n=0):
+    from dataproducts.services import installations
+
+    return installations.installation_create(listing=component_listing(brain, owner, n), by=owner).installation
+
+
 ENDPOINTS = {
     # tenants
     "process": Endpoint(process, {
@@ -895,4 +917,19 @@ ENDPOINTS = {
     "usage-record": Endpoint(usage_record_last_month),
     "usage-statement": Endpoint(usage_statement, {
         "POST issue": Send(issue_last_month, make=usage_record_last_month, own=201)}),
+    # dataproducts: the capability centre
+    "component-listing": Endpoint(component_listing, {
+        "POST list": {"kind": "tool", "name_zh": "模具报价计算器", "homepage": "https://tools.example.com/q"},
+        "POST approve": Send(make=lambda brain, owner, n=0: component_listing(brain, owner, n, approve=False)),
+        "POST reject": Send({"reason": "资料不全"},
+                            make=lambda brain, owner, n=0: component_listing(brain, owner, n, approve=False)),
+        "POST deprecate": {"reason": "停止维护"},
+        "GET versions": None, "POST versions": {"version": "2.0", "release_notes": "新版"},
+        "GET download": Send(make=lambda brain, owner, n=0: component_listing(brain, owner, n, kind="knowledge")),
+        "POST open": Send(make=lambda brain, owner, n=0: component_listing(brain, owner, n, kind="tool")),
+        "POST install": {}, "GET ratings": None, "POST rate": {"stars": 5},
+        "GET offered": None,
+        # neither brain's component is offered to other brains: alice's is refused as listed here already
+        "POST offer": Send(lambda listing: {"component": listing.component_id})}),
+    "installation": Endpoint(installation, {"POST uninstall": {}, "GET calls": None}),
 }

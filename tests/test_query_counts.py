@@ -39,6 +39,8 @@ LIST_QUERIES = {
     "ip-loan-list": 12, "ip-loan-document-list": 11,
     "early-payment-list": 11, "discount-programme-list": 11, "discount-offer-list": 11, "clearing-run-list": 11,
     "credit-line-list": 11, "financing-request-list": 11, "financing-quote-list": 11,
+    # dataproducts: the capability centre
+    "component-listing-list": 11, "installation-list": 11,
     # dataproducts: usage and statements
     "usage-record-list": 11, "usage-statement-list": 11,
 }

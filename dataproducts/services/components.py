@@ -27,7 +27,7 @@ from tenants.models import NOTIFICATION_TITLES, ApiKey, Brain, BrainStaff, Notif
 from tenants.outbox import event_record
 from tenants.selectors.memberships import active_members
 from tenants.services.notifications import tell
-from tenants.webhooks import ALL_TYPES, EVENT_TYPES, url_refusal
+from tenants.webhooks import ALL_TYPES, EVENT_TYPES, url_refusal, webhook_event_type
 
 MAX_TEXT = 500
 MAX_NOTES = 4000
@@ -103,6 +103,20 @@ def document_type(upload: Upload) -> str:
             return content_type
     raise DomainError(_("%(name)s is not a PDF, Word (.docx) or Excel (.xlsx) file.") % {"name": upload.name[:100]},
                       code="bad_file", field="document")
+
+
+def document_received(received) -> Upload:
+    """A file received over HTTP (a form's or the API's) as an Upload: refused unread when larger than allowed."""
+    if received.size > MAX_DOCUMENT_BYTES:
+        raise DomainError(_("The file %(name)s is too large (at most %(mb)s MB).") % {
+            "name": received.name[:100], "mb": MAX_DOCUMENT_BYTES // (1024 * 1024)}, field="document")
+    return Upload(name=received.name or "document", content=received.read())
+
+
+def document_content_type(name: str) -> str:
+    """The content type a stored document is served with (its content was checked at upload to match its name)."""
+    ending = os.path.splitext(name.lower())[1]
+    return next((t for t, (_magic, endings) in DOCUMENT_TYPES.items() if ending in endings), "application/pdf")
 
 
 def _event_types(values) -> list[str]:
@@ -313,6 +327,9 @@ def listing_offer_here(*, brain: Brain, component: Component, by: User, install_
         require_brain_active(brain=brain)
         _require_operator(brain.pk, by)
         component = Component.objects.filter(pk=getattr(component, "pk", component)).first()
+        if component is not None and ComponentListing.objects.in_brain(brain).filter(component=component).exists():
+            raise DomainError(_("This component is listed in this brain already."), code="duplicate",
+                              field="component")
         if component is None or not component.offered_to_other_brains:
             raise DomainError(_("This component is not offered to other brains."), code="not_offered",
                               field="component")
@@ -345,6 +362,26 @@ def component_open(*, listing: ComponentListing, by: User) -> ComponentUse | Non
         use, _created = ComponentUse.objects.get_or_create(brain_id=listing.brain_id, listing=listing,
                                                            enterprise_id=by.enterprise_id)
         return use
+
+
+# --- Webhooks ---------------------------------------------------------------------------------------------------
+
+
+def _listed_audience(event: OutboxEvent, candidates: set[int]) -> dict[int, dict]:
+    """A listed component is news for every member of the brain (members see the catalogue): what it is."""
+    listing = ComponentListing.objects.in_brain(event.brain_id).select_related("component").get(
+        pk=event.payload["listing"])
+    members = set(active_members(brain=event.brain_id).filter(enterprise_id__in=candidates)
+                  .values_list("enterprise_id", flat=True))
+    data = {"listing": listing.pk, "component": listing.component_id, "kind": listing.component.kind,
+            "name_zh": listing.component.name_zh, "name_en": listing.component.name_en}
+    return {enterprise_id: data for enterprise_id in members}
+
+
+def webhooks_register() -> None:
+    """The capability centre's event types (called from the app's ready())."""
+    webhook_event_type("component.listed", audience=_listed_audience, description=gettext_lazy(
+        "A component (knowledge, tool or app) was listed in the brain's capability centre."))
 
 
 # --- Notifications ----------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def dora(vendor_ent):
 def submit_app(brain, by, *, name="云模ERP连接器", price=None, offered=False, **more):
     return components.component_submit(brain=brain, by=by, kind="app", name_zh=name, name_en="ERP connector",
                                        summary_zh="把报价与工单同步到贵司ERP", webhook_url=ERP, api_scope="read",
-                                       event_types=["rfq.invited", "rfq.awarded"], install_price=price, offered_to_other_brains=offered,
+                                       event_types=["component.listed", "rfq.invited"], install_price=price, offered_to_other_brains=offered,
                                        release_notes="首个版本", **more)
 
 

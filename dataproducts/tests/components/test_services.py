@@ -34,7 +34,7 @@ def test_it_submits_an_app_as_a_listing_waiting_for_review(mould, dora, vendor_e
     assert listing.status == "pending" and listing.install_price == Decimal("99.00")
     component = listing.component
     assert component.vendor_id == vendor_ent.pk and component.home_brain_id == mould.pk
-    assert component.api_scope == "read" and component.event_types == ["rfq.awarded", "rfq.invited"]
+    assert component.api_scope == "read" and component.event_types == ["component.listed", "rfq.invited"]
     [version] = component.versions.all()
     assert version.version == "1.0" and list(version.fits.all()) == [mould]
     assert [e.payload["listing"] for e in events(mould, "component.submitted")] == [listing.pk]
@@ -198,7 +198,7 @@ def test_install_grants_a_key_for_this_brain_and_a_webhook_for_the_apps_events(m
     endpoint = installation.webhook_endpoint
     assert (endpoint.enterprise_id, endpoint.url, endpoint.is_active) == (alice.enterprise_id,
                                                                           "https://erp.example.com/ib-hooks", True)
-    assert endpoint.event_types == ["rfq.awarded", "rfq.invited"]
+    assert endpoint.event_types == ["component.listed", "rfq.invited"]
     assert installation.version.version == "1.0"
     assert events(mould, "component.installed")[0].payload["installation"] == installation.pk
 
