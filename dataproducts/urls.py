@@ -19,5 +19,11 @@ urlpatterns += [
 ]
 
 # --- usage and statements -------------------------------------------------------------------------------
+from dataproducts.views import usage as usage_views  # noqa: E402
+
+urlpatterns += [
+    path("usage/", usage_views.UsageView.as_view(), name="usage"),
+    path("usage/statements/<int:pk>/", usage_views.UsageStatementView.as_view(), name="usage-statement"),
+]
 
 # --- capability centre (components, listings, installations, ratings) -----------------------------------

@@ -203,6 +203,16 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "withdraw-quote": ("v1_brains_financing_quotes_withdraw_create",),
         "withdraw": ("v1_brains_financing_requests_withdraw_create",),
     },
+    # --- dataproducts: access requests and subscriptions
+    "dataproducts:product-access": {POST: ("v1_brains_access_requests_create",)},
+    "dataproducts:access-request": {
+        "approve": ("v1_brains_access_requests_approve_create",),
+        "decline": ("v1_brains_access_requests_decline_create",),
+        "withdraw": ("v1_brains_access_requests_withdraw_create",),
+    },
+    "dataproducts:subscription": {"revoke": ("v1_brains_subscriptions_revoke_create",)},
+    # --- dataproducts: usage and statements
+    "dataproducts:usage": {POST: ("v1_brains_usage_statements_issue_create",)},
 }
 
 # Web write routes with no API twin, and why none is needed. Keep it short.

@@ -188,9 +188,7 @@ def usage_statement_issue(*, brain: Brain, enterprise: Enterprise, month: date, 
     if by is not None:
         with brain_context(brain.pk):
             require_operator(brain=brain, user=by)
-    if end > timezone.now():
-        raise DomainError(_("%(month)s is not over yet: a month is billed once it has ended.")
-                          % {"month": first.strftime("%Y-%m")}, field="month", code="month_not_over")
+    _require_over(first, end)
     with transaction.atomic(), brain_context(brain.pk):
         if UsageStatement.objects.in_brain(brain.pk).filter(enterprise=enterprise, month=first).exists():
             raise _already_issued(first)
@@ -227,6 +225,12 @@ def usage_statement_issue(*, brain: Brain, enterprise: Enterprise, month: date, 
     return statement
 
 
+def _require_over(first: date, end: datetime) -> None:
+    if end > timezone.now():
+        raise DomainError(_("%(month)s is not over yet: a month is billed once it has ended.")
+                          % {"month": first.strftime("%Y-%m")}, field="month", code="month_not_over")
+
+
 def _already_issued(first: date) -> DomainError:
     return DomainError(_("The statement for %(month)s was issued already.") % {"month": first.strftime("%Y-%m")},
                        field="month", code="already_issued")
@@ -259,6 +263,7 @@ def usage_statements_issue_month(*, brain: Brain, month: date, by: User | None =
     with brain_context(brain.pk):
         if by is not None:
             require_operator(brain=brain, user=by)
+        _require_over(first, end)
         issued = UsageStatement.objects.in_brain(brain.pk).filter(month=first).values("enterprise_id")
         subscribers = list(UsageRecord.objects.in_brain(brain.pk)
                            .filter(statement__isnull=True, amount__gt=0, at__lt=end)
