@@ -706,6 +706,90 @@ POLICY = {"title": "专项补助", "issuer": "经信局", "summary": "补助",
           "rules": [{"field": "roles", "op": "has_any", "value": ["supplier"]}]}
 
 
+# dataproducts: access requests, subscriptions, the rows read (a listed product on request of the brain, with a
+# published revision; `owner`'s request for it, or its subscription granted by approving one)
+
+
+def requested_product(brain, owner, n=0):
+    """A listed on-request product of `brain` with a published revision of four rows (the last the remainder)."""
+    from dataproducts.tests.access_requests.conftest import make_product, publish
+
+    product = make_product(brain, code=f"access-{next(_numbers)}")
+    publish(product)
+    return product
+
+
+def access_request(brain, owner, n=0):
+    from dataproducts.services import access_requests
+
+    return access_requests.access_request_make(product=requested_product(brain, owner, n), by=owner,
+                                               purpose="核算外协报价的参考价", days=30)
+
+
+def data_subscription(brain, owner, n=0):
+    from dataproducts.services import access_requests
+
+    request = access_requests.access_request_approve(request=access_request(brain, owner, n), by=operator_of(brain))
+    with brain_context(brain.pk):
+        return request.subscription
+
+
+# dataproducts: products, revisions, consents (a listed product of the brain's operator; a revision published over
+# last month, from a line awarded to `owner`'s enterprise then, so it fed the revision; `owner`'s opt-out)
+
+
+def data_product(brain, owner, n=0, *, definition="price_index"):
+    from dataproducts.services import products
+
+    operator = operator_of(brain)
+    product = products.product_create(brain=brain, by=operator, definition=definition,
+                                      code=f"product-{next(_numbers)}", name_zh=f"价格指数{n}",
+                                      name_en=f"Price index {n}", access="open")
+    return products.product_update(product=product, by=operator, status="listed")
+
+
+def _last_month():
+    last = timezone.localdate().replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def draft_revision(brain, owner, n=0):
+    """A draft of last month, `owner`'s enterprise's awarded line in it."""
+    from dataproducts.services import revisions
+    from dataproducts.tests.products.transactions import Deals
+
+    first, last = _last_month()
+    buyer = party(brain, ("buyer",))
+    with brain_context(brain.pk):
+        process = Process.objects.in_brain(brain).order_by("sort_order").first().code
+    Deals(brain, buyer.enterprise, buyer).award(owner.enterprise, process=process,
+                                                at=timezone.make_aware(datetime.combine(first, time(10))))
+    return revisions.revision_build(product=data_product(brain, owner, n), period_from=first, period_to=last,
+                                    by=operator_of(brain))
+
+
+def revision(brain, owner, n=0):
+    from dataproducts.services import revisions
+
+    return revisions.revision_publish(revision=draft_revision(brain, owner, n), by=operator_of(brain))
+
+
+def contribution(brain, owner, n=0):
+    with brain_context(brain.pk):
+        return revision(brain, owner, n).contributions.get(enterprise_id=owner.enterprise_id)
+
+
+def opt_out(brain, owner, n=0):
+    from dataproducts.services import consents
+
+    return consents.opt_out(product=data_product(brain, owner, n), by=owner)
+
+
+def build_last_month(revision):
+    first, last = _last_month()
+    return {"product": revision.product_id, "period_from": str(first), "period_to": str(last)}
+
+
 # dataproducts: usage and statements (a paid product of the brain, `owner`'s subscription metered per call; one
 # record dated last month, billed by the operator's statement)
 
@@ -752,8 +836,8 @@ def issue_last_month(record):
 
 
 def component_listing(brain, owner, n=0, *, kind="app", approve=True):
-    from capacity.services.attachments import Upload
     from dataproducts.services import components
+    from tenants.uploads import Upload
 
     more = {"app": {"webhook_url": f"https://erp.example.com/app/{n}", "api_scope": "read",
                     "event_types": ["component.listed"]},
@@ -913,6 +997,25 @@ ENDPOINTS = {
     "financing-quote": Endpoint(financing_quote, {
         "POST list": Send(lambda quote: {"request": quote.request_id, "apr": "6", "valid_until": later()}),
         "POST accept": {}, "POST withdraw": {}}),
+    # dataproducts: access requests, subscriptions, the rows read
+    "access-request": Endpoint(access_request, {
+        # one's own product already has one's pending request: a 400, where the other brain's is a 404
+        "POST list": Send(lambda request: {"product": request.product_id, "purpose": "参考", "days": 3}),
+        "POST approve": {}, "POST decline": {"reason": "用途不符"}, "POST withdraw": {}}),
+    "subscription": Endpoint(data_subscription, {"POST revoke": {"reason": "违反使用约定"}}),
+    "data-product-rows": Endpoint(requested_product, {"GET csv": None, "GET xlsx": None}),
+    # dataproducts: products, revisions, consents
+    "data-product": Endpoint(data_product, {
+        "POST list": {"definition": "price_index", "code": "price-index-new", "name_zh": "价格指数",
+                      "name_en": "Price index", "access": "open"},
+        "PATCH detail": {"name_zh": "改名"}, "GET settings": None,
+        "PUT settings": {"min_enterprises": 6, "max_share": "50"}}),
+    "revision": Endpoint(revision, {
+        "POST list": Send(build_last_month), "POST publish": Send(make=draft_revision),
+        "POST correct": {"comment": "补录一笔定标"}}),
+    "contribution": Endpoint(contribution),
+    "opt-out": Endpoint(opt_out, {"POST list": Send(lambda opted: {"product": opted.product_id}),
+                                  "DELETE detail": None}),
     # dataproducts: usage and statements
     "usage-record": Endpoint(usage_record_last_month),
     "usage-statement": Endpoint(usage_statement, {
