@@ -13,6 +13,7 @@ class DataproductsConfig(AppConfig):
         # Imported here: registries are filled once the app registry is ready. One line per concept.
         self.access_ready()
         self.components_ready()
+        self.usage_ready()
         pass
 
     def access_ready(self) -> None:
@@ -34,3 +35,9 @@ class DataproductsConfig(AppConfig):
         components.webhooks_register()
         for event_name in sorted(components.NOTIFIED):
             subscribe(event_name, "dataproducts.tasks.notify_component_event")
+
+    def usage_ready(self) -> None:
+        """Usage: the usage_statement.issued webhook type (the subscriber hears of its statement)."""
+        from dataproducts import webhooks
+
+        webhooks.usage_register()

@@ -37,3 +37,12 @@ def access_register() -> None:
         ("subscription.expired", _("Your subscription to a data product ran out.")),
     ):
         webhook_event_type(name, description=description, audience=subscriptions)
+
+
+# --- usage and statements -------------------------------------------------------------------------------
+def usage_register() -> None:
+    from dataproducts.selectors.usage import usage_statement_list
+
+    webhook_event_type("usage_statement.issued", audience=_readers(usage_statement_list, "usage_statement"),
+                       description=_("Your enterprise's monthly statement for data products and apps was issued "
+                                     "(total and VAT); the charge is booked."))

@@ -158,3 +158,13 @@ def test_concurrent_issues_bill_every_record_once(subscription, mould, alice_ent
         billed = UsageStatement.objects.aggregate(total=Sum("total"))["total"]
         assert billed == Decimal("0.13")  # 0.06 + 0.07: each record once, whichever statement took it
         assert balances(brain_id=mould.pk, book="dataproducts")[("receivable", alice_ent.pk)] == billed
+
+
+def test_only_the_subscriber_hears_of_its_statement_by_webhook(last_months_usage, mould, alice_ent, dora_ent, olga):
+    from tenants.webhooks import EVENT_TYPES
+
+    statement = usage_statement_issue(brain=mould, enterprise=alice_ent, month=LAST_MONTH, by=olga)
+    with brain_context(mould.pk):
+        event = OutboxEvent.objects.get(name="usage_statement.issued")
+        heard = EVENT_TYPES["usage_statement.issued"].audience(event, {alice_ent.pk, dora_ent.pk})
+    assert set(heard) == {alice_ent.pk} and heard[alice_ent.pk]["usage_statement"] == statement.pk
