@@ -27,3 +27,14 @@ urlpatterns += [
 ]
 
 # --- capability centre (components, listings, installations, ratings) -----------------------------------
+from dataproducts.views import components as component_views  # noqa: E402
+
+urlpatterns += [
+    path("capability/", component_views.CapabilityCentreView.as_view(), name="components"),
+    path("capability/new/", component_views.ComponentSubmitView.as_view(), name="component-new"),
+    path("capability/review/", component_views.ReviewQueueView.as_view(), name="component-review"),
+    path("capability/elsewhere/", component_views.OfferedElsewhereView.as_view(), name="components-elsewhere"),
+    path("capability/installations/", component_views.InstallationListView.as_view(), name="installations"),
+    path("capability/<int:pk>/", component_views.ComponentView.as_view(), name="component"),
+    path("capability/<int:pk>/open/", component_views.ComponentOpenView.as_view(), name="component-open"),
+]

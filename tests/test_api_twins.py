@@ -213,6 +213,19 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
     "dataproducts:subscription": {"revoke": ("v1_brains_subscriptions_revoke_create",)},
     # --- dataproducts: usage and statements
     "dataproducts:usage": {POST: ("v1_brains_usage_statements_issue_create",)},
+    # --- dataproducts: the capability centre
+    "dataproducts:component-new": {POST: ("v1_brains_components_create",)},
+    "dataproducts:component": {
+        "install": ("v1_brains_components_install_create",),
+        "uninstall": ("v1_brains_installations_uninstall_create",),
+        "rate": ("v1_brains_components_rate_create",),
+        "approve": ("v1_brains_components_approve_create",),
+        "reject": ("v1_brains_components_reject_create",),
+        "deprecate": ("v1_brains_components_deprecate_create",),
+        "version": ("v1_brains_components_versions_create",),
+    },
+    "dataproducts:components-elsewhere": {POST: ("v1_brains_components_offer_create",)},
+    "dataproducts:installations": {"uninstall": ("v1_brains_installations_uninstall_create",)},
 }
 
 # Web write routes with no API twin, and why none is needed. Keep it short.

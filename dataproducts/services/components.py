@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from capacity.services.attachments import Upload
 from dataproducts.models import Component, ComponentListing, ComponentUse, ComponentVersion
 from tenants.access import brain_access, require_brain_active
 from tenants.context import brain_context
@@ -27,6 +26,7 @@ from tenants.models import NOTIFICATION_TITLES, ApiKey, Brain, BrainStaff, Notif
 from tenants.outbox import event_record
 from tenants.selectors.memberships import active_members
 from tenants.services.notifications import tell
+from tenants.uploads import Upload, uploads_read
 from tenants.webhooks import ALL_TYPES, EVENT_TYPES, url_refusal, webhook_event_type
 
 MAX_TEXT = 500
@@ -107,10 +107,8 @@ def document_type(upload: Upload) -> str:
 
 def document_received(received) -> Upload:
     """A file received over HTTP (a form's or the API's) as an Upload: refused unread when larger than allowed."""
-    if received.size > MAX_DOCUMENT_BYTES:
-        raise DomainError(_("The file %(name)s is too large (at most %(mb)s MB).") % {
-            "name": received.name[:100], "mb": MAX_DOCUMENT_BYTES // (1024 * 1024)}, field="document")
-    return Upload(name=received.name or "document", content=received.read())
+    [upload] = uploads_read([(received, "document")], max_files=1, max_bytes=MAX_DOCUMENT_BYTES, field="document")
+    return upload
 
 
 def document_content_type(name: str) -> str:

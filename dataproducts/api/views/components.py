@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from capacity.services.attachments import Upload
 from dataproducts.api.filters.components import InstallationFilter, ListingFilter
 from dataproducts.api.serializers.components import (
     ApiCallSerializer,
@@ -36,6 +35,7 @@ from dataproducts.services import components, installations, ratings
 from tenants.api.base import BrainScopedViewSet
 from tenants.api.downloads import DOWNLOAD
 from tenants.errors import DomainError
+from tenants.uploads import Upload
 
 UPLOAD = [JSONParser, MultiPartParser, FormParser]  # a knowledge document comes as multipart
 

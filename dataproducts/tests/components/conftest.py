@@ -3,10 +3,10 @@ enterprise a member that installs and rates. Components are made through the ser
 
 import pytest
 
-from capacity.services.attachments import Upload
 from conftest import join, make_enterprise, make_user
 from dataproducts.services import components
 from tenants.context import brain_context
+from tenants.uploads import Upload
 
 PDF = "%PDF-1.7 模具钢热处理工艺规范".encode()
 ERP = "https://erp.example.com/ib-hooks"

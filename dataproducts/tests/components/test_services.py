@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from capacity.services.attachments import Upload
 from conftest import join, make_enterprise, make_user
 from dataproducts.models import Component, ComponentListing, ComponentRating, Installation, UsageRecord
 from dataproducts.selectors.components import components_offered_elsewhere, listing_list
