@@ -14,7 +14,7 @@ def trail_of(context, **what):
     return access_trail(brain=context["brain"], viewer=context["request"].brain_access, **what)
 
 
-class ProductBriefSerializer(serializers.ModelSerializer):
+class AccessProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = DataProduct
         fields = ["id", "code", "name_zh", "name_en", "access"]
@@ -35,7 +35,7 @@ class AccessEventSerializer(serializers.ModelSerializer):
 class SubscriptionSerializer(serializers.ModelSerializer):
     """A subscription: from, until, revoked, and the prices agreed when it was granted (VAT included)."""
 
-    product = ProductBriefSerializer(read_only=True)
+    product = AccessProductSerializer(read_only=True)
     enterprise = EnterpriseBriefSerializer(read_only=True)
     revoked_by = PersonField(allow_null=True)
     subscription_price = money(allow_null=True)
@@ -66,7 +66,7 @@ class SubscriptionDetailSerializer(SubscriptionSerializer):
 
 
 class AccessRequestSerializer(serializers.ModelSerializer):
-    product = ProductBriefSerializer(read_only=True)
+    product = AccessProductSerializer(read_only=True)
     enterprise = EnterpriseBriefSerializer(read_only=True)
     requested_by = PersonField()
     decided_by = PersonField(allow_null=True)

@@ -7,20 +7,20 @@ from rest_framework import serializers
 from dataproducts.models import Revision, RevisionRow
 
 
-class RevisionBriefSerializer(serializers.ModelSerializer):
+class RowsRevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Revision
         fields = ["id", "number", "period_from", "period_to", "published_at", "row_count", "corrects", "comment"]
         read_only_fields = fields
 
 
-class ColumnSerializer(serializers.Serializer):
+class PublishedColumnSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     dimension = serializers.BooleanField(help_text=_("A dimension (filterable), else a measure."))
 
 
-class RowSerializer(serializers.ModelSerializer):
+class PublishedRowSerializer(serializers.ModelSerializer):
     """One published row; the remainder row pools every suppressed cell (its dimensions are empty)."""
 
     class Meta:
@@ -29,11 +29,11 @@ class RowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RowPageSerializer(serializers.Serializer):
+class RowsPageSerializer(serializers.Serializer):
     product = serializers.IntegerField()
-    revision = RevisionBriefSerializer()
-    columns = ColumnSerializer(many=True)
+    revision = RowsRevisionSerializer()
+    columns = PublishedColumnSerializer(many=True)
     count = serializers.IntegerField(help_text=_("Rows in all pages (after the filters)."))
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-    results = RowSerializer(many=True)
+    results = PublishedRowSerializer(many=True)

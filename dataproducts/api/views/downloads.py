@@ -13,7 +13,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from dataproducts import downloads
-from dataproducts.api.serializers.downloads import RevisionBriefSerializer, RowPageSerializer, RowSerializer
+from dataproducts.api.serializers.downloads import (
+    PublishedRowSerializer,
+    RowsPageSerializer,
+    RowsRevisionSerializer,
+)
 from dataproducts.models import DataProduct, UsageRecord
 from dataproducts.selectors.subscriptions import readable_product_list
 from tenants.api.base import BrainScopedViewSet
@@ -49,7 +53,7 @@ class DataProductRowsViewSet(BrainScopedViewSet, mixins.RetrieveModelMixin):
 
     @extend_schema(parameters=[REVISION, KEY, OpenApiParameter("page", OpenApiTypes.INT, required=False),
                                OpenApiParameter("page_size", OpenApiTypes.INT, required=False)],
-                   responses=RowPageSerializer, description=FILTERS)
+                   responses=RowsPageSerializer, description=FILTERS)
     def retrieve(self, request, brain_slug=None, pk=None):
         """A page of the revision's rows (403 `not_entitled` without access now)."""
         product = self.get_object()
@@ -61,10 +65,10 @@ class DataProductRowsViewSet(BrainScopedViewSet, mixins.RetrieveModelMixin):
         downloads.meter(product=product, viewer=self.access, kind=UsageRecord.Kind.CALL, rows=len(page),
                         revision=revision, idempotency_key=self.key())
         return Response({
-            "product": product.pk, "revision": RevisionBriefSerializer(revision).data,
+            "product": product.pk, "revision": RowsRevisionSerializer(revision).data,
             "columns": [asdict(column) for column in downloads.columns(revision)],
             "count": self.paginator.page.paginator.count, "next": self.paginator.get_next_link(),
-            "previous": self.paginator.get_previous_link(), "results": RowSerializer(page, many=True).data})
+            "previous": self.paginator.get_previous_link(), "results": PublishedRowSerializer(page, many=True).data})
 
     def _download(self, kind):
         content, name = downloads.download(product=self.get_object(), viewer=self.access, kind=kind,
