@@ -25,6 +25,7 @@ class ProgrammeOpenForm(forms.Form):
 class OfferForm(forms.Form):
     claim = forms.ChoiceField(label=_("claim"))
     apr = forms.DecimalField(label=_("annual rate (%)"), **RATE)
+    # xgettext:no-python-format (a percent sign, not a placeholder)
     percent = forms.DecimalField(label=_("or a flat discount (% of the face)"), **{**RATE, "max_digits": 6})
 
     def __init__(self, *args, claims=(), **kwargs):
@@ -36,4 +37,5 @@ class OfferForm(forms.Form):
 class OfferChangeForm(forms.Form):
     offer = forms.IntegerField(widget=forms.HiddenInput)
     apr = forms.DecimalField(label=_("annual rate (%)"), **RATE)
+    # xgettext:no-python-format (a percent sign, not a placeholder)
     percent = forms.DecimalField(label=_("or a flat discount (% of the face)"), **{**RATE, "max_digits": 6})

@@ -36,6 +36,7 @@ class CreditLineReviseForm(CreditLineForm):
 
 class QuoteForm(forms.Form):
     apr = forms.DecimalField(label=_("annual rate (%)"), **RATE)
+    # xgettext:no-python-format (a percent sign, not a placeholder)
     percent = forms.DecimalField(label=_("or a flat discount (% of the face)"), **{**RATE, "max_digits": 6})
     fee = forms.DecimalField(label=_("fee (yuan)"), max_digits=14, decimal_places=2, required=False)
     valid_until = forms.DateTimeField(label=_("valid until"),

@@ -117,6 +117,7 @@ class DiscountOffer(ChangeTracked, BrainOwned):
                                  verbose_name=_("made by the recurring offer"))
     rate = models.CharField(_("rate"), max_length=10, choices=Rate.choices)
     apr = models.DecimalField(_("annual rate (%)"), null=True, blank=True, **APR)
+    # xgettext:no-python-format (a percent sign, not a placeholder)
     percent = models.DecimalField(_("discount (% of the face)"), null=True, blank=True, **PERCENT)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     offered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

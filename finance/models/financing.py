@@ -133,6 +133,7 @@ class FinancingQuote(ChangeTracked, BrainOwned):
                              verbose_name=pgettext_lazy("financier", "bank"))
     rate = models.CharField(_("rate"), max_length=10, choices=Rate.choices)
     apr = models.DecimalField(_("annual rate (%)"), null=True, blank=True, **APR)
+    # xgettext:no-python-format (a percent sign, not a placeholder)
     percent = models.DecimalField(_("discount (% of the face)"), null=True, blank=True, **PERCENT)
     fee = models.DecimalField(_("fee"), default=0, **AMOUNT)
     valid_until = models.DateTimeField(_("valid until"))

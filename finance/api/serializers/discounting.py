@@ -74,6 +74,7 @@ class OfferRateSerializer(serializers.Serializer):
     apr = serializers.DecimalField(required=False, allow_null=True, default=None,
                                    help_text=_("An annual rate (%), or give `percent`."), **RATE)
     percent = serializers.DecimalField(required=False, allow_null=True, default=None, max_digits=6, decimal_places=4,
+                                       # xgettext:no-python-format (a percent sign, not a placeholder)
                                        help_text=_("A flat discount, % of the face."))
 
 
