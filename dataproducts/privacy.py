@@ -44,9 +44,14 @@ class Observation(NamedTuple):
     values: Any  # whatever the definition's aggregate function reads
 
 
-def rule_for(product) -> Rule:
-    """The strictest of the brain's DataProductSettings and the product's own rule: more enterprises, smaller share."""
-    settings = DataProductSettings.objects.in_brain(product.brain_id).first()
+_UNREAD = object()
+
+
+def rule_for(product, *, settings=_UNREAD) -> Rule:
+    """The strictest of the brain's DataProductSettings and the product's own rule: more enterprises, smaller share.
+    `settings`: the brain's settings already read (None: it has none), to read them once for many products."""
+    if settings is _UNREAD:
+        settings = DataProductSettings.objects.in_brain(product.brain_id).first()
     minimum = settings.min_enterprises if settings else 5
     share = settings.max_share if settings else Decimal("60.00")
     if product.min_enterprises is not None:

@@ -43,8 +43,8 @@ LIST_QUERIES = {
     "component-listing-list": 11, "installation-list": 11,
     # dataproducts: access requests and subscriptions
     "access-request-list": 11, "subscription-list": 11,
-    # dataproducts: products, revisions, consents
-    "data-product-list": 11, "revision-list": 11, "contribution-list": 11, "opt-out-list": 11,
+    # dataproducts: products, revisions, consents (products: + the brain's privacy rule, read once)
+    "data-product-list": 12, "revision-list": 11, "contribution-list": 11, "opt-out-list": 11,
     # dataproducts: usage and statements
     "usage-record-list": 11, "usage-statement-list": 11,
 }

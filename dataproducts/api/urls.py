@@ -5,6 +5,14 @@ from rest_framework.routers import SimpleRouter
 router = SimpleRouter()
 
 # --- products, revisions, consents ----------------------------------------------------------------------
+from dataproducts.api.views.consents import ContributionViewSet, OptOutViewSet  # noqa: E402
+from dataproducts.api.views.products import DataProductViewSet  # noqa: E402
+from dataproducts.api.views.revisions import RevisionViewSet  # noqa: E402
+
+router.register("data-products", DataProductViewSet, basename="data-product")
+router.register("revisions", RevisionViewSet, basename="revision")
+router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("opt-outs", OptOutViewSet, basename="opt-out")
 
 # --- access requests, subscriptions ---------------------------------------------------------------------
 from dataproducts.api.views.access_requests import AccessRequestViewSet, SubscriptionViewSet
