@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from dataproducts.models import DataProductSettings
+from tenants.context import brain_context
 
 __all__ = ["Cell", "Observation", "Outcome", "Row", "Rule", "passes", "publish", "rule_for"]
 
@@ -51,7 +52,8 @@ def rule_for(product, *, settings=_UNREAD) -> Rule:
     """The strictest of the brain's DataProductSettings and the product's own rule: more enterprises, smaller share.
     `settings`: the brain's settings already read (None: it has none), to read them once for many products."""
     if settings is _UNREAD:
-        settings = DataProductSettings.objects.in_brain(product.brain_id).first()
+        with brain_context(product.brain_id):
+            settings = DataProductSettings.objects.in_brain(product.brain_id).first()
     minimum = settings.min_enterprises if settings else 5
     share = settings.max_share if settings else Decimal("60.00")
     if product.min_enterprises is not None:

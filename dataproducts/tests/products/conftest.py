@@ -1,0 +1,1 @@
+from dataproducts.tests.revisions.conftest import product  # noqa: F401 (fixtures)
