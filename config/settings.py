@@ -232,6 +232,9 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(day_of_month=1, hour=2, minute=0)},
     # Data products: subscriptions that ran out get their audit step and event (access stopped at their end already).
     "expire-data-product-subscriptions": {"task": "dataproducts.tasks.expire_subscriptions", "schedule": 60.0},
+    # Data products: each listed product's last complete month or week, built and published once per data.
+    "refresh-data-products": {"task": "dataproducts.tasks.refresh_data_products",
+                              "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- Webhooks (tenants.webhooks) ---------------------------------------------------------------

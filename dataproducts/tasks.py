@@ -1,6 +1,17 @@
 """Celery tasks of data products: thin, take ids, idempotent; they call services. One block per concept."""
 
 # --- revisions: scheduled builds ------------------------------------------------------------------------
+from celery import shared_task
+
+from dataproducts.services import revisions
+
+
+@shared_task(acks_late=True)
+def refresh_data_products() -> int:
+    """Beat, daily at 03:30: every listed product's last complete month or week built and published, unless the
+    latest revision of that period would say the same (then nothing): safe to run any number of times."""
+    return revisions.revisions_refresh_due()
+
 
 # --- subscriptions: expiry ------------------------------------------------------------------------------
 from celery import shared_task
