@@ -28,11 +28,14 @@ class DataproductsConfig(AppConfig):
             subscribe(event_name, "dataproducts.tasks.notify_access_event")
 
     def components_ready(self) -> None:
-        """The capability centre: notification titles, the component.listed webhook type, who is told of what."""
+        """The capability centre: notification titles, the component.listed webhook type, who is told of what, and
+        its section on the brain home."""
+        from brain.home import home_section_register
         from dataproducts.services import components
         from tenants.outbox import subscribe
 
         components.webhooks_register()
+        home_section_register(template="dataproducts/components/home_section.html", order=40)
         for event_name in sorted(components.NOTIFIED):
             subscribe(event_name, "dataproducts.tasks.notify_component_event")
 
