@@ -21,13 +21,113 @@ def products_demo(*, brain, users: dict) -> None:
 
 
 # --- access requests and subscriptions ------------------------------------------------------------------
+def _paid_product(brain, operator):
+    """The brain's listed paid product; if the catalogue's demo lists none, the price index's API edition, listed
+    and built for the last complete month from the demo's transactions."""
+    from dataproducts.models import DataProduct
+    from dataproducts.services.products import product_create, product_update
+    from dataproducts.services.revisions import revision_refresh
+    from tenants.context import brain_context
+    from tenants.errors import DomainError
+
+    with brain_context(brain.pk):
+        paid = (DataProduct.objects.in_brain(brain).filter(access=DataProduct.Access.PAID)
+                .order_by("status", "pk").first())
+    if paid is None:
+        paid = product_create(
+            brain=brain, by=operator, definition="price_index", code="price-index-api",
+            name_zh="外协加工价格指数（API 版）", name_en="Machining price index (API edition)", access="paid",
+            description_zh="与价格指数相同的已发布数据，按月订阅并按调用和行数计费，供 ERP 直接读取。",
+            description_en="The price index's published rows for ERPs: a monthly subscription, metered per call "
+                           "and per row.",
+            subscription_price="300.00", price_per_call="0.05", price_per_row="0.01")
+    if paid.status == DataProduct.Status.DRAFT:
+        paid = product_update(product=paid, by=operator, status="listed")
+    try:
+        revision_refresh(product=paid)
+    except DomainError:  # too few transactions for a month that passes the privacy rule: nothing published yet
+        pass
+    return paid
+
+
 def access_demo(*, brain, users: dict) -> None:
-    pass
+    """A paid subscription granted by approving 陈晓燕's enterprise's request (the one usage_demo meters), and the
+    buyer's request for an on-request product waiting for the operator. Once each: a second load changes nothing."""
+    from dataproducts.models import AccessRequest, DataProduct
+    from dataproducts.services.access_requests import access_request_approve, access_request_make
+    from tenants.context import brain_context
+    from tenants.selectors.memberships import active_members
+
+    operator, subscriber, asker = users.get("operator"), users.get("supplier2"), users.get("buyer")
+    if operator is None or subscriber is None or asker is None:
+        return
+    paid = _paid_product(brain, operator)
+    with brain_context(brain.pk):
+        members = set(active_members(brain=brain).values_list("enterprise_id", flat=True))
+        on_request = (DataProduct.objects.in_brain(brain).filter(access=DataProduct.Access.REQUEST,
+                                                                 status=DataProduct.Status.LISTED)
+                      .order_by("pk").first()) or paid
+        asked = {(product_id, enterprise_id) for product_id, enterprise_id in AccessRequest.objects.in_brain(brain)
+                 .values_list("product_id", "enterprise_id")}
+    if subscriber.enterprise_id in members and (paid.pk, subscriber.enterprise_id) not in asked:
+        request = access_request_make(product=paid, by=subscriber, days=366,
+                                      purpose="接单报价前参考同类工序的成交价，ERP 每日同步一次")
+        access_request_approve(request=request, by=operator, note="同意：按月订阅，调用按量计费")
+    if asker.enterprise_id in members and (on_request.pk, asker.enterprise_id) not in asked:
+        access_request_make(product=on_request, by=asker, days=90, purpose="评估新模具项目的外协加工成本")
 
 
 # --- usage and statements -------------------------------------------------------------------------------
 def usage_demo(*, brain, users: dict) -> None:
-    pass
+    """Usage on the demo's paid subscription (access_demo grants it): the story is that it began on the first of last
+    month, so last month has its period and a dozen metered reads, billed by last month's statement (issued by the
+    operator), and this month so far has its period and a few reads, not billed yet. Every record has a fixed key
+    and the statement is once per month: a second load changes nothing."""
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from dataproducts.models import DataProduct, Subscription, UsageStatement
+    from dataproducts.selectors.revisions import revision_latest
+    from dataproducts.services.usage import (
+        month_bounds,
+        subscription_periods_charge,
+        usage_record,
+        usage_statement_issue,
+    )
+    from tenants.context import brain_context
+
+    this_month = timezone.localdate().replace(day=1)
+    last_month = this_month - relativedelta(months=1)
+    last_start, this_start = month_bounds(last_month)[1], month_bounds(this_month)[1]
+    with brain_context(brain.pk):
+        subscription = (Subscription.objects.in_brain(brain).select_related("product", "enterprise")
+                        .filter(product__access=DataProduct.Access.PAID, revoked_at__isnull=True)
+                        .order_by("starts_at", "pk").first())
+        if subscription is None:  # the access demo has not granted one
+            return
+        if subscription.starts_at > last_start and not subscription.usage.exists():
+            Subscription.objects.filter(pk=subscription.pk).update(starts_at=last_start)
+            subscription.refresh_from_db()
+        revision = revision_latest(subscription.product)
+    now = timezone.now()
+    subscription_periods_charge(subscription=subscription, at=now)
+    reads = [(f"demo:{last_month:%Y-%m}:{n}", last_start + timedelta(days=n * 2, hours=9), [12, 30, 5, 48][n % 4])
+             for n in range(12)]
+    reads += [(f"demo:{this_month:%Y-%m}:{n}", this_start + timedelta(hours=9 + n), 20)
+              for n in range(4) if this_start + timedelta(hours=9 + n) < now]
+    for key, at, rows in reads:
+        usage_record(subscription=subscription, kind="call", idempotency_key=key, rows=rows, revision=revision,
+                     at=at)
+    usage_record(subscription=subscription, kind="download", idempotency_key=f"demo:{last_month:%Y-%m}:download",
+                 rows=240, revision=revision, at=last_start + timedelta(days=20, hours=15))
+    with brain_context(brain.pk):
+        issued = UsageStatement.objects.in_brain(brain).filter(enterprise=subscription.enterprise,
+                                                               month=last_month).exists()
+    if not issued:
+        usage_statement_issue(brain=brain, enterprise=subscription.enterprise, month=last_month,
+                              by=users.get("operator"))
 
 
 # --- capability centre ----------------------------------------------------------------------------------
