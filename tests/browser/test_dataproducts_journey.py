@@ -83,7 +83,7 @@ def test_request_approve_download(chromium, live_server_url, mould, alice_ent, a
     with member.expect_download() as download:
         member.get_by_test_id("download-csv").click()
     assert download.value.suggested_filename == "price-index-r1-20260301-20260331.csv"
-    content = open(download.value.path(), "rb").read()
+    content = download.value.path().read_bytes()
     assert content.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert table[0] == ["工序", "材料类别", "月份", "单价中位数", "25 分位", "75 分位", "企业数", "明细行数"]
