@@ -179,7 +179,10 @@ SPECTACULAR_SETTINGS = {
                             "NettingDecisionEnum": "finance.models.NettingParty.Decision",
                             "CertificateTransferOutcomeEnum": "finance.models.CertificateTransfer.Outcome",
                             "IpLoanStatusEnum": "finance.models.IpLoanApplication.Status",
-                            "RepaymentMethodEnum": "finance.models.IpLoanApplication.Method"},
+                            "RepaymentMethodEnum": "finance.models.IpLoanApplication.Method",
+                            "ComponentKindEnum": "dataproducts.models.Component.Kind",
+                            "ComponentListingStatusEnum": "dataproducts.models.ComponentListing.Status",
+                            "ApiKeyScopeEnum": "tenants.models.ApiKey.Scope"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class ComponentVersionSerializer(serializers.ModelSerializer):
         return bool(version.document)
 
 
-class ListingSerializer(serializers.ModelSerializer):
+class ComponentListingSerializer(serializers.ModelSerializer):
     """A listing of this brain: pending, listed, rejected (with the reason) or deprecated (with the reason: its
     installations keep working, no new ones)."""
 
@@ -90,11 +90,11 @@ class VersionReleaseSerializer(serializers.Serializer):
     document = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ListingReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class OfferSerializer(serializers.Serializer):
+class ComponentOfferSerializer(serializers.Serializer):
     component = serializers.IntegerField(min_value=1)
     install_price = serializers.DecimalField(**PRICE_IN)
     vat_rate = serializers.DecimalField(max_digits=4, decimal_places=2, required=False, default="6")
@@ -111,12 +111,12 @@ class OfferedComponentSerializer(ComponentSerializer):
         read_only_fields = fields
 
 
-class RateSerializer(serializers.Serializer):
+class ComponentRateSerializer(serializers.Serializer):
     stars = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class ComponentRatingSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseBriefSerializer(read_only=True)
 
     class Meta:
@@ -153,7 +153,7 @@ class InstalledSerializer(InstallationSerializer):
         read_only_fields = fields
 
 
-class ApiCallSerializer(serializers.ModelSerializer):
+class InstallationCallSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiCall
         fields = ["id", "brain_slug", "method", "path", "status_code", "replayed", "at"]

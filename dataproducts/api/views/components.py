@@ -14,17 +14,17 @@ from rest_framework.response import Response
 
 from dataproducts.api.filters.components import InstallationFilter, ListingFilter
 from dataproducts.api.serializers.components import (
-    ApiCallSerializer,
+    ComponentListingSerializer,
+    ComponentOfferSerializer,
+    ComponentRateSerializer,
+    ComponentRatingSerializer,
     ComponentSubmitSerializer,
     ComponentVersionSerializer,
+    InstallationCallSerializer,
     InstallationSerializer,
     InstalledSerializer,
-    ListingSerializer,
+    ListingReasonSerializer,
     OfferedComponentSerializer,
-    OfferSerializer,
-    RateSerializer,
-    RatingSerializer,
-    ReasonSerializer,
     VersionReleaseSerializer,
 )
 from dataproducts.models import Component, ComponentListing, Installation
@@ -52,12 +52,12 @@ class ListingViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveM
 
     queryset = ComponentListing.objects.all()
     selector = listing_list
-    serializer_class = ListingSerializer
+    serializer_class = ComponentListingSerializer
     filterset_class = ListingFilter
     parser_classes = UPLOAD
 
     @extend_schema(request={"multipart/form-data": ComponentSubmitSerializer,
-                            "application/json": ComponentSubmitSerializer}, responses={201: ListingSerializer})
+                            "application/json": ComponentSubmitSerializer}, responses={201: ComponentListingSerializer})
     def create(self, request, brain_slug=None):
         """Offer a component in this brain (a member's administrator as its vendor, or an operator): it waits for
         the operators' review. A knowledge component sends its document as multipart."""
@@ -66,25 +66,25 @@ class ListingViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveM
         listing = components.component_submit(brain=request.brain, by=request.user, **data)
         return self.fresh(listing, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ListingSerializer)
+    @extend_schema(request=None, responses=ComponentListingSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, brain_slug=None, pk=None):
         """An operator lists the component."""
         return self.fresh(components.listing_approve(listing=self.get_object(), by=request.user))
 
-    @extend_schema(request=ReasonSerializer, responses=ListingSerializer)
+    @extend_schema(request=ListingReasonSerializer, responses=ComponentListingSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, brain_slug=None, pk=None):
         """An operator refuses to list it, saying why (the vendor is told)."""
         return self.fresh(components.listing_reject(listing=self.get_object(), by=request.user,
-                                                    **self.valid(ReasonSerializer)))
+                                                    **self.valid(ListingReasonSerializer)))
 
-    @extend_schema(request=ReasonSerializer, responses=ListingSerializer)
+    @extend_schema(request=ListingReasonSerializer, responses=ComponentListingSerializer)
     @action(detail=True, methods=["post"])
     def deprecate(self, request, brain_slug=None, pk=None):
         """An operator deprecates a listed component, saying why: installations keep working, no new ones."""
         return self.fresh(components.listing_deprecate(listing=self.get_object(), by=request.user,
-                                                       **self.valid(ReasonSerializer)))
+                                                       **self.valid(ListingReasonSerializer)))
 
     @extend_schema(methods=["get"], request=None, responses=ComponentVersionSerializer(many=True))
     @extend_schema(methods=["post"], request={"multipart/form-data": VersionReleaseSerializer,
@@ -117,7 +117,7 @@ class ListingViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveM
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
 
-    @extend_schema(request=None, responses=ListingSerializer)
+    @extend_schema(request=None, responses=ComponentListingSerializer)
     @action(detail=True, methods=["post"], url_path="open", url_name="open")
     def open_tool(self, request, brain_slug=None, pk=None):
         """A member opens a tool (its link is `component.homepage`), which lets it rate it."""
@@ -139,21 +139,21 @@ class ListingViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveM
         installation.api_key_secret = installed.secret
         return Response(InstalledSerializer(installation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["get"], request=None, responses=RatingSerializer(many=True))
+    @extend_schema(methods=["get"], request=None, responses=ComponentRatingSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ratings(self, request, brain_slug=None, pk=None):
         """The ratings of this component in this brain, newest first."""
         listing = self.get_object()
         rows = rating_list(brain=request.brain, viewer=self.access).filter(listing=listing)[:500]
-        return Response(RatingSerializer(rows, many=True).data)
+        return Response(ComponentRatingSerializer(rows, many=True).data)
 
-    @extend_schema(request=RateSerializer, responses=RatingSerializer)
+    @extend_schema(request=ComponentRateSerializer, responses=ComponentRatingSerializer)
     @action(detail=True, methods=["post"])
     def rate(self, request, brain_slug=None, pk=None):
         """Rate it 1–5 for your enterprise (having installed the app, or opened the document or tool); rating
         again changes your rating."""
-        rating = ratings.component_rate(listing=self.get_object(), by=request.user, **self.valid(RateSerializer))
-        return Response(RatingSerializer(rating).data)
+        rating = ratings.component_rate(listing=self.get_object(), by=request.user, **self.valid(ComponentRateSerializer))
+        return Response(ComponentRatingSerializer(rating).data)
 
     @extend_schema(responses=OfferedComponentSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
@@ -165,11 +165,11 @@ class ListingViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveM
         return Response(OfferedComponentSerializer(components_offered_elsewhere(brain=request.brain)[:500],
                                                    many=True).data)
 
-    @extend_schema(request=OfferSerializer, responses={201: ListingSerializer})
+    @extend_schema(request=ComponentOfferSerializer, responses={201: ComponentListingSerializer})
     @action(detail=False, methods=["post"])
     def offer(self, request, brain_slug=None):
         """Operators: list here a component offered elsewhere; it waits for this brain's review."""
-        data = self.valid(OfferSerializer)
+        data = self.valid(ComponentOfferSerializer)
         listing = components.listing_offer_here(brain=request.brain, by=request.user,
                                                 component=data.pop("component"), **data)
         return self.fresh(listing, status.HTTP_201_CREATED)
@@ -189,8 +189,8 @@ class InstallationViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retr
         """Uninstall: the app's key is refused from the next request and its webhook endpoint is switched off."""
         return self.fresh(installations.installation_remove(installation=self.get_object(), by=request.user))
 
-    @extend_schema(request=None, responses=ApiCallSerializer(many=True))
+    @extend_schema(request=None, responses=InstallationCallSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def calls(self, request, brain_slug=None, pk=None):
         """The write requests the app made with its key (the API's audit), newest first, at most 200."""
-        return Response(ApiCallSerializer(installation_calls(self.get_object()), many=True).data)
+        return Response(InstallationCallSerializer(installation_calls(self.get_object()), many=True).data)
