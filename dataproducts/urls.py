@@ -4,6 +4,19 @@ app_name = "dataproducts"
 urlpatterns: list = []
 
 # --- products, revisions, consents (catalogue pages, revision pages, what my data fed) ---------------------
+from django.urls import path  # noqa: E402
+
+from dataproducts.views import consents as consent_views  # noqa: E402
+from dataproducts.views import products as product_views  # noqa: E402
+from dataproducts.views import revisions as revision_views  # noqa: E402
+
+urlpatterns += [
+    path("", product_views.CatalogueView.as_view(), name="products"),
+    path("products/<int:pk>/", product_views.ProductView.as_view(), name="product"),
+    path("revisions/<int:pk>/", revision_views.RevisionView.as_view(), name="revision"),
+    path("settings/", product_views.SettingsView.as_view(), name="privacy-settings"),
+    path("contributions/", consent_views.ContributionsView.as_view(), name="contributions"),
+]
 
 # --- access requests, subscriptions, downloads ----------------------------------------------------------
 from django.urls import path

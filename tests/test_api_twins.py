@@ -211,6 +211,22 @@ TWINS: dict[str, dict[str, tuple[str, ...]]] = {
         "withdraw": ("v1_brains_access_requests_withdraw_create",),
     },
     "dataproducts:subscription": {"revoke": ("v1_brains_subscriptions_revoke_create",)},
+    # --- dataproducts: products, revisions, consents
+    "dataproducts:products": {POST: ("v1_brains_data_products_create",)},
+    "dataproducts:product": {
+        "build": ("v1_brains_revisions_create",),
+        "list": ("v1_brains_data_products_partial_update",),
+        "retire": ("v1_brains_data_products_partial_update",),
+    },
+    "dataproducts:revision": {
+        "publish": ("v1_brains_revisions_publish_create",),
+        "correct": ("v1_brains_revisions_correct_create",),
+    },
+    "dataproducts:privacy-settings": {POST: ("v1_brains_data_products_settings_update",)},
+    "dataproducts:contributions": {
+        "opt_out": ("v1_brains_opt_outs_create",),
+        "opt_in": ("v1_brains_opt_outs_destroy",),
+    },
     # --- dataproducts: usage and statements
     "dataproducts:usage": {POST: ("v1_brains_usage_statements_issue_create",)},
     # --- dataproducts: the capability centre
