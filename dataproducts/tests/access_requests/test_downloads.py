@@ -131,3 +131,18 @@ def test_the_csv_is_the_published_revision_with_the_remainder_row_and_formula_sa
     values = [[cell.value for cell in row] for row in book.active.iter_rows()]
     assert values[1] == ["CNC", "塑料模具钢", "2026-11", 185, 160, 210, 7, 42]
     assert values[3][3] == ROWS[2][1]["median"] and len(values) == len(ROWS) + 2
+
+
+def test_an_erp_reads_rows_with_a_read_only_api_key(paid, alice, olga, mould):
+    from rest_framework.test import APIClient
+
+    from tenants.services import api_keys
+
+    erp = APIClient()
+    erp.credentials(HTTP_AUTHORIZATION="Api-Key " + api_keys.api_key_create(
+        by=alice, name="ERP", scope="read", brains=[mould]).secret)
+    assert erp.get(url("data-product-rows-detail", paid.pk)).json()["code"] == "not_entitled"
+    approved(paid, alice, olga)
+    answer = erp.get(url("data-product-rows-detail", paid.pk, process="CNC"), HTTP_IDEMPOTENCY_KEY="erp-1")
+    assert answer.status_code == 200 and answer.json()["count"] == 2
+    assert usage(mould) == [("call", 2, D("0.54"), "erp-1")]
