@@ -94,3 +94,11 @@ def test_what_my_data_fed_and_opting_out(published, march, charlie):
     assert "opt-in-button" in client.get("/b/mould/data/contributions/").content.decode()
     assert client_of(charlie).get("/b/mould/data/contributions/").status_code == 404
     assert date(2026, 3, 1) == MARCH[0]
+
+
+def test_the_enterprise_file_links_to_what_its_data_fed(published, march, olga):
+    maker = make_user("maker12", enterprise=march[12])
+    page = client_of(maker).get(f"/b/mould/enterprises/{march[12].pk}/").content.decode()
+    assert 'data-testid="data-fed-link"' in page
+    page = client_of(olga).get(f"/b/mould/data/contributions/?enterprise={march[12].pk}").content.decode()
+    assert march[12].legal_name in page and "opt-out-button" not in page  # operators see, only the enterprise decides
