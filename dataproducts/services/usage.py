@@ -197,6 +197,8 @@ def usage_statement_issue(*, brain: Brain, enterprise: Enterprise, month: date, 
                        .filter(enterprise=enterprise, statement__isnull=True, amount__gt=0, at__lt=end)
                        .select_related("subscription", "installation__listing").order_by("id"))
         if not records:
+            if UsageStatement.objects.in_brain(brain.pk).filter(enterprise=enterprise, month=first).exists():
+                raise _already_issued(first)  # a concurrent issue billed them and committed while we waited
             raise DomainError(_("%(month)s has nothing to bill for this subscriber.")
                               % {"month": first.strftime("%Y-%m")}, field="month", code="nothing_to_bill")
         statement = UsageStatement(brain=brain, enterprise=enterprise, month=first, total=ZERO, vat=ZERO,

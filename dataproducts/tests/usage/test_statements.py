@@ -152,6 +152,8 @@ def test_concurrent_issues_bill_every_record_once(subscription, mould, alice_ent
     issued = [r for r in results if isinstance(r, UsageStatement)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(issued) + len(refused) == 4 and len(issued) in (1, 2), results
+    assert {error.code for error in refused} <= {"already_issued", "nothing_to_bill"}, results
+    assert sum(1 for r in results[:3] if isinstance(r, DomainError) and r.code == "already_issued") == 2, results
     with brain_context(mould.pk):
         assert UsageStatement.objects.filter(month=LAST_MONTH).count() == 1
         assert UsageRecord.objects.filter(statement__isnull=True).count() == 0
