@@ -13,7 +13,10 @@ PRICE_IN = {"max_digits": 14, "decimal_places": 2, "required": False, "allow_nul
 
 
 class ComponentSerializer(serializers.ModelSerializer):
-    vendor = EnterpriseBriefSerializer(read_only=True)
+    vendor = EnterpriseBriefSerializer(read_only=True, allow_null=True)
+    # plain strings: empty where the kind has none (a tool has no webhook, an app may have no home page)
+    homepage = serializers.CharField(read_only=True)
+    webhook_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Component
@@ -132,9 +135,10 @@ class InstallationSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseBriefSerializer(read_only=True)
     component = serializers.CharField(source="listing.component.name_zh", read_only=True)
     version = serializers.CharField(source="version.version", read_only=True)
-    api_key_prefix = serializers.CharField(source="api_key.prefix", read_only=True, default=None)
-    api_key_revoked_at = serializers.DateTimeField(source="api_key.revoked_at", read_only=True, default=None)
-    webhook_endpoint = serializers.PrimaryKeyRelatedField(read_only=True)
+    api_key_prefix = serializers.CharField(source="api_key.prefix", read_only=True, default=None, allow_null=True)
+    api_key_revoked_at = serializers.DateTimeField(source="api_key.revoked_at", read_only=True, default=None,
+                                                   allow_null=True)
+    webhook_endpoint = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     installed_by = PersonField()
 
     class Meta:
