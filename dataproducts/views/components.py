@@ -6,7 +6,7 @@ form, and a member's installations with their API calls. Thin: forms in, service
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dataproducts.forms.components import ComponentSubmitForm, OfferForm, RateForm, ReasonForm, VersionForm
@@ -23,16 +23,6 @@ Kind = Component.Kind
 Status = ComponentListing.Status
 
 
-def product_link(brain, product) -> str:
-    """A data product's page (the products concept's), else its access page."""
-    for name in ("dataproducts:product", "dataproducts:product-access"):
-        try:
-            return reverse(name, args=[brain.slug, product.pk])
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 class CapabilityCentreView(BrainView):
     """The brain's capability centre: listed components by kind (knowledge, tools, apps) with their rating, and the
     brain's data products in the same catalogue."""
@@ -43,8 +33,7 @@ class CapabilityCentreView(BrainView):
         kind = request.GET.get("kind", "")
         groups = [(value, label, [r for r in rows if r.component.kind == value]) for value, label in Kind.choices
                   if not kind or kind == value]
-        products = [(product, product_link(self.brain, product))
-                    for product in product_list(self.brain, self.access)[:200]] if not kind else []
+        products = product_list(self.brain, self.access).order_by("name_zh", "pk")[:200] if not kind else []
         me = self.access.enterprise_id if self.access.is_member else None
         return render(request, "dataproducts/components/centre.html", {
             "groups": groups, "kind": kind, "kinds": Kind.choices, "products": products,

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from conftest import PASSWORD, make_user
 from dataproducts.models import ComponentListing, Installation
-from dataproducts.services import installations, ratings
+from dataproducts.services import installations, products, ratings
 from dataproducts.tests.components.conftest import PDF, fresh, listed, submit_app
 from tenants.context import brain_context
 from tenants.models import ApiKey, BrainStaff
@@ -22,14 +22,20 @@ def page(user, name, *args, brain="mould"):
     return client, reverse(f"dataproducts:{name}", args=[brain, *args])
 
 
-def test_the_centre_lists_components_by_kind_with_ratings_and_the_data_products(mould, alice, app, knowledge):
+def test_the_centre_lists_components_by_kind_with_ratings_and_the_data_products(mould, alice, olga, app, knowledge):
+    listed_product = products.product_update(product=products.product_create(
+        brain=mould, by=olga, definition="price_index", code="price-index", name_zh="模具加工价格指数",
+        name_en="Machining price index", access="open"), by=olga, status="listed")
+    products.product_create(brain=mould, by=olga, definition="price_index", code="draft", name_zh="草稿指数",
+                            name_en="Draft", access="open")
     installations.installation_create(listing=app, by=alice)
     ratings.component_rate(listing=app, by=alice, stars=4)
     client, centre = page(alice, "components")
     body = client.get(centre).content.decode()
     assert 'data-testid="kind-app"' in body and "云模ERP连接器" in body and "模具钢热处理工艺规范" in body
     assert f'data-testid="rating-{app.pk}"' in body and "★ 4.0" in body
-    assert 'data-testid="data-products"' in body
+    assert 'data-testid="data-products"' in body and "模具加工价格指数" in body and "草稿指数" not in body
+    assert reverse("dataproducts:product", args=["mould", listed_product.pk]) in body
     only = client.get(centre + "?kind=knowledge").content.decode()
     assert "模具钢热处理工艺规范" in only and "云模ERP连接器" not in only
 
