@@ -2,6 +2,8 @@
 transactions (cells suppressed where too few enterprises stand behind them, visibly), a pending access request,
 a paid subscription with usage, and two components in the capability centre, one app installed. Idempotent."""
 
+from decimal import Decimal
+
 BRAIN = "mould"
 
 
@@ -16,8 +18,119 @@ def load(*, brains: dict, users: dict) -> None:
 
 
 # --- products and revisions -----------------------------------------------------------------------------
+DEMO_PRODUCTS = (  # (definition, code, access, required)
+    ("price_index", "price-index", "request", False),
+    ("on_time", "on-time", "open", True),
+    ("free_capacity", "free-capacity", "open", False),
+    ("group_buy_prices", "group-buy-prices", "request", False),
+    ("activity", "activity", "open", False),
+)
+DEMO_PROJECT = "DP-INSERTS"
+DEMO_PARTS = (  # (part number, name, material, process): CNC on plastic and hot-work steel, EDM on plastic steel
+    ("DP-01", "型芯镶件", "P20", "CNC"), ("DP-02", "滑块", "718H", "CNC"), ("DP-03", "斜顶", "NAK80", "CNC"),
+    ("DP-04", "热流道板", "H13", "CNC"), ("DP-05", "浇口套", "SKD61", "CNC"), ("DP-06", "电极型腔", "S136", "EDM"),
+)
+
+
+def _demo_awards(*, brain, buyer) -> None:
+    """Insert parts awarded across the brain's suppliers, so that several cells of the price index have enough
+    enterprises behind them (the capacity demo's awards go to one or two suppliers per process). Through capacity's
+    services; the award dated three days ago (demo history), so the last days' revision holds it. Once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from capacity.models import Award, Project, PurchaseOrder, QuoteLine
+    from capacity.services import awards, projects, rfqs
+    from tenants.context import brain_context
+    from tenants.errors import DomainError
+    from tenants.models import Membership, User
+
+    with brain_context(brain.pk):
+        if Project.objects.in_brain(brain).filter(code=DEMO_PROJECT).exists():
+            return
+        suppliers = [user for user in User.objects.filter(
+            enterprise_id__in=Membership.objects.in_brain(brain).filter(
+                status=Membership.Status.ACTIVE, roles__contains=["supplier"]).values("enterprise_id"),
+            enterprise_role="admin").exclude(enterprise_id=buyer.enterprise_id).order_by("enterprise_id")]
+    project = projects.project_create(brain=brain, by=buyer, code=DEMO_PROJECT, name="数据产品演示：镶件外协")
+    for part_no, name, material, process in DEMO_PARTS:
+        projects.part_save(project=project, by=buyer, part_no=part_no, name=name, quantity=8, material=material,
+                           processes=[process])
+    with brain_context(brain.pk):
+        parts = list(project.parts.order_by("part_no"))
+    rfq = rfqs.rfq_create(project=project, by=buyer, title="数据产品演示：镶件外协加工", lines=[
+        {"part": part.pk} for part in parts], deadline=timezone.now() + timedelta(hours=2))
+    rfqs.rfq_publish(rfq=rfq, by=buyer)
+    with brain_context(brain.pk):
+        lines = list(rfq.lines.order_by("line_no"))
+    quoted = []
+    for index, supplier in enumerate(suppliers):
+        try:
+            rfqs.quote_submit(rfq=rfq, by=supplier, lines=[
+                {"rfq_line": line.pk, "unit_price": Decimal(180 + 15 * line.line_no + 7 * index),
+                 "vat_rate": Decimal("13.00"), "lead_time_days": 6 + index % 4} for line in lines])
+        except DomainError:  # not a supplier of these processes: it does not quote
+            continue
+        quoted.append(supplier.enterprise_id)
+    rfqs.rfq_close(rfq=rfq, by=buyer)
+    with brain_context(brain.pk):
+        offers = list(QuoteLine.objects.in_brain(brain).filter(quote__rfq=rfq).values_list(
+            "pk", "rfq_line_id", "quote__supplier_id"))
+    # one part to each supplier in turn: every supplier wins a line, so cells have several enterprises
+    decisions = {}
+    for position, line in enumerate(lines):
+        mine = [pk for pk, line_id, supplier in offers if line_id == line.pk]
+        if mine:
+            decisions[line.pk] = mine[position % len(mine)]
+    orders = awards.award_lines(rfq=rfq, decisions=decisions, by=buyer)
+    with brain_context(brain.pk):
+        at = timezone.now() - timedelta(days=3)
+        PurchaseOrder.objects.filter(pk__in=[order.pk for order in orders]).update(issued_at=at)
+        Award.objects.filter(purchase_order__in=orders).update(awarded_at=at)
+
+
 def products_demo(*, brain, users: dict) -> None:
-    pass
+    """The five products of the mould brain, listed; the price index and on-time product built and published from
+    the demo's transactions of last month and this month so far (cells suppressed where too few enterprises stand
+    behind them: the remainder row shows them pooled). The brain's rule is the lowest allowed (3 enterprises, 60 %):
+    a demo cluster is small. Idempotent: a second load publishes nothing new."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dataproducts.definitions import REGISTRY
+    from dataproducts.models import DataProduct, Revision
+    from dataproducts.services.products import product_create, product_update
+    from dataproducts.services.revisions import revision_build, revision_publish
+    from dataproducts.services.settings import data_product_settings_save
+    from tenants.context import brain_context
+
+    operator, buyer = users["operator"], users["buyer"]
+    data_product_settings_save(brain=brain, by=operator, min_enterprises=3, max_share=Decimal("60"))
+    _demo_awards(brain=brain, buyer=buyer)
+    made = {}
+    for definition, code, access, required in DEMO_PRODUCTS:
+        with brain_context(brain.pk):
+            product = DataProduct.objects.in_brain(brain).filter(code=code).first()
+        if product is None:
+            spec = REGISTRY[definition]
+            product = product_create(brain=brain, by=operator, definition=definition, code=code, name_zh=spec.name_zh,
+                                     name_en=spec.name_en, access=access, required=required,
+                                     description_zh=spec.description_zh, description_en=spec.description_en)
+        if product.status != DataProduct.Status.LISTED:
+            product = product_update(product=product, by=operator, status="listed")
+        made[definition] = product
+    yesterday = timezone.localdate() - timedelta(days=1)
+    first = (yesterday.replace(day=1) - timedelta(days=1)).replace(day=1)
+    for definition in ("price_index", "on_time"):
+        product = made[definition]
+        with brain_context(brain.pk):
+            done = Revision.objects.in_brain(brain).filter(product=product, period_from=first, period_to=yesterday,
+                                                           status=Revision.Status.PUBLISHED).exists()
+        if not done:
+            revision_publish(revision=revision_build(product=product, period_from=first, period_to=yesterday,
+                                                     by=operator), by=operator)
 
 
 # --- access requests and subscriptions ------------------------------------------------------------------

@@ -1,21 +1,26 @@
 """Lead time and on-time delivery per process and month: work order lines completed in the month, the days from
 award to the delivery that completed them, and whether that was on or before the due date."""
 
-from django.db.models import F
+from django.db.models import CharField, Count, F, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from capacity.models import WorkOrderLine
+from capacity.models import Operation, WorkOrderLine
 from dataproducts.definitions import LOCAL, Definition, Field, one_place, percentile, register
 from dataproducts.definitions.sql import Fen
 from dataproducts.privacy import Observation
 
 
 def observations(brain, first, last, exclude=()):
+    only = (Operation.objects.filter(part=OuterRef("part")).order_by().values("part")
+            .annotate(n=Count("pk"), code=Min("process__code")).filter(n=1).values("code"))
     lines = (WorkOrderLine.objects.in_brain(brain)
-             .filter(completed_on__gte=first, completed_on__lte=last, on_time__isnull=False, operation__isnull=False))
+             .filter(completed_on__gte=first, completed_on__lte=last, on_time__isnull=False)
+             .annotate(process=Coalesce(F("operation__process__code"), Subquery(only), output_field=CharField()))
+             .filter(process__isnull=False))
     if exclude:
         lines = lines.exclude(work_order__supplier_id__in=exclude)
     rows = (lines.annotate(value=Fen(F("unit_price") * F("quantity")))
-            .values_list("operation__process__code", "completed_on", "work_order__supplier_id", "value",
+            .values_list("process", "completed_on", "work_order__supplier_id", "value",
                          "award__awarded_at", "on_time")
             .order_by())
     for process, completed_on, supplier, value, awarded_at, on_time in rows.iterator(chunk_size=20_000):

@@ -1,8 +1,9 @@
 """Machining price index: awarded unit prices (VAT included) per process, material family and month."""
 
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, Count, F, Min, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
-from capacity.models import Award
+from capacity.models import Award, Operation
 from dataproducts.definitions import Definition, Field, bounds, percentile, register, yuan
 from dataproducts.definitions.sql import Fen, LocalMonth
 from dataproducts.privacy import Observation
@@ -26,12 +27,20 @@ def family_of(material_field: str) -> Case:
                 default=Value(OTHER[0]), output_field=CharField())
 
 
+def process_of_line():
+    """The line's process: its operation's, or, for a line of a whole part, the part's only operation's (a part of
+    several processes has no one process price, and is left out)."""
+    only = (Operation.objects.filter(part=OuterRef("rfq_line__part")).order_by().values("part")
+            .annotate(n=Count("pk"), code=Min("process__code")).filter(n=1).values("code"))
+    return Coalesce(F("rfq_line__operation__process__code"), Subquery(only), output_field=CharField())
+
+
 def awarded_lines(brain, first, last, exclude):
-    """Awarded, not voided lines awarded in [first, last], their process known (an RFQ line of an operation)."""
+    """Awarded, not voided lines awarded in [first, last], their process known."""
     start, end = bounds(first, last)
     lines = (Award.objects.in_brain(brain)
-             .filter(voided_at__isnull=True, awarded_at__gte=start, awarded_at__lt=end,
-                     rfq_line__operation__isnull=False))
+             .filter(voided_at__isnull=True, awarded_at__gte=start, awarded_at__lt=end)
+             .annotate(process=process_of_line()).filter(process__isnull=False))
     if exclude:
         lines = lines.exclude(purchase_order__supplier_id__in=exclude)
     return lines
@@ -41,7 +50,7 @@ def observations(brain, first, last, exclude=()):
     rows = (awarded_lines(brain, first, last, exclude)
             .annotate(month=LocalMonth("awarded_at"), family=family_of("rfq_line__part__material"),
                       price=Fen("unit_price"))
-            .values_list("rfq_line__operation__process__code", "family", "month", "purchase_order__supplier_id",
+            .values_list("process", "family", "month", "purchase_order__supplier_id",
                          "price", "quantity")
             .order_by())
     for process, family, month, supplier, price, quantity in rows.iterator(chunk_size=20_000):
@@ -72,5 +81,5 @@ PRICE_INDEX = register(Definition(
     period="month", schedule_zh="每月 1 日 03:30 构建上月数据", schedule_en="On the 1st of each month at 03:30, for "
     "the month before",
     tables=("capacity_award", "capacity_purchaseorder", "capacity_rfqline", "capacity_operation", "capacity_part",
-            "tenants_process"),
+            "tenants_process"),  # the order is the lineage's: the award first
     observations=observations, aggregate=aggregate))
