@@ -149,3 +149,17 @@ def test_an_erp_reads_rows_with_a_read_only_api_key(paid, alice, olga, mould):
     answer = erp.get(url("data-product-rows-detail", paid.pk, process="CNC"), HTTP_IDEMPOTENCY_KEY="erp-1")
     assert answer.status_code == 200 and answer.json()["count"] == 2
     assert usage(mould) == [("call", 2, D("0.54"), "erp-1")]
+
+
+def test_retiring_a_product_keeps_what_was_paid_for_and_nothing_else(paid, open_product, alice, hongda, olga, gov,
+                                                                     mould):
+    from dataproducts.services.products import product_update
+
+    approved(paid, alice, olga)
+    for product in (paid, open_product):
+        product_update(product=product, by=olga, status="retired")
+    assert api_as(alice).get(url("data-product-rows-detail", paid.pk)).status_code == 200  # its subscription runs
+    assert api_as(hongda).get(url("data-product-rows-detail", paid.pk)).status_code == 404  # not in the catalogue
+    assert api_as(alice).get(url("data-product-rows-detail", open_product.pk)).status_code == 404
+    assert api_as(gov).get(url("data-product-rows-detail", paid.pk)).status_code == 404
+    assert api_as(olga).get(url("data-product-rows-detail", paid.pk)).status_code == 200
