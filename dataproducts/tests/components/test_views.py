@@ -122,3 +122,18 @@ def test_other_brains_and_bystanders_get_404(mould, pump, alice, charlie, dora, 
     client, hidden = page(alice, "component", pending.pk)
     assert client.get(hidden).status_code == 404  # not listed yet, and not hers
     assert client.post(hidden, {"action": "approve"}).status_code == 404
+
+
+def test_a_government_viewer_reads_the_catalogue_and_can_do_nothing_there(mould, app, knowledge):
+    viewer = make_user("gov")
+    with brain_context(mould.pk):
+        BrainStaff.objects.create(brain=mould, user=viewer, role=BrainStaff.Role.GOVERNMENT_VIEWER)
+    client, centre = page(viewer, "components")
+    assert "云模ERP连接器" in client.get(centre).content.decode()
+    detail = reverse("dataproducts:component", args=["mould", app.pk])
+    body = client.get(detail).content.decode()
+    assert 'data-testid="install-button"' not in body and 'data-testid="review"' not in body
+    assert client.post(detail, {"action": "install"}).status_code == 400
+    with brain_context(mould.pk):
+        assert not Installation.objects.exists()
+    assert client.get(reverse("dataproducts:components-elsewhere", args=["mould"])).status_code == 404
