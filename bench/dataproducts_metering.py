@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from _support import ROOT, django_setup, machine, make_brain, scratch_database
 
-CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 8.0
 ROUNDS = 3
 ROWS = 100
@@ -105,11 +105,15 @@ def read_for(base, path, secret, seconds, keys_out):
 
     def client():
         mine, sent = [], []
-        with httpx.Client(base_url=base, headers={"Authorization": f"Api-Key {secret}"}, timeout=30) as http:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Api-Key {secret}"}, timeout=120) as http:
             while time.perf_counter() < stop_at:
                 key = uuid.uuid4().hex
                 started = time.perf_counter()
-                response = http.get(path, headers={"Idempotency-Key": key})
+                try:
+                    response = http.get(path, headers={"Idempotency-Key": key})
+                except httpx.TimeoutException:
+                    failures.append("timeout")
+                    continue
                 if response.status_code != 200 or len(response.json()["results"]) != ROWS:
                     failures.append(response.status_code)
                     continue
@@ -125,8 +129,25 @@ def read_for(base, path, secret, seconds, keys_out):
     for thread in threads:
         thread.join()
     if failures:
-        raise RuntimeError(f"{len(failures)} reads failed: {sorted(set(failures))}")
+        raise RuntimeError(f"{len(failures)} reads failed: {sorted(set(map(str, failures)))}")
     return latencies
+
+
+def record_in_process(subscription, n=1000):
+    """usage_record called directly: n fresh keys (an INSERT each), then n retries of one key (the savepoint's
+    unique violation, then the read back)."""
+    from dataproducts.services.usage import usage_record
+
+    timed = {}
+    started = time.perf_counter()
+    for k in range(n):
+        usage_record(subscription=subscription, kind="call", idempotency_key=f"fresh-{k}", rows=ROWS)
+    timed["fresh keys (a record each)"] = (n, time.perf_counter() - started)
+    started = time.perf_counter()
+    for _k in range(n):
+        usage_record(subscription=subscription, kind="call", idempotency_key="fresh-0", rows=ROWS)
+    timed["one key again (a retry: no record)"] = (n, time.perf_counter() - started)
+    return timed
 
 
 def main():
@@ -172,6 +193,7 @@ def main():
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=15)
+        recorded = record_in_process(made["metered"][1])
 
         print(f"\n{CLIENTS} clients, {ROUNDS} rounds of {SECONDS:.0f} s each, a page of {ROWS} rows per read\n")
         print("| reads | per second (median of rounds) | rounds | latency p50 | p95 |")
@@ -188,6 +210,10 @@ def main():
               f"unmetered reads {len(keys['unmetered'])}, records {unmetered}")
         print(f"{len(sample)} retries with used keys (one client): {retry_rate:.0f}/s; amount before ¥{before}, "
               f"after ¥{after} (unchanged: {before == after})")
+        print("\nusage_record itself, in this process, one call at a time (no HTTP):")
+        for label, (count, seconds) in recorded.items():
+            print(f"- {label}: {count} calls in {seconds:.2f} s, {count / seconds:.0f}/s, "
+                  f"{seconds / count * 1000:.2f} ms each")
         assert counted == len(keys["metered"]) and unmetered == 0 and before == after
 
 
