@@ -1,6 +1,6 @@
 """The capability centre over the API: the brain's listings (submit; operators approve, reject, deprecate, and list
 here a component other brains offer), their versions, opening a knowledge document or tool, installing an app (send
-an Idempotency-Key: a retry answers the same installation) and rating; a member's installations (uninstall, the
+an Idempotency-Key: a retry installs nothing more) and rating; a member's installations (uninstall, the
 app's API calls)."""
 
 from django.http import FileResponse, Http404
@@ -133,8 +133,9 @@ class ListingViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.RetrieveM
     def install(self, request, brain_slug=None, pk=None):
         """Install an app for your enterprise (an administrator): it gets an API key of your enterprise for this
         brain only (the secret is in this answer, once) and a webhook endpoint for its event types. Send an
-        Idempotency-Key."""
+        Idempotency-Key: a retry installs nothing more and answers 409 `already_done` (the secret is not kept)."""
         installed = installations.installation_create(listing=self.get_object(), by=request.user)
+        self.idempotency_keeps_answer = False  # the answer holds the key's secret: a retry is told it was done
         installation = installation_list(brain=request.brain, viewer=self.access).get(pk=installed.installation.pk)
         installation.api_key_secret = installed.secret
         return Response(InstalledSerializer(installation).data, status=status.HTTP_201_CREATED)
