@@ -47,6 +47,8 @@ def csv_bytes(header: list, rows) -> bytes:
 def _xlsx_cell(sheet, value, *, bold=False):
     if isinstance(value, datetime):
         value = value.replace(tzinfo=None)  # openpyxl refuses aware times; callers pass local times
+    if not bold and not formula_text(value):
+        return value  # a plain value: a cell object each would make a large sheet several times slower
     cell = WriteOnlyCell(sheet, value=value)
     if formula_text(value):
         cell.data_type = "s"  # a string cell, never a formula (<f>), whatever it starts with
