@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dataproducts.models import Component, ComponentListing, ComponentUse, ComponentVersion
+from dataproducts.models import Component, ComponentListing, ComponentUse, ComponentVersion, Installation
 from tenants.access import brain_access, require_brain_active
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
@@ -47,7 +47,8 @@ NOTIFICATION_TITLES.update({
     "component.submitted": gettext_lazy("%(component)s was submitted to the capability centre: review it"),
     "component.listed": gettext_lazy("%(component)s is listed in the capability centre of %(brain)s"),
     "component.rejected": gettext_lazy("%(component)s was not listed in %(brain)s"),
-    "component.deprecated": gettext_lazy("%(component)s is deprecated in %(brain)s"),
+    "component.deprecated": gettext_lazy("%(component)s is deprecated in %(brain)s: installations keep working, no "
+                                         "new ones"),
     "component.installed": gettext_lazy("%(enterprise)s installed %(component)s"),
     "component.uninstalled": gettext_lazy("%(enterprise)s uninstalled %(component)s"),
 })
@@ -406,10 +407,17 @@ def component_notifications_from_event(*, brain_id: int, event_id: int) -> list[
             users = User.objects.filter(brain_staff__brain_id=brain_id, brain_staff__role=BrainStaff.Role.OPERATOR,
                                         is_active=True)
             return tell(event, users, params, link)
+        made = []
+        if event.name == "component.deprecated":  # the members using it hear that it keeps working, but ends
+            installed = Installation.objects.in_brain(brain_id).filter(
+                listing=listing, uninstalled_at__isnull=True).values_list("enterprise_id", flat=True)
+            users = User.objects.filter(enterprise_id__in=list(installed), is_active=True)
+            made += tell(event, users, params, link)
         if component.vendor_id is not None:
             # told in a brain it is a member of only: a link to a brain it cannot enter would tell nothing
             member = active_members(brain=brain_id).filter(enterprise_id=component.vendor_id).exists()
             users = User.objects.filter(enterprise_id=component.vendor_id, is_active=True) if member else []
         else:  # the brain company's own component: who submitted it
             users = User.objects.filter(pk=listing.submitted_by_id, is_active=True)
-        return tell(event, users, params, link, email=event.name in ("component.listed", "component.rejected"))
+        return made + tell(event, users, params, link,
+                           email=event.name in ("component.listed", "component.rejected"))

@@ -323,3 +323,11 @@ def test_stars_are_1_to_5(mould, alice, knowledge, stars):
     assert refused.value.field == "stars"
     with brain_context(mould.pk):
         assert not ComponentRating.objects.exists()
+
+
+def test_members_using_a_deprecated_app_hear_it_keeps_working(mould, alice, dora, olga, app):
+    installations.installation_create(listing=app, by=alice)
+    components.listing_deprecate(listing=app, by=olga, reason="厂商停止维护")
+    [event] = events(mould, "component.deprecated")
+    told = {n.user for n in components.component_notifications_from_event(brain_id=mould.pk, event_id=event.pk)}
+    assert told == {alice, dora}
