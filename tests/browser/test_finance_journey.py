@@ -4,12 +4,16 @@ phone; the buyer pays that part at maturity. And bank financing: the supplier, o
 confirmed payable; the bank quotes in its own session; the supplier accepts and is paid today; at maturity the buyer
 pays the bank, which sees the claim settled and its line free. Screenshots of each step are kept."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import join, make_enterprise, make_user
-from finance.models import Certificate, Payable
-from finance.services import payables
+from finance.models import Certificate, CreditLine, EarlyPayment, FinancingRequest, Payable
+from finance.services import financing, payables
 from finance.tests.conftest import deliver_and_inspect
 from tenants.context import brain_context
 from tests.browser.test_journey import log_in
@@ -94,14 +98,6 @@ def numbers_in(locator) -> str:
 
 
 def test_finance_at_a_bank_and_pay_the_bank_at_maturity(chromium, live_server_url, accepted, shop_a, alice, mould):
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from finance.models import CreditLine, EarlyPayment, FinancingRequest
-    from finance.services import financing
-
     work_order, _lines = accepted
     delivery = deliver_and_inspect(work_order, shop_a, alice)
     payable = payables.payable_confirm(

@@ -2,29 +2,35 @@
 (with VAT, as the settlement fixed them at the lock) to the brain's trader (平台贸易商), due per the campaign's terms
 or 60 days after the last receipt; recorded once per settlement, through supplychain's event and selectors. The
 payable then goes every way a delivery's does: confirmed, issued, financed by a bank, netted, paid."""
+# ruff: noqa: F811  (supplychain's fixtures are imported here and requested by name)
 
 from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD, join, make_enterprise, make_user, wait_for
+from finance import demo as finance_demo
 from finance import tasks
 from finance.models import Certificate, Netting, Payable
 from finance.services import certificates, financing, nettings, payables
 from finance.services.books import BOOK
 from finance.tests.claims import financier
+from finance.tests.claims import owed as owe
 from ledger.money import fen, split_vat
 from ledger.services.journal import balance
+from supplychain import demo as supply_demo
 from supplychain.models import Settlement, SupplyOrderLine
 from supplychain.services import group_buys
 from supplychain.tests.conftest import at_deadline, campaign, dongfang, pete, pledge, songmen, steel  # noqa: F401
+from tenants import demo as tenants_demo
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
-from tenants.models import OutboxEvent
+from tenants.models import Membership, OutboxEvent
 from tests.support import race
 
 TODAY = timezone.localdate
@@ -39,7 +45,7 @@ def trader_ent(pump):
 
 
 @pytest.fixture
-def trader(trader_ent, pump, pete):  # noqa: F811
+def trader(trader_ent, pump, pete):
     """The trader's administrator; its enterprise named the brain's trader."""
     group_buys.settings_save(brain=pump, by=pete, trader_id=trader_ent.pk)
     return make_user("pvtrade", enterprise=trader_ent)
@@ -50,7 +56,7 @@ def bank(pump):
     return financier(pump, 48, "浙江泰隆商业银行温岭支行", "tlwenling")
 
 
-def locked(pump, pete, steel, dongfang, songmen, **terms):  # noqa: F811
+def locked(pump, pete, steel, dongfang, songmen, **terms):
     """A 304 bar purchase locked at ¥15,800.00 a tonne, VAT 13 % included: 东方 6.5 t, 松门 4 t."""
     made = campaign(pump, pete, steel, **terms)
     pledge(made, dongfang, "6.5")
@@ -60,11 +66,11 @@ def locked(pump, pete, steel, dongfang, songmen, **terms):  # noqa: F811
 
 
 @pytest.fixture
-def bars(pump, pete, steel, dongfang, songmen):  # noqa: F811
+def bars(pump, pete, steel, dongfang, songmen):
     return locked(pump, pete, steel, dongfang, songmen)
 
 
-def ship(group_buy, steel, member, quantity=None, *, received=None):  # noqa: F811
+def ship(group_buy, steel, member, quantity=None, *, received=None):
     """The supplier ships `quantity` of the member's line (all that is left by default); the member confirms
     `received` of it (all by default)."""
     with brain_context(group_buy.brain_id):
@@ -99,7 +105,7 @@ class TestRecording:
         payable = record(bars, dongfang)
         # 6.5 t × ¥15,800.00 = ¥102,700.00 with 13 % VAT inside: net 90,884.96, VAT 11,815.04, to the fen
         assert (payable.amount, payable.tax) == (D("102700.00"), D("11815.04"))
-        assert split_vat(payable.amount, vat_rate=D("13"), includes_vat=True).vat == payable.tax
+        assert split_vat(payable.amount, vat_rate=D(13), includes_vat=True).vat == payable.tax
         settlement = settlement_of(bars, dongfang)
         assert (payable.amount, payable.tax) == (settlement.goods_total, settlement.goods_vat)  # not the fee
         assert (payable.debtor_id, payable.creditor_id) == (dongfang.enterprise_id, trader.enterprise_id)
@@ -110,7 +116,7 @@ class TestRecording:
             {"payable": payable.pk, "debtor": dongfang.enterprise_id, "creditor": trader.enterprise_id}]
 
     @pytest.mark.parametrize("days", [0, 30, 90])
-    def test_the_campaigns_payment_terms_set_the_due_date(self, pump, pete, steel, dongfang, songmen, trader,  # noqa: F811
+    def test_the_campaigns_payment_terms_set_the_due_date(self, pump, pete, steel, dongfang, songmen, trader,
                                                           days):
         made = locked(pump, pete, steel, dongfang, songmen, payment_days=days)
         ship(made, steel, songmen)
@@ -141,8 +147,6 @@ class TestRecording:
     def test_the_database_allows_one_payable_per_settlement(self, bars, trader, steel, dongfang):
         ship(bars, steel, dongfang)
         payable = record(bars, dongfang)
-        from django.db import IntegrityError, transaction
-
         with brain_context(bars.brain_id), pytest.raises(IntegrityError, match="one_payable_per_evidence"), \
                 transaction.atomic():
             Payable.objects.create(
@@ -150,7 +154,7 @@ class TestRecording:
                 description="x", debtor_id=payable.debtor_id, creditor_id=payable.creditor_id, amount=D("1.00"),
                 tax=D("0.00"), accepted_on=payable.accepted_on, due_on=payable.due_on)
 
-    def test_without_a_trader_nothing_is_owed_until_the_operators_name_one(self, bars, trader_ent, pump, pete,  # noqa: F811
+    def test_without_a_trader_nothing_is_owed_until_the_operators_name_one(self, bars, trader_ent, pump, pete,
                                                                            steel, dongfang, songmen):
         ship(bars, steel, dongfang)
         assert record(bars, dongfang) is None  # the brain names no trader
@@ -169,14 +173,12 @@ class TestRecording:
 
     def test_a_trader_that_is_no_longer_an_active_member_is_owed_nothing(self, bars, trader, trader_ent, pump,
                                                                          steel, dongfang):
-        from tenants.models import Membership
-
         with brain_context(pump.pk):
             Membership.objects.filter(brain=pump, enterprise=trader_ent).update(status=Membership.Status.SUSPENDED)
         ship(bars, steel, dongfang)
         assert record(bars, dongfang) is None
 
-    def test_the_trader_owes_itself_nothing_for_its_own_pledge(self, pump, pete, steel, dongfang, songmen):  # noqa: F811
+    def test_the_trader_owes_itself_nothing_for_its_own_pledge(self, pump, pete, steel, dongfang, songmen):
         group_buys.settings_save(brain=pump, by=pete, trader_id=songmen.enterprise_id)
         made = locked(pump, pete, steel, dongfang, songmen)
         ship(made, steel, songmen)
@@ -186,7 +188,7 @@ class TestRecording:
 
 
 class TestTheTrader:
-    def test_only_operators_name_the_trader_and_only_an_active_member(self, pump, pete, dongfang, charlie_ent):  # noqa: F811
+    def test_only_operators_name_the_trader_and_only_an_active_member(self, pump, pete, dongfang, charlie_ent):
         with pytest.raises(NotAllowed):
             group_buys.settings_save(brain=pump, by=dongfang, trader_id=dongfang.enterprise_id)
         outsider = make_enterprise(49, "杭州某贸易有限公司", region="330102")  # a member of no brain
@@ -199,7 +201,7 @@ class TestTheTrader:
         assert group_buys.settings_save(brain=pump, by=pete, members_may_open=True).trader_id == charlie_ent.pk
         assert group_buys.settings_save(brain=pump, by=pete, trader_id=None).trader_id is None
 
-    def test_the_operators_finance_page_says_why_no_payable_comes_from_group_purchases(self, pump, pete,  # noqa: F811
+    def test_the_operators_finance_page_says_why_no_payable_comes_from_group_purchases(self, pump, pete,
                                                                                         trader_ent):
         client = Client()
         assert client.login(username=pete.username, password=PASSWORD)
@@ -259,9 +261,7 @@ class TestFlows:
             D("102700.00"), trader.enterprise_id, dongfang.enterprise_id)
         assert certificate.status == Certificate.Status.HELD
 
-    def test_it_nets_against_what_the_trader_owes_the_member(self, owed, dongfang, trader, pump, pete):  # noqa: F811
-        from finance.tests.claims import owed as owe
-
+    def test_it_nets_against_what_the_trader_owes_the_member(self, owed, dongfang, trader, pump, pete):
         payables.payable_confirm(payable=owed, by=dongfang)
         back = owe(trader, dongfang, "30000.00", due_in=30, brain="pump-valve")  # e.g. scrap the trader bought
         netting = nettings.netting_propose(brain=pump, by=pete, window_from=TODAY(),
@@ -290,10 +290,6 @@ def test_the_worker_records_the_payable_from_the_receipt_event(bars, trader, ste
 
 
 def test_the_demo_names_the_trader_and_the_member_whose_coil_arrived_owes_it(db):
-    from finance import demo as finance_demo
-    from supplychain import demo as supply_demo
-    from tenants import demo as tenants_demo
-
     def load():
         loaded = tenants_demo.load()
         supply_demo.load(brains=loaded["brains"], users=loaded["users"])

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supplychain.models import GroupBuy, Pledge, Shipment, SupplyOrderLine
-from supplychain.tests.conftest import at_deadline, pledge, window_of
+from supplychain.tests.conftest import at_deadline, campaign, pledge, window_of
 from tenants.context import brain_context
 
 
@@ -134,8 +134,6 @@ def test_the_operator_names_the_brains_trader_on_the_list_and_members_see_whom_t
     response = client.post(page(), {"action": "settings", "trader": str(steel.enterprise_id)})
     assert response.status_code == 302
     assert "浙江钱江钢材贸易有限公司" in client.get(page()).content.decode()
-    from supplychain.tests.conftest import campaign
-
     made = campaign(pump, pete, steel, payment_days=45)
     pledge(made, dongfang, "6")
     pledge(made, songmen, "5")
