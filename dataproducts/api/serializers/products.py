@@ -134,3 +134,8 @@ class DataProductSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = DataProductSettings
         fields = ["min_enterprises", "max_share"]
+
+
+class DataProductSettingsSaveSerializer(serializers.Serializer):
+    min_enterprises = serializers.IntegerField(min_value=3, max_value=100)
+    max_share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=10, max_value=100)

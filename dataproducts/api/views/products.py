@@ -11,6 +11,7 @@ from dataproducts.api.serializers.products import (
     DataProductCreateSerializer,
     DataProductDetailSerializer,
     DataProductSerializer,
+    DataProductSettingsSaveSerializer,
     DataProductSettingsSerializer,
     DataProductUpdateSerializer,
 )
@@ -48,13 +49,13 @@ class DataProductViewSet(BrainScopedViewSet, mixins.ListModelMixin, mixins.Retri
         return Response(DataProductDetailSerializer(changed, context=self.get_serializer_context()).data)
 
     @extend_schema(methods=["get"], request=None, responses=DataProductSettingsSerializer)
-    @extend_schema(methods=["put"], request=DataProductSettingsSerializer, responses=DataProductSettingsSerializer)
+    @extend_schema(methods=["put"], request=DataProductSettingsSaveSerializer, responses=DataProductSettingsSerializer)
     @action(detail=False, methods=["get", "put"], url_path="settings", url_name="settings", pagination_class=None,
             filter_backends=[])
     def privacy_settings(self, request, brain_slug=None):  # not `settings`: APIView.settings holds DRF's own
         """The brain's privacy rule (defaults: 5 enterprises, 60 %); operators set it (PUT)."""
         if request.method == "PUT":
             saved = data_product_settings_save(brain=request.brain, by=request.user,
-                                               **self.valid(DataProductSettingsSerializer))
+                                               **self.valid(DataProductSettingsSaveSerializer))
             return Response(DataProductSettingsSerializer(saved).data)
         return Response(DataProductSettingsSerializer(settings_for(request.brain)).data)
