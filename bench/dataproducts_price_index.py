@@ -19,7 +19,16 @@ import sys
 import time
 from datetime import date
 
-from _support import MOULD_PROCESSES, django_setup, machine, make_brain, measure, median, scratch_database, spread
+from _support import (
+    MOULD_PROCESSES,
+    django_setup,
+    machine,
+    make_brain,
+    measure,
+    median,
+    scratch_database,
+    spread,
+)
 
 RFQS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 LINES_PER_RFQ = 100

@@ -132,4 +132,4 @@ def one_place(value) -> str | None:
 
 
 # The definitions register themselves on import.
-from dataproducts.definitions import activity, delivery, free_capacity, group_buy_prices, price_index  # noqa: E402,F401
+from dataproducts.definitions import activity, delivery, free_capacity, group_buy_prices, price_index  # noqa: F401

@@ -79,7 +79,7 @@ def _check(values: dict) -> dict:
         if not 3 <= values["min_enterprises"] <= 100:
             raise DomainError(_("A cell needs 3 to 100 enterprises behind it."), field="min_enterprises")
     share = values["max_share"] = _decimal(values.get("max_share"), "max_share")
-    if share is not None and not (Decimal("10") <= share <= Decimal("100") and share == round(share, 2)):
+    if share is not None and not (Decimal(10) <= share <= Decimal(100) and share == round(share, 2)):
         raise DomainError(_("The largest share of one enterprise is 10 to 100 %."), field="max_share")
     values["required"] = bool(values.get("required"))
     return values
@@ -89,7 +89,7 @@ def _check(values: dict) -> dict:
 def product_create(*, brain: Brain, by: User, definition: str, code: str, name_zh: str, name_en: str, access: str,
                    required: bool = False, description_zh: str = "", description_en: str = "",
                    subscription_price=None, subscription_period: str = "month", price_per_call=None,
-                   price_per_row=None, vat_rate=Decimal("6"), min_enterprises=None, max_share=None) -> DataProduct:
+                   price_per_row=None, vat_rate=Decimal(6), min_enterprises=None, max_share=None) -> DataProduct:
     """A new product of the brain's catalogue, in draft until an operator lists it."""
     with brain_context(brain.pk):
         require_operator(brain=brain, user=by)

@@ -62,11 +62,11 @@ def _earlier(product: DataProduct, definition: Definition, period_from: date, pe
         return {}, []
     same_period = {pk for pk, first, last in revisions if (first, last) == (period_from, period_to)}
     rows = {(revision, position): (dimensions, is_remainder) for revision, position, dimensions, is_remainder in
-            RevisionRow.objects.in_brain(product.brain_id).filter(revision_id__in=[pk for pk, *_ in revisions])
+            RevisionRow.objects.in_brain(product.brain_id).filter(revision_id__in=[pk for pk, *_rest in revisions])
             .values_list("revision_id", "position", "dimensions", "is_remainder")}
     shares: dict[tuple, dict] = {}
     for revision, enterprise, row_shares in (Contribution.objects.in_brain(product.brain_id)
-                                             .filter(revision_id__in=[pk for pk, *_ in revisions])
+                                             .filter(revision_id__in=[pk for pk, *_rest in revisions])
                                              .values_list("revision_id", "enterprise_id", "row_shares")):
         for position, (records, weight) in row_shares.items():
             shares.setdefault((revision, int(position)), {})[enterprise] = (records, Decimal(weight))

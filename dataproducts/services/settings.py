@@ -30,7 +30,7 @@ def data_product_settings_save(*, brain: Brain, by: User, min_enterprises, max_s
             share = Decimal(str(max_share))
         except InvalidOperation:
             raise DomainError(_("Enter a number."), field="max_share") from None
-        if not share.is_finite() or not Decimal("10") <= share <= Decimal("100") or share != round(share, 2):
+        if not share.is_finite() or not Decimal(10) <= share <= Decimal(100) or share != round(share, 2):
             raise DomainError(_("The largest share of one enterprise is 10 to 100 %."), field="max_share")
         settings, _created = DataProductSettings.objects.in_brain(brain).select_for_update().get_or_create(
             brain=brain, defaults={"min_enterprises": minimum, "max_share": share})

@@ -23,8 +23,7 @@ ROWS_SHOWN = 500
 def table(brain, spec, rows) -> dict:
     """Rows as a page shows them: coded dimensions by their labels, processes by their names, the remainder as
     其他（已合并，保护隐私）."""
-    names = dict((code, str(process)) for code, process in
-                 ((process.code, process) for process in Process.objects.in_brain(brain)))
+    names = {process.code: str(process) for process in Process.objects.in_brain(brain)}
     shown = []
     for row in rows:
         if row.is_remainder:

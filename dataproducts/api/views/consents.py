@@ -7,7 +7,11 @@ from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from dataproducts.api.filters.products import ContributionFilter, OptOutFilter
-from dataproducts.api.serializers.consents import ContributionSerializer, OptOutMakeSerializer, OptOutSerializer
+from dataproducts.api.serializers.consents import (
+    ContributionSerializer,
+    OptOutMakeSerializer,
+    OptOutSerializer,
+)
 from dataproducts.models import Contribution, OptOut
 from dataproducts.selectors.consents import contribution_list, opt_out_list
 from dataproducts.selectors.products import product_list

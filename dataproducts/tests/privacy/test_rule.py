@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from dataproducts.privacy import Observation, Rule, passes, publish
 
-RULE = Rule(3, Decimal("60"))
+RULE = Rule(3, Decimal(60))
 
 
 def total(values, enterprises):

@@ -26,7 +26,7 @@ def test_it_creates_a_paid_product_in_draft(mould, olga):
     product = product_create(brain=mould, by=olga, access="paid", subscription_price="300.00",
                              price_per_call=Decimal("0.05"), **BASE)
     assert product.status == "draft" and product.subscription_price == Decimal("300.00")
-    assert product.vat_rate == Decimal("6") and product.created_by == olga
+    assert product.vat_rate == Decimal(6) and product.created_by == olga
 
 
 @pytest.mark.parametrize(("changes", "field"), [
@@ -85,13 +85,13 @@ def test_making_a_product_free_drops_its_prices_and_paid_needs_one(product, olga
 
 
 def test_the_strictest_rule_wins(mould, olga, product):
-    assert rule_for(product) == Rule(5, Decimal("60"))
+    assert rule_for(product) == Rule(5, Decimal(60))
     data_product_settings_save(brain=mould, by=olga, min_enterprises=4, max_share="70")
-    assert rule_for(product) == Rule(4, Decimal("70"))
+    assert rule_for(product) == Rule(4, Decimal(70))
     product = product_update(product=product, by=olga, min_enterprises=8, max_share="80")
-    assert rule_for(product) == Rule(8, Decimal("70"))
+    assert rule_for(product) == Rule(8, Decimal(70))
     data_product_settings_save(brain=mould, by=olga, min_enterprises=10, max_share="50")
-    assert rule_for(product) == Rule(10, Decimal("50"))
+    assert rule_for(product) == Rule(10, Decimal(50))
     with pytest.raises(DomainError) as refused:
         data_product_settings_save(brain=mould, by=olga, min_enterprises=2, max_share="50")
     assert refused.value.field == "min_enterprises"

@@ -55,6 +55,6 @@ class Deals:
             order = PurchaseOrder.objects.create(brain=self.brain, rfq=rfq, supplier=supplier, number=f"PO-{number}",
                                                  issued_by=self.user, issued_at=at)
             return Award.objects.create(brain=self.brain, rfq_line=line, quote_line=quote_line, purchase_order=order,
-                                        unit_price=Decimal(price), vat_rate=Decimal("13"), quantity=quantity,
+                                        unit_price=Decimal(price), vat_rate=Decimal(13), quantity=quantity,
                                         awarded_by=self.user, awarded_at=at,
                                         voided_at=at if voided else None)
