@@ -150,3 +150,15 @@ def suppliers_of(product, count):
     from dataproducts.tests.products.transactions import suppliers
 
     return suppliers(product.brain, count, start=500)
+
+
+def test_the_code_version_is_the_image_s_or_the_checkout_s_read_once(monkeypatch, settings, tmp_path):
+    code_version.cache_clear()
+    monkeypatch.setenv("CODE_VERSION", "a" * 40)
+    assert code_version() == "a" * 40
+    monkeypatch.delenv("CODE_VERSION")
+    assert code_version() == "a" * 40  # once per process
+    code_version.cache_clear()
+    settings.BASE_DIR = tmp_path  # not a checkout: unknown
+    assert code_version() == ""
+    code_version.cache_clear()
