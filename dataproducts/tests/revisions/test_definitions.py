@@ -45,3 +45,26 @@ def test_periods():
     assert last_complete_period("month", date(2026, 1, 1)) == (date(2025, 12, 1), date(2025, 12, 31))
     assert last_complete_period("week", date(2026, 3, 11)) == (date(2026, 3, 2), date(2026, 3, 8))
     assert local(2026, 3).month == 3
+
+
+def test_free_capacity_sums_hours_per_process_and_prefecture(mould, olga, makers, in_brain):
+    from decimal import Decimal
+
+    from capacity.models import SupplierCapacity, SupplierProfile
+    from tenants.models import Process
+
+    with in_brain(mould):
+        cnc = Process.objects.get(code="CNC")
+        for index, maker in enumerate(makers[:6]):
+            profile = SupplierProfile.objects.create(brain=mould, enterprise=maker,
+                                                     region_code="331081" if index == 5 else "")
+            SupplierCapacity.objects.create(brain=mould, profile=profile, process=cnc,
+                                            weekly_free_hours=Decimal(10 + index))
+    product = product_create(brain=mould, by=olga, definition="free_capacity", code="free-capacity",
+                             name_zh="空闲产能周报", name_en="Free capacity", access="open")
+    revision = revision_build(product=product, period_from=date(2026, 3, 9), period_to=date(2026, 3, 15), by=olga)
+    with in_brain(mould):
+        rows = list(revision.rows.order_by("position"))
+    # five in Taizhou (its enterprises' registered region), one in Wenling's profile: same prefecture 3310
+    assert [(row.dimensions, row.measures["free_hours"], row.enterprises) for row in rows] == [
+        ({"process": "CNC", "region": "3310", "week": "2026-W11"}, "75.0", 6)]
