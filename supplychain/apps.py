@@ -22,3 +22,7 @@ class SupplychainConfig(AppConfig):
         for event_name in ("group_buy.opened", "group_buy.locked", "group_buy.extended", "group_buy.awaiting_supplier",
                            "group_buy.cancelled", "group_buy.shipped", "group_buy.received"):
             subscribe(event_name, "supplychain.tasks.notify_group_buy_event")
+        # A member's payable to the brain's trader discharged in finance: the campaign's books record the payment
+        # (finance's payload keys only; supplychain imports nothing of finance).
+        for event_name in ("payable.paid", "payable.netted"):
+            subscribe(event_name, "supplychain.tasks.record_trader_payment")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from finance.models import Certificate, EarlyPayment, Payable
 from finance.services import books
 from finance.services.payables import lock_payable
-from finance.services.settlements import payable_paid_if_done
+from finance.services.settlements import paid_payload, payable_paid_if_done
 from ledger.money import ZERO, check_fits, fen
 from tenants.errors import DomainError
 from tenants.models import User
@@ -209,8 +209,7 @@ def _settle_claim(claim: Claim, *, paid_on: date, by: User | None) -> None:
         claim.payable.status, claim.payable.paid_on = Payable.Status.PAID, paid_on
         claim.payable.paid_by = by if by and by.pk else None
         claim.payable.save(update_fields=["status", "paid_on", "paid_by"])
-        event_record(brain_id=claim.brain_id, name="payable.paid", payload={
-            "payable": claim.payable.pk, "debtor": claim.payable.debtor_id, "creditor": claim.payable.creditor_id})
+        event_record(brain_id=claim.brain_id, name="payable.paid", payload=paid_payload(claim.payable))
     else:
         claim.certificate.status, claim.certificate.redeemed_on = Certificate.Status.REDEEMED, paid_on
         claim.certificate.save(update_fields=["status", "redeemed_on"])

@@ -317,6 +317,14 @@ def _settle(netting: Netting, by: User | None) -> Netting:
                    netted=[(leg.debtor_id, leg.creditor_id, leg.netted) for leg in legs]))
     netting.status, netting.settled_at = Netting.Status.SETTLED, timezone.now()
     netting.save(update_fields=["status", "settled_at"])
+    for leg in legs:  # the netted part of a group purchase's payable: the campaign's books record it as paid
+        payable = payables[leg.payable_id]
+        if payable.source == Payable.Source.GROUP_BUY:
+            event_record(brain_id=netting.brain_id, name="payable.netted", payload={
+                "payable": payable.pk, "debtor": payable.debtor_id, "creditor": payable.creditor_id,
+                "number": payable.number, "source": payable.source, "source_id": payable.source_id,
+                "amount": f"{leg.netted:.2f}", "on": timezone.localdate(netting.settled_at).isoformat(),
+                "netting": netting.pk})
     event_record(brain_id=netting.brain_id, name="netting.settled",
                  payload=_payload(netting, netted=str(netting.netted_total)))
     return netting

@@ -11,7 +11,7 @@ from capacity.selectors.deliveries import accepted_delivery
 from finance.models import Payable
 from finance.selectors.payables import enterprise_size
 from finance.services import books
-from finance.services.settlements import bank_payment_of, bank_settle
+from finance.services.settlements import bank_payment_of, bank_settle, paid_payload
 from ledger.money import FEN, MAX_AMOUNT, fen
 from ledger.services.journal import Leg
 from supplychain.selectors.group_buys import group_buy_trader, received_settlement, received_settlement_list
@@ -233,5 +233,5 @@ def payable_pay(*, payable: Payable, by: User, paid_on: date | None = None, refe
                                          holder_id=payee_id, held_as=books.RECEIVABLE))
         if financed is not None:
             bank_settle(payment=financed, paid_on=paid_on)
-        event_record(brain_id=payable.brain_id, name="payable.paid", payload={**_payload(payable), "payee": payee_id})
+        event_record(brain_id=payable.brain_id, name="payable.paid", payload=paid_payload(payable, payee=payee_id))
         return payable

@@ -21,9 +21,17 @@ def payable_paid_if_done(*, payable: Payable, paid_on: date, by: User | None) ->
         return False
     payable.status, payable.paid_on, payable.paid_by = Payable.Status.PAID, paid_on, by if by and by.pk else None
     payable.save(update_fields=["status", "paid_on", "paid_by"])
-    event_record(brain_id=payable.brain_id, name="payable.paid", payload={
-        "payable": payable.pk, "debtor": payable.debtor_id, "creditor": payable.creditor_id})
+    event_record(brain_id=payable.brain_id, name="payable.paid", payload=paid_payload(payable))
     return True
+
+
+def paid_payload(payable: Payable, **more) -> dict:
+    """The `payable.paid` event of a payable just paid in full: who, its evidence (source and source id, as recorded)
+    and what was discharged (its amount, the date), so an app whose books follow the evidence (supplychain, for a
+    group purchase's settlement) books the payment once without reading finance."""
+    return {"payable": payable.pk, "debtor": payable.debtor_id, "creditor": payable.creditor_id,
+            "number": payable.number, "source": payable.source, "source_id": payable.source_id,
+            "amount": f"{payable.amount:.2f}", "on": payable.paid_on.isoformat(), **more}
 
 
 def bank_payment_of(*, brain_id: int, payable: Payable | None = None,

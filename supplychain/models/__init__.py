@@ -5,7 +5,7 @@ written."""
 
 from supplychain.models.group_buys import (
     DeliveryWindow, GroupBuy, GroupBuySupplier, Pledge, PriceTier, Settlement, Shipment, SupplyChainSettings,
-    SupplyOrder, SupplyOrderLine,
+    SupplyOrder, SupplyOrderLine, TraderPayment,
 )
 from supplychain.models.ledger import BOOK, PARTY_KINDS, PAYMENT_KINDS, AccountKind, Document, EntryKind
 from supplychain.models.reserves import Drawdown, ReferencePrice, Replenishment, Reserve, ReserveShare
@@ -14,4 +14,5 @@ __all__ = [
     "BOOK", "PARTY_KINDS", "PAYMENT_KINDS", "AccountKind", "DeliveryWindow", "Document", "Drawdown", "EntryKind",
     "GroupBuy", "GroupBuySupplier", "Pledge", "PriceTier", "ReferencePrice", "Replenishment", "Reserve",
     "ReserveShare", "Settlement", "Shipment", "SupplyChainSettings", "SupplyOrder", "SupplyOrderLine",
+    "TraderPayment",
 ]

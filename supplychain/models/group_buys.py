@@ -22,7 +22,7 @@ from tenants.models import BrainOwned, ChangeTracked, Enterprise, User
 
 __all__ = [
     "DeliveryWindow", "GroupBuy", "GroupBuySupplier", "Pledge", "PriceTier", "Settlement", "Shipment",
-    "SupplyChainSettings", "SupplyOrder", "SupplyOrderLine",
+    "SupplyChainSettings", "SupplyOrder", "SupplyOrderLine", "TraderPayment",
 ]
 
 
@@ -256,6 +256,33 @@ class Settlement(BrainOwned):
     @property
     def total(self) -> Decimal:
         return self.goods_total + self.fee_total
+
+
+class TraderPayment(BrainOwned):
+    """A member's goods paid on its payable to the brain's trader (finance: paid, to the trader or the financing
+    bank, or netted), booked once in the campaign's books as the member's payment. Finance's event names the
+    payable only by its id (supplychain never reads finance); the database allows one per payable and kind, so a
+    re-delivered event or two workers at once book it once."""
+
+    class Kind(models.TextChoices):
+        PAID = "paid", _("paid")
+        NETTED = "netted", _("netted")
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="trader_payments")
+    payable_id = models.BigIntegerField()  # finance's payable (no foreign key: supplychain does not import finance)
+    payable_number = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    paid_on = models.DateField()
+    entry = models.OneToOneField("ledger.Entry", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["brain", "payable_id", "kind"], name="one_trader_payment_per_payable"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="trader_payment_positive"),
+        ]
 
 
 class SupplyOrder(ChangeTracked, BrainOwned):

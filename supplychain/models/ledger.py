@@ -49,10 +49,13 @@ class EntryKind(models.TextChoices):
     MEMBER_PAYMENT = "member_payment", _("payment received from a member")
     MEMBER_REFUND = "member_refund", _("refund paid to a member")
     SUPPLIER_PAYMENT = "supplier_payment", _("payment made to a supplier")
+    TRADER_PAYMENT = "trader_payment", _("goods paid to the brain's trader")  # booked from finance's event
     RESERVE_DRAW = "reserve_draw", _("reserve drawdown charged")
     RESERVE_RECEIPT = "reserve_receipt", _("reserve replenishment received")
 
 
 # The API's and the page's payment kinds have always been every kind but the lock (the reserve kinds among them,
 # which payment_entry refuses as an unknown kind of payment); kept as they are so the API's schema stays.
-PAYMENT_KINDS = [(kind, label) for kind, label in EntryKind.choices if kind != EntryKind.LOCK]
+# The trader's payments are booked from finance's events, never by hand.
+PAYMENT_KINDS = [(kind, label) for kind, label in EntryKind.choices
+                 if kind not in (EntryKind.LOCK, EntryKind.TRADER_PAYMENT)]

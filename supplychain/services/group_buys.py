@@ -10,7 +10,7 @@ import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from ledger.money import ZERO, Amount, check_fits, fen, split_vat
 from ledger.services.journal import Leg
 from supplychain.models import (
     DeliveryWindow, EntryKind, GroupBuy, GroupBuySupplier, Pledge, PriceTier, Settlement, Shipment,
-    SupplyChainSettings, SupplyOrder, SupplyOrderLine,
+    SupplyChainSettings, SupplyOrder, SupplyOrderLine, TraderPayment,
 )
 from supplychain.quantities import qty
 from supplychain.services import ledger
@@ -552,12 +552,58 @@ def payment_record(*, group_buy: GroupBuy, by: User, kind: str, enterprise_id: i
             raise DomainError(_("That enterprise has not pledged on this campaign."), field="enterprise")
         if kind == EntryKind.MEMBER_PAYMENT and group_buy.status == Status.DRAFT:
             raise DomainError(_("The campaign is not open yet."), code="invalid_state")
+        if kind == EntryKind.MEMBER_PAYMENT and group_buy.status in (Status.LOCKED, Status.COMPLETED):
+            # Settled: at most what the member still owes here. Its goods paid on the trader's payable (or netted)
+            # are booked from finance's event, so recording them again by hand is refused, not doubled.
+            owes = ledger.balance(brain_id=group_buy.brain_id, kind=ledger.Kind.MEMBER, enterprise_id=enterprise_id,
+                                  group_buy=group_buy)
+            if ledger.amount_of(amount) > owes:
+                raise DomainError(_(
+                    "The member owes ¥%(owes)s in this campaign; record at most that. Its goods paid to the "
+                    "brain's trader are booked automatically.") % {"owes": f"{max(owes, ZERO):,.2f}"},
+                    field="amount", code="over_payment")
         entry = ledger.payment_entry(group_buy=group_buy, kind=kind, enterprise_id=enterprise_id, amount=amount,
                                      by=by, reference=reference, memo=memo)
         event_record(brain_id=group_buy.brain_id, name="group_buy.payment_recorded", payload={
             "group_buy": group_buy.pk, "entry": entry.pk, "kind": kind, "enterprise": enterprise_id})
         return entry
 
+
+
+def trader_payment_record(*, brain_id: int, payable_id: int, kind: str, settlement_id: int, member_id: int, amount,
+                          paid_on: date, number: str = "") -> TraderPayment | None:
+    """Finance reports a member's payable to the brain's trader discharged for a settlement's goods (paid, to the
+    trader or to the bank that financed it, or `amount` of it netted): the campaign's books record the member's
+    payment of that much (Dr bank, Cr member), once per payable and kind, re-delivered or raced (the campaign's
+    row lock, then the database's unique constraint). None unless the settlement is in this brain and `member_id`
+    (the payable's debtor) is its member."""
+    amount = ledger.amount_of(amount)
+    with transaction.atomic(), brain_context(brain_id):
+        settlement = Settlement.objects.in_brain(brain_id).select_related("group_buy").filter(
+            pk=settlement_id, member_id=member_id).first()
+        if settlement is None:
+            return None
+        group_buy = _locked(settlement.group_buy)
+        payments = TraderPayment.objects.in_brain(brain_id)
+        done = payments.filter(payable_id=payable_id, kind=kind).first()
+        if done is not None:
+            return done
+        try:
+            with transaction.atomic():
+                entry = ledger.entry_post(
+                    brain_id=brain_id, kind=EntryKind.TRADER_PAYMENT, by=None, group_buy=group_buy,
+                    reference=number, memo=f"{group_buy.number} {number} {paid_on:%Y-%m-%d}",
+                    legs=[Leg(ledger.Kind.BANK, debit=amount),
+                          Leg(ledger.Kind.MEMBER, credit=amount, enterprise_id=settlement.member_id)])
+                made = TraderPayment.objects.create(
+                    brain_id=brain_id, settlement=settlement, payable_id=payable_id, payable_number=number[:30],
+                    kind=kind, amount=amount, paid_on=paid_on, entry=entry)
+        except IntegrityError:  # booked by a concurrent worker since the read
+            return payments.get(payable_id=payable_id, kind=kind)
+        event_record(brain_id=brain_id, name="group_buy.payment_recorded", payload={
+            "group_buy": group_buy.pk, "entry": entry.pk, "kind": EntryKind.TRADER_PAYMENT,
+            "enterprise": settlement.member_id})
+        return made
 
 
 @transaction.atomic

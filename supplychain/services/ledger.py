@@ -25,7 +25,8 @@ from tenants.models import User
 
 Kind = AccountKind
 
-__all__ = ["Exposure", "Kind", "balance", "book_lines", "document_of", "entry_post", "exposure", "payment_entry"]
+__all__ = ["Exposure", "Kind", "balance", "book_lines", "document_of", "amount_of", "entry_post", "exposure",
+           "payment_entry"]
 
 
 def document_of(*, group_buy: GroupBuy | None = None, reserve: Reserve | None = None) -> tuple[str, int] | None:
@@ -97,7 +98,7 @@ def exposure(*, brain_id: int, group_buy: GroupBuy | None = None) -> Exposure:
                     fees_earned=fees, open_exposure=min(members_owe, paid_out))
 
 
-def _amount(value) -> Decimal:
+def amount_of(value) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except Exception:
@@ -111,7 +112,7 @@ def payment_entry(*, group_buy: GroupBuy, kind: str, enterprise_id: int, amount,
                   memo: str = "") -> Entry:
     """A payment between the brain and a party of the campaign (the caller checked who may and locked the
     campaign): from a member, a refund to a member, or to a supplier."""
-    amount = _amount(amount)
+    amount = amount_of(amount)
     brain_id = group_buy.brain_id
     if kind == EntryKind.MEMBER_PAYMENT:
         legs = [Leg(Kind.BANK, debit=amount), Leg(Kind.MEMBER, credit=amount, enterprise_id=enterprise_id)]

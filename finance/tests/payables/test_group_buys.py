@@ -21,10 +21,14 @@ from finance.services import certificates, financing, nettings, payables
 from finance.services.books import BOOK
 from finance.tests.claims import financier
 from finance.tests.claims import owed as owe
+from ledger.models import Entry
 from ledger.money import fen, split_vat
-from ledger.services.journal import balance
+from ledger.services.journal import Leg, balance, entry_post
 from supplychain import demo as supply_demo
-from supplychain.models import Settlement, SupplyOrderLine
+from supplychain import tasks as supply_tasks
+from supplychain.models import BOOK as SUPPLY_BOOK
+from supplychain.models import Settlement, SupplyOrderLine, TraderPayment
+from supplychain.selectors.group_buys import member_statement
 from supplychain.services import group_buys
 from supplychain.tests.conftest import at_deadline, campaign, dongfang, pete, pledge, songmen, steel  # noqa: F401
 from tenants import demo as tenants_demo
@@ -306,3 +310,167 @@ def test_the_demo_names_the_trader_and_the_member_whose_coil_arrived_owes_it(db)
     with brain_context(pump.pk):
         assert list(Payable.objects.values_list("pk", "debtor__legal_name", "creditor__legal_name", "amount",
                                                 "status")) == first
+
+
+# --- The campaign's books follow the trader's payable ------------------------------------------------------------
+
+DISCHARGED = ("payable.paid", "payable.netted")
+
+
+def discharge_events(brain_id, name=None):
+    with brain_context(brain_id):
+        return list(OutboxEvent.objects.filter(name__in=[name] if name else DISCHARGED).order_by("pk"))
+
+
+def book_discharges(brain_id):
+    """What supplychain's worker does on finance's events: each payable.paid / payable.netted to its task."""
+    return [supply_tasks.record_trader_payment(brain_id, event.pk) for event in discharge_events(brain_id)]
+
+
+def statement(group_buy, member):
+    with brain_context(group_buy.brain_id):
+        return member_statement(group_buy=group_buy, enterprise_id=member.enterprise_id)
+
+
+def trader_payments(group_buy):
+    with brain_context(group_buy.brain_id):
+        return list(TraderPayment.objects.filter(settlement__group_buy=group_buy).order_by("pk")
+                    .values_list("kind", "amount"))
+
+
+def assert_books_balance(brain_id):
+    """Every entry of the campaign's book balances, and the trader's payments are Dr bank, Cr member."""
+    with brain_context(brain_id):
+        entries = Entry.objects.filter(book=SUPPLY_BOOK).prefetch_related("lines__account")
+        for entry in entries:
+            lines = list(entry.lines.all())
+            assert sum(line.debit for line in lines) == sum(line.credit for line in lines) > 0
+            if entry.kind == "trader_payment":
+                amount = max(line.debit for line in lines)
+                assert sorted((line.account.kind, line.debit, line.credit) for line in lines) == [
+                    ("bank", amount, 0), ("member", 0, amount)]
+
+
+class TestTheCampaignsBooks:
+    """A payment (or netting) of the member's payable to the trader is booked in the campaign's books as the
+    member's payment, once, from finance's event; the operator records nothing by hand."""
+
+    @pytest.fixture
+    def owed(self, bars, trader, steel, dongfang):
+        ship(bars, steel, dongfang)
+        return payables.payable_confirm(payable=record(bars, dongfang), by=dongfang)
+
+    def test_paid_to_the_trader_the_campaign_shows_the_member_paid(self, bars, owed, dongfang, pete, pump):
+        settlement = settlement_of(bars, dongfang)
+        assert statement(bars, dongfang)["balance"] == settlement.total  # goods ¥102,700.00 and the fee ¥1,027.00
+        payables.payable_pay(payable=owed, by=dongfang, reference="东方泵业 1201")
+        [event] = discharge_events(pump.pk)
+        assert {key: event.payload[key] for key in ("payable", "source", "source_id", "amount", "on", "debtor")} == {
+            "payable": owed.pk, "source": "group_buy", "source_id": settlement.pk, "amount": "102700.00",
+            "on": TODAY().isoformat(), "debtor": dongfang.enterprise_id}
+        assert book_discharges(pump.pk) == [True]
+        shown = statement(bars, dongfang)
+        assert shown["paid"] == D("102700.00") and shown["balance"] == settlement.fee_total == D("1027.00")
+        assert trader_payments(bars) == [("paid", D("102700.00"))]
+        # the goods again by hand would overpay: refused; the fee, still owed to the brain, is recorded
+        with pytest.raises(DomainError) as over:
+            group_buys.payment_record(group_buy=bars, by=pete, kind="member_payment",
+                                      enterprise_id=dongfang.enterprise_id, amount=D("102700.00"))
+        assert over.value.code == "over_payment" and over.value.field == "amount"
+        group_buys.payment_record(group_buy=bars, by=pete, kind="member_payment",
+                                  enterprise_id=dongfang.enterprise_id, amount=D("1027.00"))
+        assert statement(bars, dongfang)["balance"] == 0
+        assert_books_balance(pump.pk)
+
+    def test_financed_then_paid_to_the_bank_at_maturity_is_booked_once(self, bars, owed, dongfang, trader, bank,
+                                                                       pump):
+        financing.credit_line_open(brain=pump, by=bank, buyer_id=dongfang.enterprise_id, limit="200000.00",
+                                   expires_on=TODAY() + timedelta(days=365))
+        request = financing.financing_request_make(brain=pump, by=trader, payable=owed, note="集采货款提前回笼")
+        quote = financing.financing_quote_make(request=request, by=bank, apr="7", fee="100",
+                                               valid_until=timezone.now() + timedelta(hours=24))
+        financing.financing_quote_accept(quote=quote, by=trader)
+        assert book_discharges(pump.pk) == []  # the bank paid the trader early: the member has paid nothing yet
+        assert statement(bars, dongfang)["paid"] == 0
+        payables.payable_pay(payable=owed, by=dongfang, reference="东方泵业 0208")  # to the bank, the face
+        [event] = discharge_events(pump.pk)
+        assert (event.payload["payee"], event.payload["amount"]) == (bank.enterprise_id, "102700.00")
+        assert book_discharges(pump.pk) == book_discharges(pump.pk) == [True]  # delivered twice: booked once
+        assert trader_payments(bars) == [("paid", D("102700.00"))]
+        assert statement(bars, dongfang)["paid"] == D("102700.00")
+        with brain_context(pump.pk):
+            assert Entry.objects.filter(book=SUPPLY_BOOK, kind="trader_payment").count() == 1
+        assert_books_balance(pump.pk)
+
+    def test_a_netting_books_the_netted_part_and_the_payment_the_rest(self, bars, owed, dongfang, trader, pump,
+                                                                       pete):
+        owe(trader, dongfang, "30000.00", due_in=30, brain="pump-valve")  # e.g. scrap the trader bought
+        netting = nettings.netting_propose(brain=pump, by=pete, window_from=TODAY(),
+                                           window_to=TODAY() + timedelta(days=60))
+        nettings.netting_confirm(netting=netting, by=dongfang)
+        nettings.netting_confirm(netting=netting, by=trader)
+        netted = discharge_events(pump.pk, "payable.netted")
+        mine = [event.payload for event in netted if event.payload["payable"] == owed.pk]
+        assert [(p["amount"], p["netting"], p["source_id"]) for p in mine] == [
+            ("30000.00", netting.pk, settlement_of(bars, dongfang).pk)]
+        # the other netted payable is evidenced by no settlement of this brain's campaigns: nothing to book
+        assert sorted(book_discharges(pump.pk)) == [False, True]
+        assert trader_payments(bars) == [("netted", D("30000.00"))]
+        assert statement(bars, dongfang)["paid"] == D("30000.00")
+        with brain_context(pump.pk):
+            rest = Payable.objects.get(split_from_id=owed.pk)
+        payables.payable_pay(payable=rest, by=dongfang)
+        book_discharges(pump.pk)
+        assert trader_payments(bars) == [("netted", D("30000.00")), ("paid", D("72700.00"))]
+        assert statement(bars, dongfang)["balance"] == D("1027.00")  # the goods, fen-exact; the fee still owed
+        assert_books_balance(pump.pk)
+
+    def test_the_database_books_a_payable_once(self, bars, owed, dongfang, pump):
+        payables.payable_pay(payable=owed, by=dongfang)
+        book_discharges(pump.pk)
+        with brain_context(pump.pk):
+            first = TraderPayment.objects.get()
+            with pytest.raises(IntegrityError, match="one_trader_payment_per_payable"), transaction.atomic():
+                again = entry_post(brain_id=pump.pk, book=SUPPLY_BOOK, kind="trader_payment",
+                                   legs=[Leg("bank", debit=D("1.00")),
+                                         Leg("member", credit=D("1.00"), enterprise_id=dongfang.enterprise_id)])
+                TraderPayment.objects.create(brain_id=pump.pk, settlement=first.settlement, payable_id=owed.pk,
+                                             kind="paid", amount=D("1.00"), paid_on=TODAY(), entry=again)
+
+    def test_the_page_says_the_trader_payments_are_booked_automatically(self, bars, pete):
+        client = Client()
+        assert client.login(username=pete.username, password=PASSWORD)
+        body = client.get(reverse("supplychain:group-buy", args=[bars.brain.slug, bars.pk])).content.decode()
+        assert 'data-testid="trader-payments-automatic"' in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_book_the_members_payment_once(bars, trader, steel, dongfang, pump):
+    ship(bars, steel, dongfang)
+    owed = payables.payable_confirm(payable=record(bars, dongfang), by=dongfang)
+    payables.payable_pay(payable=owed, by=dongfang)
+    [event] = discharge_events(pump.pk)
+    first, second = race(*[lambda: supply_tasks.record_trader_payment(pump.pk, event.pk)] * 2)
+    assert (first, second) == (True, True)
+    assert trader_payments(bars) == [("paid", D("102700.00"))]
+    with brain_context(pump.pk):
+        assert Entry.objects.filter(book=SUPPLY_BOOK, kind="trader_payment").count() == 1
+    assert statement(bars, dongfang)["paid"] == D("102700.00")
+    assert_books_balance(pump.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_books_the_members_payment_from_finances_event(bars, trader, steel, dongfang, pump,
+                                                                  celery_worker):
+    ship(bars, steel, dongfang)
+
+    def recorded():
+        with brain_context(pump.pk):
+            return Payable.objects.filter(debtor_id=dongfang.enterprise_id).first()
+
+    owed = wait_for(recorded, timeout=20)
+    assert owed is not None
+    payables.payable_pay(payable=payables.payable_confirm(payable=owed, by=dongfang), by=dongfang)
+    assert wait_for(lambda: trader_payments(bars), timeout=20) == [("paid", D("102700.00"))]
+    assert statement(bars, dongfang)["balance"] == D("1027.00")
+    assert_books_balance(pump.pk)
