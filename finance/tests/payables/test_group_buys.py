@@ -425,6 +425,17 @@ class TestTheCampaignsBooks:
         assert statement(bars, dongfang)["balance"] == D("1027.00")  # the goods, fen-exact; the fee still owed
         assert_books_balance(pump.pk)
 
+    def test_certified_it_is_booked_when_the_last_certificate_is_paid(self, bars, owed, dongfang, trader, pump):
+        certificate = certificates.certificate_issue(payable=owed, by=trader)
+        first, second = certificates.certificate_split(certificate=certificate, by=trader,
+                                                       amounts=["60000.00", "42700.00"])
+        certificates.certificate_redeem(certificate=first, by=dongfang)
+        assert book_discharges(pump.pk) == []  # a part is still to be paid: the payable is not
+        certificates.certificate_redeem(certificate=second, by=dongfang)
+        assert book_discharges(pump.pk) == [True]
+        assert trader_payments(bars) == [("paid", D("102700.00"))]
+        assert_books_balance(pump.pk)
+
     def test_the_database_books_a_payable_once(self, bars, owed, dongfang, pump):
         payables.payable_pay(payable=owed, by=dongfang)
         book_discharges(pump.pk)
