@@ -2,7 +2,31 @@
 transactions (cells suppressed where too few enterprises stand behind them, visibly), a pending access request,
 a paid subscription with usage, and two components in the capability centre, one app installed. Idempotent."""
 
+from datetime import timedelta
 from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from capacity.models import Award, Project, PurchaseOrder, QuoteLine
+from capacity.services import awards, projects, rfqs
+from dataproducts.definitions import REGISTRY
+from dataproducts.models import AccessRequest, DataProduct, Revision, Subscription, UsageStatement
+from dataproducts.selectors.revisions import revision_latest
+from dataproducts.services.access_requests import access_request_approve, access_request_make
+from dataproducts.services.products import product_create, product_update
+from dataproducts.services.revisions import revision_build, revision_publish, revision_refresh
+from dataproducts.services.settings import data_product_settings_save
+from dataproducts.services.usage import (
+    month_bounds,
+    subscription_periods_charge,
+    usage_record,
+    usage_statement_issue,
+)
+from tenants.context import brain_context
+from tenants.errors import DomainError
+from tenants.models import Membership, User
+from tenants.selectors.memberships import active_members
 
 BRAIN = "mould"
 
@@ -36,15 +60,8 @@ def _demo_awards(*, brain, buyer) -> None:
     """Insert parts awarded across the brain's suppliers, so that several cells of the price index have enough
     enterprises behind them (the capacity demo's awards go to one or two suppliers per process). Through capacity's
     services; the award dated three days ago (demo history), so the last days' revision holds it. Once."""
-    from datetime import timedelta
 
-    from django.utils import timezone
 
-    from capacity.models import Award, Project, PurchaseOrder, QuoteLine
-    from capacity.services import awards, projects, rfqs
-    from tenants.context import brain_context
-    from tenants.errors import DomainError
-    from tenants.models import Membership, User
 
     with brain_context(brain.pk):
         if Project.objects.in_brain(brain).filter(code=DEMO_PROJECT).exists():
@@ -95,16 +112,8 @@ def products_demo(*, brain, users: dict) -> None:
     the demo's transactions of last month and this month so far (cells suppressed where too few enterprises stand
     behind them: the remainder row shows them pooled). The brain's rule is the lowest allowed (3 enterprises, 60 %):
     a demo cluster is small. Idempotent: a second load publishes nothing new."""
-    from datetime import timedelta
 
-    from django.utils import timezone
 
-    from dataproducts.definitions import REGISTRY
-    from dataproducts.models import DataProduct, Revision
-    from dataproducts.services.products import product_create, product_update
-    from dataproducts.services.revisions import revision_build, revision_publish
-    from dataproducts.services.settings import data_product_settings_save
-    from tenants.context import brain_context
 
     operator, buyer = users["operator"], users["buyer"]
     data_product_settings_save(brain=brain, by=operator, min_enterprises=3, max_share=Decimal("60"))
@@ -137,11 +146,6 @@ def products_demo(*, brain, users: dict) -> None:
 def _paid_product(brain, operator):
     """The brain's listed paid product; if the catalogue's demo lists none, the price index's API edition, listed
     and built for the last complete month from the demo's transactions."""
-    from dataproducts.models import DataProduct
-    from dataproducts.services.products import product_create, product_update
-    from dataproducts.services.revisions import revision_refresh
-    from tenants.context import brain_context
-    from tenants.errors import DomainError
 
     with brain_context(brain.pk):
         paid = (DataProduct.objects.in_brain(brain).filter(access=DataProduct.Access.PAID)
@@ -166,10 +170,6 @@ def _paid_product(brain, operator):
 def access_demo(*, brain, users: dict) -> None:
     """A paid subscription granted by approving 陈晓燕's enterprise's request (the one usage_demo meters), and the
     buyer's request for an on-request product waiting for the operator. Once each: a second load changes nothing."""
-    from dataproducts.models import AccessRequest, DataProduct
-    from dataproducts.services.access_requests import access_request_approve, access_request_make
-    from tenants.context import brain_context
-    from tenants.selectors.memberships import active_members
 
     operator, subscriber, asker = users.get("operator"), users.get("supplier2"), users.get("buyer")
     if operator is None or subscriber is None or asker is None:
@@ -196,20 +196,7 @@ def usage_demo(*, brain, users: dict) -> None:
     month, so last month has its period and a dozen metered reads, billed by last month's statement (issued by the
     operator), and this month so far has its period and a few reads, not billed yet. Every record has a fixed key
     and the statement is once per month: a second load changes nothing."""
-    from datetime import timedelta
 
-    from dateutil.relativedelta import relativedelta
-    from django.utils import timezone
-
-    from dataproducts.models import DataProduct, Subscription, UsageStatement
-    from dataproducts.selectors.revisions import revision_latest
-    from dataproducts.services.usage import (
-        month_bounds,
-        subscription_periods_charge,
-        usage_record,
-        usage_statement_issue,
-    )
-    from tenants.context import brain_context
 
     this_month = timezone.localdate().replace(day=1)
     last_month = this_month - relativedelta(months=1)
@@ -246,9 +233,8 @@ def usage_demo(*, brain, users: dict) -> None:
 # --- capability centre ----------------------------------------------------------------------------------
 from dataproducts.models import ComponentListing, ComponentRating, Installation  # noqa: E402
 from dataproducts.services import components, installations, ratings  # noqa: E402
-from tenants.context import brain_context  # noqa: E402
 from tenants.demo import PASSWORD, demo_credit_code  # noqa: E402
-from tenants.models import Enterprise, Membership, User  # noqa: E402
+from tenants.models import Enterprise  # noqa: E402
 from tenants.uploads import Upload  # noqa: E402
 
 VENDOR = ("台州云模软件科技有限公司", "331003", "vendor", "郑云帆", "13800000031")
