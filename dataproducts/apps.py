@@ -14,13 +14,22 @@ class DataproductsConfig(AppConfig):
         self.access_ready()
         self.components_ready()
         self.usage_ready()
-        pass
+        self.revisions_ready()
+
+    def revisions_ready(self) -> None:
+        """Revisions: every contributing enterprise is told what a published revision took from its data."""
+        from dataproducts.services import consents  # noqa: F401  (its notification title registers on import)
+        from tenants.outbox import subscribe
+
+        subscribe("revision.published", "dataproducts.tasks.notify_contributors")
 
     def access_ready(self) -> None:
         """Access requests and subscriptions: notification titles, webhook event types, who is told of what."""
         from dataproducts import webhooks
-        from dataproducts.services import access_requests  # its notification titles register on import
-        from dataproducts.services import subscriptions  # noqa: F401  (its notification titles, too)
+        from dataproducts.services import (
+            access_requests,  # its notification titles register on import
+            subscriptions,  # noqa: F401  (its notification titles, too)
+        )
         from tenants.outbox import subscribe
 
         webhooks.access_register()

@@ -1,10 +1,11 @@
 """Celery tasks of data products: thin, take ids, idempotent; they call services. One block per concept."""
 
-# --- revisions: scheduled builds ------------------------------------------------------------------------
 from celery import shared_task
 
-from dataproducts.services import revisions
+from dataproducts.services import access_requests, components, consents, revisions, subscriptions, usage
+from tenants.live import push_notifications
 
+# --- revisions: scheduled builds ------------------------------------------------------------------------
 
 @shared_task(acks_late=True)
 def refresh_data_products() -> int:
@@ -12,19 +13,19 @@ def refresh_data_products() -> int:
     latest revision of that period would say the same (then nothing): safe to run any number of times."""
     return revisions.revisions_refresh_due()
 
+@shared_task(acks_late=True)
+def notify_contributors(brain_id: int, event_id: int) -> int:
+    """revision.published: each contributing enterprise told what the revision took from its data, once per user."""
+    made = consents.contribution_notifications_from_event(brain_id=brain_id, event_id=event_id)
+    push_notifications(made)
+    return len(made)
 
 # --- subscriptions: expiry ------------------------------------------------------------------------------
-from celery import shared_task
-
-from dataproducts.services import access_requests, subscriptions
-from tenants.live import push_notifications
-
 
 @shared_task(acks_late=True)
 def expire_subscriptions() -> int:
     """Beat, every minute: subscriptions that ran out get their audit step and event, once each."""
     return subscriptions.subscriptions_expire()
-
 
 @shared_task(acks_late=True)
 def notify_access_event(brain_id: int, event_id: int) -> int:
@@ -34,16 +35,12 @@ def notify_access_event(brain_id: int, event_id: int) -> int:
     push_notifications(made)
     return len(made)
 
-
 # --- usage: monthly statements --------------------------------------------------------------------------
-from dataproducts.services import usage
-
 
 @shared_task(acks_late=True)
 def charge_subscription_periods() -> int:
     """Beat, hourly: every priced subscription's periods that started are charged, once each (period keys)."""
     return usage.subscription_periods_charge_due()
-
 
 @shared_task(acks_late=True)
 def issue_usage_statements() -> int:
@@ -52,8 +49,6 @@ def issue_usage_statements() -> int:
     return usage.usage_statements_issue_due()
 
 # --- capability centre ----------------------------------------------------------------------------------
-from dataproducts.services import components  # noqa: E402
-
 
 @shared_task(acks_late=True)
 def notify_component_event(brain_id: int, event_id: int) -> int:

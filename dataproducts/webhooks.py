@@ -5,6 +5,7 @@ DataproductsConfig.ready."""
 from django.utils.translation import gettext_lazy as _
 
 from dataproducts.selectors.subscriptions import access_request_list, subscription_list
+from dataproducts.selectors.usage import usage_statement_list
 from tenants.access import enterprise_access
 from tenants.models import Brain
 from tenants.webhooks import webhook_event_type, without
@@ -41,8 +42,6 @@ def access_register() -> None:
 
 # --- usage and statements -------------------------------------------------------------------------------
 def usage_register() -> None:
-    from dataproducts.selectors.usage import usage_statement_list
-
     webhook_event_type("usage_statement.issued", audience=_readers(usage_statement_list, "usage_statement"),
                        description=_("Your enterprise's monthly statement for data products and apps was issued "
                                      "(total and VAT); the charge is booked."))

@@ -2,15 +2,23 @@
 opts its data out of a product the brain's rules do not require (its records stay out of the next revision; what
 is published stays published) and back in. The enterprise file shows both."""
 
+from collections import defaultdict
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from dataproducts.models import DataProduct, OptOut
+from dataproducts.models import Contribution, DataProduct, OptOut, Revision
 from tenants.access import require_brain_active
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
-from tenants.models import Membership, User
+from tenants.models import NOTIFICATION_TITLES, Membership, Notification, OutboxEvent, User
 from tenants.outbox import event_record
+from tenants.services.notifications import notify
+
+NOTIFICATION_TITLES["revision.published"] = gettext_lazy(
+    "%(product)s revision %(number)s was published with your enterprise's data: %(records)s records, "
+    "%(cells)s published cells, %(suppressed)s suppressed")
 
 
 def _require_admin(product: DataProduct, by: User) -> int:
@@ -57,3 +65,23 @@ def opt_in(*, product: DataProduct, by: User) -> bool:
             event_record(brain_id=product.brain_id, name="data_product.opted_in",
                          payload={"product": product.pk, "enterprise": enterprise_id})
         return bool(deleted)
+
+
+def contribution_notifications_from_event(*, brain_id: int, event_id: int) -> list[Notification]:
+    """revision.published: each contributing enterprise's users learn what the revision took from its data (records,
+    cells published and suppressed), with a link to what its data fed and the opt-out. Enterprises that fed nothing
+    hear nothing. Safe to run twice: one notification per event and user."""
+    with brain_context(brain_id):
+        event = OutboxEvent.objects.in_brain(brain_id).select_related("brain").get(pk=event_id)
+        revision = Revision.objects.in_brain(brain_id).select_related("product").get(pk=event.payload["revision"])
+        contributions = list(Contribution.objects.in_brain(brain_id).filter(revision=revision))
+        users = defaultdict(list)
+        for user in User.objects.filter(enterprise_id__in=[c.enterprise_id for c in contributions], is_active=True):
+            users[user.enterprise_id].append(user)
+        made = []
+        for contribution in contributions:
+            params = {"product": revision.product.name_zh, "number": revision.number, "records": contribution.records,
+                      "cells": contribution.cells, "suppressed": contribution.suppressed_cells}
+            made += notify(event=event, users=users[contribution.enterprise_id], params=params,
+                           link=f"/b/{event.brain.slug}/data/contributions/")
+        return made

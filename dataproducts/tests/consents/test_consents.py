@@ -6,13 +6,15 @@ import pytest
 from conftest import make_user
 from dataproducts.models import Contribution, OptOut
 from dataproducts.selectors.consents import contribution_list, fed_products
-from dataproducts.services.consents import opt_in, opt_out
+from dataproducts.services.consents import contribution_notifications_from_event, opt_in, opt_out
 from dataproducts.services.products import product_update
 from dataproducts.services.revisions import revision_build, revision_publish
 from dataproducts.tests.revisions.conftest import MARCH
 from tenants.access import brain_access
 from tenants.context import brain_context
 from tenants.errors import DomainError, NotAllowed
+from tenants.models import Notification, OutboxEvent
+from tenants.outbox import SUBSCRIBERS
 
 
 def admin_of(enterprise, name):
@@ -69,3 +71,23 @@ def test_an_enterprise_sees_what_its_data_fed_and_nobody_elses(product, march, o
         [fed] = fed_products(product.brain, brain_access(user=maker, brain=product.brain))
     assert (fed["product"], fed["revisions"], fed["records"], fed["suppressed"], fed["may_opt_out"]) == (
         product, 1, 1, 1, True)
+
+
+def test_each_contributor_is_told_what_a_published_revision_took_from_its_data(product, march, olga, alice):
+    suppressed_maker, published_maker = admin_of(march[11], "maker11"), admin_of(march[5], "maker5")
+    revision = revision_publish(revision=build(product, olga), by=olga)
+    assert ("dataproducts.tasks.notify_contributors", "default") in SUBSCRIBERS["revision.published"]
+    with brain_context(product.brain_id):
+        event = OutboxEvent.objects.get(name="revision.published", payload__revision=revision.pk)
+        fed = {c.enterprise_id: c for c in Contribution.objects.filter(revision=revision)}
+    first = contribution_notifications_from_event(brain_id=product.brain_id, event_id=event.pk)
+    again = contribution_notifications_from_event(brain_id=product.brain_id, event_id=event.pk)
+    assert sorted(n.pk for n in again) == sorted(n.pk for n in first)  # once per event and user
+    with brain_context(product.brain_id):
+        told = {n.user_id: n.params for n in Notification.objects.filter(event=event)}
+    for user in (suppressed_maker, published_maker):
+        mine = fed[user.enterprise_id]
+        assert told[user.pk] == {"product": product.name_zh, "number": revision.number, "records": mine.records,
+                                 "cells": mine.cells, "suppressed": mine.suppressed_cells}
+    assert told[suppressed_maker.pk]["suppressed"] >= 1 and told[published_maker.pk]["cells"] >= 1
+    assert alice.pk not in told and olga.pk not in told  # the buyer's and the operator's data fed no cell
