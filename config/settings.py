@@ -182,7 +182,10 @@ SPECTACULAR_SETTINGS = {
                             "RepaymentMethodEnum": "finance.models.IpLoanApplication.Method",
                             "ComponentKindEnum": "dataproducts.models.Component.Kind",
                             "ComponentListingStatusEnum": "dataproducts.models.ComponentListing.Status",
-                            "ApiKeyScopeEnum": "tenants.models.ApiKey.Scope"},
+                            "ApiKeyScopeEnum": "tenants.models.ApiKey.Scope",
+                            "DataProductStatusEnum": "dataproducts.models.DataProduct.Status",
+                            "RevisionStatusEnum": "dataproducts.models.Revision.Status",
+                            "AccessRequestStatusEnum": "dataproducts.models.AccessRequest.Status"},
 }
 
 # --- Celery ------------------------------------------------------------------------------------
